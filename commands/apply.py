@@ -1,0 +1,217 @@
+"""Apply a plan as one change set: record intent, write, compensate on failure.
+
+Every step is recorded as `pending` before it is sent, so a crash leaves a
+trace that the next start turns into `unknown`. A write whose outcome is
+unknown is re-read, never re-sent. When step k fails, steps 1..k-1 are
+restored from their before-state in reverse, and the reply says what state
+each object is in.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot.cucm.errors import CucmError, OutcomeUnknown
+from commands.base import Plan, Reply, Step
+from commands.context import Context
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Done:
+    step: Step
+    change_id: int
+
+
+def render_plan(plan: Plan, *, title_prefix: str = "Plan") -> Reply:
+    """The plan as the user sees it before anything is sent: one line per write."""
+    lines: list[str] = []
+    for number, step in enumerate(plan.steps, start=1):
+        lines.append(f"{number}. {step.summary}")
+        lines += [f"      {d}" for d in describe_diff(step.before, step.after)]
+    lines += [f":information_source: {n}" for n in plan.notes]
+    lines += [f":warning: {w}" for w in plan.warnings]
+    count = len(plan.steps)
+    plural = "s" if count != 1 else ""
+    footer = f"{count} write{plural} on cluster {plan.cluster}; nothing sent yet."
+    return Reply(
+        title=f"{title_prefix}: {plan.title}",
+        status="warning" if plan.warnings else "info",
+        lines=lines,
+        footer=footer,
+    )
+
+
+def describe_diff(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> list[str]:
+    """Field-level `name: old -> new` lines; creations and removals list their fields."""
+    if before is None and after is None:
+        return []
+    old = _flatten(before or {})
+    new = _flatten(after or {})
+    lines = []
+    for name in sorted(set(old) | set(new)):
+        a, b = old.get(name), new.get(name)
+        if a == b:
+            continue
+        if before is None:
+            lines.append(f"{name}: {_show(b)}")
+        elif after is None:
+            lines.append(f"{name}: {_show(a)} (removed)")
+        else:
+            lines.append(f"{name}: {_show(a)} -> {_show(b)}")
+    return lines
+
+
+def _flatten(state: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for name, value in state.items():
+        path = f"{prefix}{name}"
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, f"{path}."))
+        else:
+            flat[path] = value
+    return flat
+
+
+def _show(value: Any) -> str:
+    if value is None or value == "":
+        return "(none)"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or "(none)"
+    return str(value)
+
+
+def apply_plan(ctx: Context, plan: Plan) -> Reply:
+    """Run every step in order; on failure compensate what was done, and say so."""
+    changelog = ctx.changelog
+    set_id = changelog.open_set(
+        actor_id=ctx.actor.user_id,
+        actor_name=ctx.actor.name,
+        channel_id=ctx.actor.channel_id,
+        cluster=plan.cluster,
+        command=plan.command,
+        command_text=ctx.command_text,
+        status="applying",
+        plan_digest=plan.digest(),
+        undo_of=plan.undo_of,
+        request_id=ctx.request_id,
+    )
+    change_ids = [
+        changelog.add_change(
+            set_id,
+            seq=seq,
+            operation=step.operation,
+            object_type=step.object_type,
+            object_name=step.object_name,
+            before=_as_dict(step.before),
+            after=_as_dict(step.after),
+        )
+        for seq, step in enumerate(plan.steps, start=1)
+    ]
+    done: list[_Done] = []
+    total = len(plan.steps)
+    for number, (step, change_id) in enumerate(zip(plan.steps, change_ids, strict=True), 1):
+        ctx.progress(f"[{number}/{total}] {step.summary}")
+        started = time.monotonic()
+        error = _run_step(step)
+        elapsed_ms = (time.monotonic() - started) * 1000
+        if error is None:
+            changelog.update_change(change_id, status="applied", duration_ms=elapsed_ms)
+            done.append(_Done(step, change_id))
+            continue
+        status, message = error
+        changelog.update_change(change_id, status=status, error=message, duration_ms=elapsed_ms)
+        return _fail(ctx, plan, set_id, step, status, message, done, plan.steps[number:])
+    changelog.close_set(set_id, "applied")
+    return Reply(
+        title=f"Applied: {plan.title}",
+        status="ok",
+        lines=[f":white_check_mark: {s.summary}" for s in plan.steps]
+        + [f":warning: {w}" for w in plan.warnings],
+        footer=f"Change set #{set_id} · undo with `/cti undo {set_id}`",
+        change_set_id=set_id,
+    )
+
+
+def _run_step(step: Step) -> tuple[str, str] | None:
+    """None when the write holds on CUCM; else (change status, message)."""
+    try:
+        step.run()
+        return None
+    except OutcomeUnknown as exc:
+        return _reread(step, exc)
+    except CucmError as exc:
+        return "failed", str(exc)
+    except Exception as exc:
+        log.exception("step %s on %s raised", step.operation, step.object_name)
+        return "failed", f"internal error: {exc}"
+
+
+def _reread(step: Step, exc: OutcomeUnknown) -> tuple[str, str] | None:
+    """The write was sent and no answer came: CUCM decides, never a blind re-send."""
+    if step.verify is None:
+        return "unknown", f"{exc} (cannot be re-read)"
+    try:
+        held = step.verify()
+    except CucmError as read_error:
+        return "unknown", f"{exc}; re-read failed too: {read_error}"
+    if held:
+        return None
+    return "failed", f"{exc}; re-read shows it was not applied"
+
+
+def _fail(
+    ctx: Context,
+    plan: Plan,
+    set_id: int,
+    failed: Step,
+    failed_status: str,
+    message: str,
+    done: list[_Done],
+    not_started: list[Step],
+) -> Reply:
+    changelog = ctx.changelog
+    lines = [f":x: {failed.summary}: {message}"]
+    if failed_status == "unknown":
+        lines.append(f"      state of {failed.object_name} is UNKNOWN: check it on CUCM")
+    left_changed = failed_status == "unknown"
+    for item in reversed(done):
+        step = item.step
+        if step.undo is None:
+            lines.append(f":warning: {step.summary}: applied, cannot be compensated")
+            left_changed = True
+            continue
+        try:
+            step.undo()
+        except Exception as exc:
+            changelog.update_change(item.change_id, status="compensation_failed", error=str(exc))
+            lines.append(f":warning: {step.summary}: applied, compensation FAILED ({exc})")
+            left_changed = True
+            continue
+        changelog.update_change(item.change_id, status="compensated")
+        lines.append(f":leftwards_arrow_with_hook: {step.summary}: compensated (restored)")
+    for step in not_started:
+        lines.append(f":heavy_minus_sign: {step.summary}: not attempted")
+    if left_changed:
+        status = "partial"
+    elif done:
+        status = "compensated"
+    else:
+        status = "failed"
+    changelog.close_set(set_id, status, error=message)
+    return Reply(
+        title=f"Failed: {plan.title}",
+        status="error",
+        lines=lines,
+        footer=f"Change set #{set_id} ({status}) · `/cti show-change {set_id}`",
+        change_set_id=set_id,
+    )
+
+
+def _as_dict(state: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    return None if state is None else dict(state)

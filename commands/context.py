@@ -1,0 +1,46 @@
+"""What a command receives: who runs it, on which cluster, and the services it may use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from commands.base import Actor, Role
+
+if TYPE_CHECKING:
+    from bot.changelog.store import ChangeLog
+    from bot.cucm.cluster import CucmCluster
+    from commands.registry import Registry
+
+
+class ClusterDirectory(Protocol):
+    """The configured CUCM clusters, connected lazily (parsing a WSDL costs ~1 s)."""
+
+    default_name: str
+
+    def names(self) -> list[str]: ...
+
+    def get(self, name: str) -> CucmCluster: ...
+
+
+def _no_progress(_: str) -> None:
+    return None
+
+
+@dataclass
+class Context:
+    actor: Actor
+    role: Role
+    cluster_name: str
+    clusters: ClusterDirectory
+    changelog: ChangeLog
+    registry: Registry
+    command_text: str = ""
+    dry_run: bool = False
+    request_id: str | None = None
+    progress: Callable[[str], None] = field(default=_no_progress)
+
+    @property
+    def cucm(self) -> CucmCluster:
+        return self.clusters.get(self.cluster_name)

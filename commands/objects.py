@@ -1,0 +1,120 @@
+"""CUCM objects as canonical states, and the one way a plan step changes them.
+
+Every workflow describes its writes as (kind, key, before, after). The kind
+knows how to read, create, update and delete its object; from that the step
+gets its run, its compensation (restore `before`) and its verification
+(re-read and compare) for free, and undo of a recorded change set needs
+nothing but the change log's before/after JSON.
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from commands.base import Step
+
+if TYPE_CHECKING:
+    from bot.cucm.cluster import CucmCluster
+
+State = dict[str, Any]
+
+
+class ObjectKind(ABC):
+    name: str  # object_type in the change log, e.g. "line"
+    add_op: str  # the CUCM operation names recorded in the change log
+    update_op: str
+    remove_op: str
+
+    @abstractmethod
+    def read(self, cucm: CucmCluster, key: str) -> State | None:
+        """The canonical state, or None when the object does not exist."""
+
+    @abstractmethod
+    def create(self, cucm: CucmCluster, state: State) -> None: ...
+
+    @abstractmethod
+    def update(self, cucm: CucmCluster, key: str, before: State, after: State) -> None:
+        """Move the object from `before` to `after`; list fields merge as deltas."""
+
+    @abstractmethod
+    def delete(self, cucm: CucmCluster, key: str) -> None: ...
+
+    def satisfied(self, current: State | None, before: State | None, after: State | None) -> bool:
+        """Whether CUCM holds the change; kinds that merge list deltas override this."""
+        return current == after
+
+
+KINDS: dict[str, ObjectKind] = {}
+
+
+def register(kind: ObjectKind) -> ObjectKind:
+    KINDS[kind.name] = kind
+    return kind
+
+
+_locks: dict[tuple[str, str, str], threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def object_lock(cluster: str, kind: str, key: str) -> threading.Lock:
+    """Serializes read-modify-write on one CUCM object across every thread of the bot."""
+    ident = (cluster, kind, key.casefold())
+    with _locks_guard:
+        return _locks.setdefault(ident, threading.Lock())
+
+
+def operation_for(kind: ObjectKind, before: Mapping | None, after: Mapping | None) -> str:
+    if before is None:
+        return kind.add_op
+    if after is None:
+        return kind.remove_op
+    return kind.update_op
+
+
+def transition(
+    cucm: CucmCluster, kind: ObjectKind, key: str, before: State | None, after: State | None
+) -> None:
+    """Create, update or delete so that the object goes from `before` to `after`."""
+    with object_lock(cucm.name, kind.name, key):
+        if before is None and after is not None:
+            kind.create(cucm, after)
+        elif after is None:
+            kind.delete(cucm, key)
+        elif before is not None:
+            kind.update(cucm, key, before, after)
+
+
+def change(
+    cucm: CucmCluster,
+    kind: ObjectKind,
+    key: str,
+    before: State | None,
+    after: State | None,
+    summary: str,
+) -> Step:
+    """A plan step for one object, compensable by restoring `before`."""
+
+    def run() -> State | None:
+        transition(cucm, kind, key, before, after)
+        return after
+
+    def undo() -> None:
+        transition(cucm, kind, key, after, before)
+
+    def verify() -> bool:
+        return kind.satisfied(kind.read(cucm, key), before, after)
+
+    return Step(
+        operation=operation_for(kind, before, after),
+        object_type=kind.name,
+        object_name=key,
+        summary=summary,
+        before=before,
+        after=after,
+        run=run,
+        undo=undo,
+        verify=verify,
+    )

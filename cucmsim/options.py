@@ -1,0 +1,29 @@
+"""How a simulator instance behaves: credentials, limits, latency, strictness."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Seed = Literal["demo", "empty"]
+
+
+@dataclass
+class SimOptions:
+    host: str = "127.0.0.1"  # node i listens on 127.0.0.(i+1) when host is 127.0.0.1
+    port: int = 0  # 0: pick a free port (the same port on every node address)
+    tls: bool = False
+    username: str = "axladmin"
+    password: str = "axlpassword"
+    seed: Seed = "demo"
+    cluster_name: str = "lab"
+    node_count: int = 3  # publisher + subscribers
+    latency_ms: int = 0  # added to every SOAP call
+    axl_write_rate: float | None = None  # AXL writes per second before HTTP 503; None: no limit
+    ris_rate_per_minute: int = 15
+    perfmon_rate_per_minute: int = 80
+    service_transition_s: float = 0.5  # Control Center Starting/Stopping lasts this long
+    strict: bool = False  # validate each AXL request against `axl_xsd` before executing it
+    axl_xsd: Path | None = None  # the project's compact AXLSoap.xsd or Cisco's real one
+    wsdl_dir: Path | None = None  # served at `?wsdl`: axl/AXLAPI.wsdl, controlcenter.wsdl, ...
