@@ -1,0 +1,62 @@
+"""Service parameters, stored per process node under CUCM's internal names.
+
+AXL does not validate parameter values (reference §7), so neither do we.
+"""
+
+from __future__ import annotations
+
+from cucmsim.axl import faults
+from cucmsim.axl.common import AxlCall, Handler, by_uuid, get_result, list_result
+from cucmsim.axl.xml import Element, has, leaf, sub, value
+from cucmsim.model import ServiceParameter, key
+
+
+def _find(call: AxlCall) -> ServiceParameter:
+    params = call.cluster.service_parameters
+    uuid_text = value(call.body, "uuid")
+    if uuid_text is not None:
+        found = by_uuid(params.values(), uuid_text)
+    else:
+        node = value(call.body, "processNodeName") or ""
+        if key(node) not in call.cluster.nodes:
+            raise faults.missing_reference("Process Node", node, call.operation)
+        name = value(call.body, "name") or ""
+        service = value(call.body, "service") or ""
+        found = params.get((key(node), key(service), key(name)))
+    if found is None:
+        raise faults.not_found("Service Parameter", call.operation)
+    return found
+
+
+def _render(call: AxlCall, param: ServiceParameter) -> Element:
+    node = call.cluster.nodes.get(key(param.node))
+    elem = leaf("serviceParameter", uuid=param.uuid)
+    sub(elem, "processNodeName", param.node, node.uuid if node else None)
+    sub(elem, "name", param.name)
+    sub(elem, "service", param.service)
+    sub(elem, "value", param.value)
+    sub(elem, "valueType", param.value_type)
+    return elem
+
+
+def get_service_parameter(call: AxlCall) -> Element:
+    return get_result(call, _render(call, _find(call)))
+
+
+def update_service_parameter(call: AxlCall) -> str:
+    param = _find(call)
+    if has(call.body, "value"):
+        param.value = value(call.body, "value") or ""
+    return param.uuid
+
+
+def list_service_parameter(call: AxlCall) -> list[Element]:
+    params = call.cluster.service_parameters.values()
+    return list_result(call, [_render(call, p) for p in params])
+
+
+OPERATIONS: dict[str, Handler] = {
+    "getServiceParameter": get_service_parameter,
+    "updateServiceParameter": update_service_parameter,
+    "listServiceParameter": list_service_parameter,
+}

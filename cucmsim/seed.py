@@ -1,0 +1,217 @@
+"""Initial cluster contents: "empty" (a fresh install) or "demo" (a lab in use).
+
+The internal service-parameter names are invented on purpose: CUCM's real
+ones are unconfirmed (reference §7), and the bot must discover them through
+listServiceParameter, never guess them. The display names sit in
+`PARAMETER_DISPLAY_NAMES` for the simulator's own use only.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from cucmsim.model import (
+    CALL_MANAGER,
+    CTI_MANAGER,
+    CallingSearchSpace,
+    CallManagerGroup,
+    Cluster,
+    CtiApplication,
+    Device,
+    DevicePool,
+    Line,
+    LineAppearance,
+    Location,
+    Partition,
+    ProcessNode,
+    ServiceParameter,
+    ServiceState,
+    User,
+    UserGroup,
+    key,
+)
+from cucmsim.options import SimOptions
+
+RIS_DATA_COLLECTOR = "Cisco RIS Data Collector"
+AXL_WEB_SERVICE = "Cisco AXL Web Service"
+NOT_ACTIVATED_CODE = -1068
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    service: str
+    name: str  # internal name, as AXL returns it
+    display: str
+    default: str
+    value_type: str
+
+
+PARAMETERS = (
+    ParameterSpec(
+        CTI_MANAGER, "CtiMaxDevicesPerProvider", "Maximum Devices Per Provider", "2000", "long"
+    ),
+    ParameterSpec(CTI_MANAGER, "CtiMaxDevicesPerNode", "Maximum Devices Per Node", "800", "long"),
+    ParameterSpec(
+        CTI_MANAGER,
+        "CtiApplicationHeartbeatMinInterval",
+        "Application Heartbeat Minimum Interval",
+        "5",
+        "long",
+    ),
+    ParameterSpec(
+        CTI_MANAGER,
+        "CtiApplicationHeartbeatMaxInterval",
+        "Application Heartbeat Maximum Interval",
+        "3600",
+        "long",
+    ),
+    ParameterSpec(
+        CTI_MANAGER, "CtiMaxProviderConnections", "Maximum CTI Connections", "400", "long"
+    ),
+    ParameterSpec(CTI_MANAGER, "CtiSecureConnectionEnabled", "Secure Connection", "F", "boolean"),
+    ParameterSpec(
+        CALL_MANAGER, "CtiNewCallAcceptTimerSecs", "CTI New Call Accept Timer", "4", "long"
+    ),
+    ParameterSpec(CALL_MANAGER, "CdrEnabled", "CDR Enabled Flag", "F", "boolean"),
+    ParameterSpec(CALL_MANAGER, "CallDiagnosticsFlag", "Call Diagnostics Enabled", "0", "long"),
+    ParameterSpec(CALL_MANAGER, "T302TimerMsecs", "T302 Timer", "15000", "long"),
+)
+PARAMETER_DISPLAY_NAMES = {(p.service, p.name): p.display for p in PARAMETERS}
+
+CTI_GROUPS = (
+    "Standard CTI Enabled",
+    "Standard CTI Allow Call Monitoring",
+    "Standard CTI Allow Call Park Monitoring",
+    "Standard CTI Allow Call Recording",
+    "Standard CTI Allow Calling Number Modification",
+    "Standard CTI Allow Control of All Devices",
+    "Standard CTI Allow Reception of SRTP Key Material",
+    "Standard CTI Secure Connection",
+    "Standard CTI Allow Control of Phones supporting Connected Xfer and conf",
+    "Standard CTI Allow Control of Phones supporting Rollover Mode",
+)
+OTHER_GROUPS = (
+    "Standard CCM End Users",
+    "Standard AXL API Access",
+    "Standard CCM Admin Users",
+    "Standard RealtimeAndTraceCollection",
+    "Standard SERVICEABILITY",
+)
+ADMIN_GROUPS = (
+    "Standard AXL API Access",
+    "Standard CCM Admin Users",
+    "Standard RealtimeAndTraceCollection",
+    "Standard SERVICEABILITY",
+)
+
+
+def node_names(count: int) -> list[str]:
+    return ["cucm-pub", *(f"cucm-sub{i}" for i in range(1, count))]
+
+
+def node_address(options: SimOptions, index: int) -> str:
+    """Node i listens on 127.0.0.(i+1) on loopback; elsewhere all share the host."""
+    return f"127.0.0.{index + 1}" if options.host == "127.0.0.1" else options.host
+
+
+def _service(name: str, running: bool) -> ServiceState:
+    if running:
+        return ServiceState(name, activated=True, status="Started", start_time=time.time())
+    return ServiceState(
+        name,
+        activated=False,
+        status="Stopped",
+        reason_code=NOT_ACTIVATED_CODE,
+        reason="Service Not Activated",
+    )
+
+
+def _add_nodes(cluster: Cluster, options: SimOptions) -> None:
+    for index, name in enumerate(node_names(max(1, options.node_count))):
+        role = "Publisher" if index == 0 else "Subscriber"
+        cluster.nodes[key(name)] = ProcessNode(name, node_address(options, index), role)
+        for service in (CALL_MANAGER, RIS_DATA_COLLECTOR, AXL_WEB_SERVICE):
+            cluster.services[(name, service)] = _service(service, running=True)
+        cluster.services[(name, CTI_MANAGER)] = _service(CTI_MANAGER, running=False)
+        for spec in PARAMETERS:
+            cluster.service_parameters[(key(name), key(spec.service), key(spec.name))] = (
+                ServiceParameter(name, spec.service, spec.name, spec.default, spec.value_type)
+            )
+
+
+def _add_user(cluster: Cluster, user: User) -> None:
+    table = cluster.app_users if user.is_app_user else cluster.users
+    table[key(user.userid)] = user
+
+
+def build_empty(options: SimOptions) -> Cluster:
+    cluster = Cluster(name=options.cluster_name)
+    _add_nodes(cluster, options)
+    for name in ("Hub_None", "Phantom", "Shadow"):
+        cluster.locations[key(name)] = Location(name)
+    cluster.cm_groups["default"] = CallManagerGroup("Default", [cluster.publisher.name])
+    cluster.device_pools["default"] = DevicePool("Default", "Default")
+    for name in (*CTI_GROUPS, *OTHER_GROUPS):
+        cluster.user_groups[key(name)] = UserGroup(name, roles=[name])
+    _add_user(cluster, User(options.username, is_app_user=True, groups=list(ADMIN_GROUPS)))
+    return cluster
+
+
+def _add_demo_objects(cluster: Cluster) -> None:
+    names = [n.name for n in cluster.nodes.values()]
+    subscribers = names[1:] or names[:1]
+    for name in subscribers:
+        cluster.services[(name, CTI_MANAGER)] = _service(CTI_MANAGER, running=True)
+    group_name = "CMG_Sub1_Sub2"
+    cluster.cm_groups[key(group_name)] = CallManagerGroup(group_name, subscribers[:2])
+    cluster.device_pools[key("DP_CTI")] = DevicePool("DP_CTI", group_name)
+    for name in ("PT_Internal", "PT_CTI"):
+        cluster.partitions[key(name)] = Partition(name)
+    cluster.css[key("CSS_Internal")] = CallingSearchSpace("CSS_Internal", ["PT_Internal", "PT_CTI"])
+    _add_user(cluster, User("jsmith", is_app_user=False, first_name="John", last_name="Smith"))
+    _add_user(cluster, User("agent1", is_app_user=False, first_name="Alex", last_name="Agent"))
+    for user in cluster.users.values():
+        user.groups.append("Standard CCM End Users")
+    cluster.lines[(key("7000"), key("PT_CTI"))] = Line(
+        "7000", "PT_CTI", description="Main IVR", alerting_name="Main IVR"
+    )
+    cluster.devices[key("RP_MAIN")] = Device(
+        name="RP_MAIN",
+        product="CTI Route Point",
+        device_class="CTI Route Point",
+        protocol="SCCP",
+        device_pool="DP_CTI",
+        location="Hub_None",
+        calling_search_space="CSS_Internal",
+        description="Main IVR route point",
+        lines=[LineAppearance(1, "7000", "PT_CTI", max_num_calls=10, busy_trigger=8, ctiid=1)],
+        extra={"protocolSide": "User", "useTrustedRelayPoint": "Default"},
+    )
+    _add_user(
+        cluster,
+        User(
+            "ctiapp_ivr",
+            is_app_user=True,
+            associated_devices=["RP_MAIN"],
+            groups=["Standard CTI Enabled"],
+        ),
+    )
+    _add_user(cluster, User("ctiapp_rec", is_app_user=True))
+    backup = subscribers[1] if len(subscribers) > 1 else None
+    cluster.applications["ctiapp_ivr"] = CtiApplication(
+        app_user="ctiapp_ivr",
+        primary_node=subscribers[0],
+        backup_node=backup,
+        ip_address="10.1.1.20",
+        app_id="ctiapp_ivr-1",
+        current_node=subscribers[0],
+        opened_at=time.time(),
+    )
+
+
+def build_cluster(options: SimOptions) -> Cluster:
+    cluster = build_empty(options)
+    if options.seed == "demo":
+        _add_demo_objects(cluster)
+    return cluster
