@@ -39,6 +39,7 @@ class Context:
     command_text: str = ""
     dry_run: bool = False
     request_id: str | None = None
+    grant: str = ""  # how the caller got their role, for whoami and the audit trail
     progress: Callable[[str], None] = field(default=_no_progress)
 
     @property

@@ -1,0 +1,1 @@
+"""The durable record of what ctibot did: change sets, confirmations, Slack deliveries."""

@@ -1,10 +1,15 @@
-"""The `ctibot` command line: one entry point for the bot, the simulator and the database."""
+"""The `ctibot` command line: one entry point for the bot, the simulator and the database.
+
+Each command group lives in its own module with a ``register(app)`` function;
+adding one is an import and a line below.
+"""
 
 from __future__ import annotations
 
 import typer
 
 from bot import __version__
+from bot.cli import check_config, db, log, run, serve, sim
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="ctibot: CUCM CTI chat-ops")
 
@@ -18,3 +23,11 @@ def main() -> None:
 def version() -> None:
     """Print the ctibot version."""
     typer.echo(__version__)
+
+
+check_config.register(app)
+db.register(app)
+log.register(app)
+run.register(app)
+serve.register(app)
+sim.register(app)

@@ -1,0 +1,182 @@
+"""The one place that turns Settings into running parts.
+
+Slack, `ctibot run`, the demo and the end-to-end tests all start from here,
+so they share the database, the registry, the RBAC and the runner; tests
+swap only what they must (e.g. the registry) through keyword arguments.
+Migrations run before anything reads the database, and change sets left
+`applying` by a crash are marked interrupted and announced.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import text
+
+from bot.changelog import deliveries
+from bot.changelog.confirmations import ConfirmationStore
+from bot.changelog.db import make_engine, migration_status, upgrade
+from bot.changelog.store import ChangeLog
+from bot.cucm.cluster import CucmCluster
+from bot.cucm.endpoint import ClusterEndpoint
+from bot.slack.app import build_app, build_client
+from bot.slack.deps import SlackDeps, Workers
+from bot.slack.rbac import RoleResolver
+from commands.catalog import build_registry
+from commands.registry import Registry
+from commands.runner import Runner
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+    from slack_sdk import WebClient
+    from sqlalchemy.engine import Engine
+
+    from bot.config import ClusterSettings, Settings
+
+log = logging.getLogger(__name__)
+
+
+class ConfiguredClusters:
+    """The ClusterDirectory of the configured clusters, each connected on first use.
+
+    Building a CucmCluster parses a WSDL (about a second), so it happens once
+    per cluster, under a lock, and only for clusters someone actually uses.
+    """
+
+    def __init__(self, clusters: list[ClusterSettings]) -> None:
+        self._settings = {c.name: c for c in clusters}
+        defaults = [c.name for c in clusters if getattr(c, "default", False)]
+        self.default_name = defaults[0] if defaults else (clusters[0].name if clusters else "")
+        self._built: dict[str, CucmCluster] = {}
+        self._lock = threading.Lock()
+
+    def names(self) -> list[str]:
+        return list(self._settings)
+
+    def get(self, name: str) -> CucmCluster:
+        with self._lock:
+            if name not in self._built:
+                if name not in self._settings:
+                    raise KeyError(f"unknown cluster {name!r}")
+                self._built[name] = CucmCluster(endpoint_of(self._settings[name]))
+            return self._built[name]
+
+
+def endpoint_of(cluster: ClusterSettings) -> ClusterEndpoint:
+    return ClusterEndpoint(
+        name=cluster.name,
+        host=cluster.host,
+        port=cluster.port,
+        scheme=cluster.scheme,
+        username=cluster.username,
+        password=cluster.password(),
+        axl_version=cluster.axl_version,
+        verify_tls=cluster.verify_tls,
+        ca_bundle=cluster.ca_bundle,
+        axl_wsdl=cluster.axl_wsdl,
+        nodes=dict(cluster.nodes),
+        connect_timeout=cluster.connect_timeout,
+        read_timeout=cluster.read_timeout,
+    )
+
+
+@dataclass
+class Bot:
+    settings: Settings
+    engine: Engine
+    changelog: ChangeLog
+    confirmations: ConfirmationStore
+    clusters: ConfiguredClusters
+    registry: Registry
+    runner: Runner
+    roles: RoleResolver
+    client: WebClient | None = None
+    app: App | None = None
+    workers: Workers | None = None
+
+    def health(self) -> tuple[bool, dict[str, Any]]:
+        """What /healthz reports: usable only with a reachable, fully migrated database."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as exc:
+            return False, {"status": "error", "database": f"unreachable: {exc}"}
+        at, head = migration_status(self.engine)
+        current = at == head
+        detail = {
+            "status": "ok" if current else "error",
+            "database": "ok",
+            "migrations": "current" if current else f"at {at}, head is {head}",
+        }
+        return current, detail
+
+    def close(self) -> None:
+        if self.workers is not None:
+            self.workers.shutdown(wait=False)
+        self.engine.dispose()
+
+
+def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bool = True) -> Bot:
+    upgrade(settings.database.url)
+    engine = make_engine(settings.database.url)
+    changelog = ChangeLog(engine)
+    confirmations = ConfirmationStore(engine)
+    clusters = ConfiguredClusters(list(settings.clusters))
+    registry = registry or build_registry()
+    runner = Runner(
+        registry,
+        clusters,
+        changelog,
+        confirmations,
+        settings.confirmations.ttl_seconds,
+        in_channel_commands=frozenset(settings.slack.in_channel_commands),
+    )
+    client = _client(settings) if settings.slack.bot_token is not None else None
+    if slack and (client is None or settings.slack.signing_secret is None):
+        raise RuntimeError(
+            "Slack needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET in the environment"
+        )
+    roles = RoleResolver(settings.rbac, client)
+    bot = Bot(settings, engine, changelog, confirmations, clusters, registry, runner, roles, client)
+    interrupted = changelog.mark_interrupted()
+    if slack and client is not None:
+        bot.workers = Workers(settings.slack.worker_threads)
+        deps = SlackDeps(runner, roles, confirmations, bot.workers)
+        bot.app = build_app(
+            deps,
+            client=client,
+            signing_secret=_secret(settings.slack.signing_secret),
+            seen_before=lambda key: deliveries.seen_before(engine, key),
+        )
+        _announce_interrupted(bot, interrupted)
+    return bot
+
+
+def _client(settings: Settings) -> WebClient:
+    return build_client(_secret(settings.slack.bot_token), settings.slack.api_url)
+
+
+def _secret(value: Any) -> str:
+    if value is None:
+        return ""
+    return value.get_secret_value() if hasattr(value, "get_secret_value") else str(value)
+
+
+def _announce_interrupted(bot: Bot, interrupted: Any) -> None:
+    """A crash mid-apply leaves CUCM in a state someone must check: say so loudly."""
+    sets = list(interrupted or [])
+    channel = bot.settings.slack.alert_channel
+    if not sets or bot.client is None or not channel:
+        return
+    ids = ", ".join(f"#{getattr(s, 'id', s)}" for s in sets)
+    message = (
+        f":warning: ctibot restarted while applying change set(s) {ids}. "
+        "Their writes may be partly on CUCM: check with `/cti show-change <id>`."
+    )
+    try:
+        bot.client.chat_postMessage(channel=channel, text=message)
+    except Exception as exc:
+        log.error("could not announce interrupted change sets %s: %s", ids, exc)

@@ -1,0 +1,62 @@
+"""`ctibot sim`: run the CUCM simulator in the foreground, for the demo and manual testing."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+import bot
+
+WSDL_DIR = Path(bot.__file__).resolve().parent / "cucm" / "wsdl"
+AXL_XSD = WSDL_DIR / "axl" / "AXLSoap.xsd"
+
+
+class Seed(StrEnum):
+    demo = "demo"
+    empty = "empty"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sim")(sim)
+
+
+def sim(
+    host: Annotated[str, typer.Option(help="Address of the first node.")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option(help="Port on every node address (0: pick a free one).", min=0, max=65535)
+    ] = 8443,
+    tls: Annotated[bool, typer.Option("--tls", help="HTTPS with a generated certificate.")] = False,
+    username: Annotated[str, typer.Option(envvar="CTIBOT_SIM_USERNAME")] = "axladmin",
+    password: Annotated[str, typer.Option(envvar="CTIBOT_SIM_PASSWORD")] = "axlpassword",
+    seed: Annotated[Seed, typer.Option(help="Initial cluster content.")] = Seed.demo,
+    latency_ms: Annotated[int, typer.Option(help="Added to every SOAP call.", min=0)] = 0,
+    axl_write_rate: Annotated[
+        float | None, typer.Option(help="AXL writes per second before HTTP 503.", min=0)
+    ] = None,
+    nodes: Annotated[int, typer.Option(help="Publisher + subscribers.", min=1, max=8)] = 3,
+    strict: Annotated[
+        bool, typer.Option("--strict/--no-strict", help="Validate AXL requests against the XSD.")
+    ] = False,
+) -> None:
+    """Run a simulated CUCM cluster (AXL, Control Center, RIS, PerfMon) until interrupted."""
+    from cucmsim.api import run_forever
+    from cucmsim.options import SimOptions
+
+    options = SimOptions(
+        host=host,
+        port=port,
+        tls=tls,
+        username=username,
+        password=password,
+        seed=seed.value,
+        node_count=nodes,
+        latency_ms=latency_ms,
+        axl_write_rate=axl_write_rate,
+        strict=strict,
+        axl_xsd=AXL_XSD,
+        wsdl_dir=WSDL_DIR,
+    )
+    run_forever(options)

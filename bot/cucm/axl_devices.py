@@ -1,0 +1,211 @@
+"""CTI route points and CTI ports (AXL ``*CtiRoutePoint`` and ``*Phone``).
+
+CUCM replaces a device's whole ``lines`` set when it is sent (route points have no
+add/removeLines), so ``lines=`` on an update is always the complete list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.cucm.axl_base import UNSET, AxlBase, given
+from bot.cucm.convert import field, fk, items, optional_int, ret, text, uuid_of
+from bot.cucm.errors import NotFound
+from bot.cucm.models import CtiPort, LineAppearance, RoutePoint
+
+CTI_PORT_PRODUCT = "CTI Port"
+ROUTE_POINT_PRODUCT = "CTI Route Point"
+DEFAULT_LOCATION = "Hub_None"
+COMMON_PHONE_PROFILE = "Standard Common Phone Profile"
+
+
+def _line_payload(line: LineAppearance) -> dict[str, Any]:
+    return {
+        "index": str(line.index),
+        "label": line.label or None,
+        "display": line.display or None,
+        "dirn": {"pattern": line.pattern, "routePartitionName": line.partition},
+        "maxNumCalls": str(line.max_calls),
+        "busyTrigger": str(line.busy_trigger),
+    }
+
+
+def _lines_payload(lines: Sequence[LineAppearance]) -> dict[str, Any]:
+    if not lines:
+        raise ValueError("CUCM needs at least one line when lines are sent")
+    return {"line": [_line_payload(line) for line in lines]}
+
+
+def _read_lines(device: Any) -> tuple[LineAppearance, ...]:
+    result = []
+    for line in items(device, "lines", "line"):
+        dirn = field(line, "dirn")
+        result.append(
+            LineAppearance(
+                index=optional_int(field(line, "index")) or 0,
+                pattern=text(dirn, "pattern"),
+                partition=fk(field(dirn, "routePartitionName")),
+                max_calls=optional_int(field(line, "maxNumCalls")) or 2,
+                busy_trigger=optional_int(field(line, "busyTrigger")) or 1,
+                label=text(line, "label"),
+                display=text(line, "display"),
+            )
+        )
+    return tuple(sorted(result, key=lambda appearance: appearance.index))
+
+
+def _device_changes(
+    description: Any, device_pool: Any, css: Any, location: Any, lines: Any
+) -> dict[str, Any]:
+    changes = given(
+        description=description,
+        devicePoolName=device_pool,
+        callingSearchSpaceName=css,
+        locationName=location,
+    )
+    if lines is not UNSET:
+        changes["lines"] = _lines_payload(lines)
+    return changes
+
+
+class DeviceMixin(AxlBase):
+    """Route point and CTI port operations."""
+
+    # ----- route points -----
+    def get_route_point(self, name: str) -> RoutePoint:
+        device = field(ret(self._call("getCtiRoutePoint", obj=name, name=name)), "ctiRoutePoint")
+        return RoutePoint(
+            name=text(device, "name") or name,
+            description=text(device, "description"),
+            device_pool=fk(field(device, "devicePoolName")),
+            css=fk(field(device, "callingSearchSpaceName")),
+            location=fk(field(device, "locationName")),
+            lines=_read_lines(device),
+            uuid=uuid_of(device),
+        )
+
+    def add_route_point(self, rp: RoutePoint) -> str:
+        payload: dict[str, Any] = {
+            "name": rp.name,
+            "description": rp.description or None,
+            "product": ROUTE_POINT_PRODUCT,
+            "class": ROUTE_POINT_PRODUCT,
+            "protocol": "SCCP",
+            "protocolSide": "User",
+            "callingSearchSpaceName": rp.css,
+            "devicePoolName": rp.device_pool,
+            "locationName": rp.location or DEFAULT_LOCATION,
+            "useTrustedRelayPoint": "Default",
+        }
+        if rp.lines:
+            payload["lines"] = _lines_payload(rp.lines)
+        return self._write("addCtiRoutePoint", obj=rp.name, ctiRoutePoint=payload)
+
+    def update_route_point(
+        self,
+        name: str,
+        *,
+        description: str = UNSET,
+        device_pool: str | None = UNSET,
+        css: str | None = UNSET,
+        location: str = UNSET,
+        lines: Sequence[LineAppearance] = UNSET,
+    ) -> str:
+        """Change only the fields passed; ``css=None`` clears the CSS, omitting it keeps it."""
+        changes = _device_changes(description, device_pool, css, location, lines)
+        return self._write("updateCtiRoutePoint", obj=name, name=name, **changes)
+
+    def remove_route_point(self, name: str) -> str:
+        return self._write("removeCtiRoutePoint", obj=name, name=name)
+
+    def apply_route_point(self, name: str) -> str:
+        """ "Apply Config": the least intrusive way to make CUCM pick up line changes."""
+        return self._write("applyCtiRoutePoint", obj=name, name=name)
+
+    def reset_route_point(self, name: str) -> str:
+        return self._write("resetCtiRoutePoint", obj=name, name=name)
+
+    def list_route_points(self, name_like: str = "%") -> list[str]:
+        response = self._call(
+            "listCtiRoutePoint",
+            obj=name_like,
+            searchCriteria={"name": name_like},
+            returnedTags={"name": ""},
+        )
+        return sorted(text(rp, "name") for rp in items(ret(response), "", "ctiRoutePoint"))
+
+    # ----- CTI ports -----
+    def get_cti_port(self, name: str) -> CtiPort:
+        device = field(ret(self._call("getPhone", obj=name, name=name)), "phone")
+        product = text(device, "product")
+        if product and product != CTI_PORT_PRODUCT:
+            raise NotFound(
+                f"device is a {product}, not a {CTI_PORT_PRODUCT}", operation="getPhone", obj=name
+            )
+        return CtiPort(
+            name=text(device, "name") or name,
+            description=text(device, "description"),
+            device_pool=fk(field(device, "devicePoolName")),
+            css=fk(field(device, "callingSearchSpaceName")),
+            location=fk(field(device, "locationName")),
+            lines=_read_lines(device),
+            owner=fk(field(device, "ownerUserName")),
+            uuid=uuid_of(device),
+        )
+
+    def add_cti_port(self, port: CtiPort) -> str:
+        payload: dict[str, Any] = {
+            "name": port.name,
+            "description": port.description or None,
+            "product": CTI_PORT_PRODUCT,
+            "class": "Phone",
+            "protocol": "SCCP",
+            "protocolSide": "User",
+            "callingSearchSpaceName": port.css,
+            "devicePoolName": port.device_pool,
+            "commonPhoneConfigName": COMMON_PHONE_PROFILE,
+            "locationName": port.location or DEFAULT_LOCATION,
+            "useTrustedRelayPoint": "Default",
+            "phoneTemplateName": None,
+            "primaryPhoneName": None,
+            "builtInBridgeStatus": "Default",
+            "ownerUserName": port.owner,
+            "packetCaptureMode": "None",
+            "allowCtiControlFlag": "true",
+            "certificateOperation": "No Pending Operation",
+            "deviceMobilityMode": "Default",
+        }
+        if port.lines:
+            payload["lines"] = _lines_payload(port.lines)
+        return self._write("addPhone", obj=port.name, phone=payload)
+
+    def update_cti_port(
+        self,
+        name: str,
+        *,
+        description: str = UNSET,
+        device_pool: str | None = UNSET,
+        css: str | None = UNSET,
+        location: str = UNSET,
+        lines: Sequence[LineAppearance] = UNSET,
+        owner: str | None = UNSET,
+    ) -> str:
+        changes = _device_changes(description, device_pool, css, location, lines)
+        changes.update(given(ownerUserName=owner))
+        return self._write("updatePhone", obj=name, name=name, **changes)
+
+    def remove_cti_port(self, name: str) -> str:
+        return self._write("removePhone", obj=name, name=name)
+
+    def list_cti_ports(self, name_like: str = "%") -> list[str]:
+        response = self._call(
+            "listPhone",
+            obj=name_like,
+            searchCriteria={"name": name_like},
+            returnedTags={"name": "", "product": ""},
+        )
+        phones = items(ret(response), "", "phone")
+        return sorted(
+            text(p, "name") for p in phones if text(p, "product") in ("", CTI_PORT_PRODUCT)
+        )

@@ -1,0 +1,244 @@
+"""The CTI service-parameter catalogue and run-time resolution of internal AXL names.
+
+CUCM's internal parameter names for the CTI settings are not published (reference section 7),
+so nothing here sends a guessed name: a concept is resolved against the names the node
+actually returns from ``listServiceParameter`` - configured override first, then our
+candidate guesses, then a token match of the GUI display name. AXL does not range-check
+values either, so the allowed ranges below are the product's own table.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.cucm.axl import AxlClient
+from bot.cucm.errors import ParameterUnresolved
+from bot.cucm.models import ServiceParameter
+
+CTI_MANAGER = "Cisco CTIManager"
+CALL_MANAGER = "Cisco CallManager"
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    key: str
+    service: str
+    display_name: str
+    candidates: tuple[str, ...]  # guesses only; resolution checks them against the node
+    default: int
+    minimum: int
+    maximum: int
+    unit: str = ""
+
+
+# Defaults are Cisco's (SysConfig, "Configure CTI Applications"). Ranges are the PRODUCT'S OWN
+# TABLE, taken from the Service Parameter GUI help as we know it; they are not confirmed by
+# AXL (which reports no ranges) - adjust here if a release's GUI says otherwise.
+CATALOGUE: dict[str, ParameterSpec] = {
+    spec.key: spec
+    for spec in (
+        ParameterSpec(
+            "max_devices_per_provider",
+            CTI_MANAGER,
+            "Maximum Devices Per Provider",
+            ("MaxDevicesPerProvider", "MaximumDevicesPerProvider"),
+            2000,
+            1,
+            40000,
+            "devices",
+        ),
+        ParameterSpec(
+            "max_devices_per_node",
+            CTI_MANAGER,
+            "Maximum Devices Per Node",
+            ("MaxDevicesPerNode", "MaximumDevicesPerNode"),
+            800,
+            1,
+            40000,
+            "devices",
+        ),
+        ParameterSpec(
+            "heartbeat_min_interval",
+            CTI_MANAGER,
+            "Application Heartbeat Minimum Interval",
+            ("ApplicationHeartbeatMinInterval",),
+            5,
+            1,
+            300,
+            "seconds",
+        ),
+        ParameterSpec(
+            "heartbeat_max_interval",
+            CTI_MANAGER,
+            "Application Heartbeat Maximum Interval",
+            ("ApplicationHeartbeatMaxInterval",),
+            3600,
+            30,
+            3600,
+            "seconds",
+        ),
+        ParameterSpec(
+            "new_call_accept_timer",
+            CALL_MANAGER,
+            "CTI New Call Accept Timer",
+            ("CtiNewCallAcceptTimer", "NewCallAcceptTimer"),
+            4,
+            1,
+            20,
+            "seconds",
+        ),
+        ParameterSpec(
+            "max_cti_connections",
+            CTI_MANAGER,
+            "Maximum CTI Connections",
+            ("MaxCTIConnections",),
+            400,
+            1,
+            10000,
+            "connections",  # default unconfirmed
+        ),
+    )
+}
+
+# Spellings CUCM uses for the same word in display and internal names.
+_SYNONYMS = {
+    "maximum": "max",
+    "minimum": "min",
+    "int": "interval",
+    "intvl": "interval",
+    "secs": "sec",
+    "seconds": "sec",
+    "second": "sec",
+    "num": "number",
+    "conn": "connection",
+    "timeout": "timer",
+}
+_NOISE = frozenset({"cti", "sec", "ms", "the", "of"})
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+def tokens(name: str) -> frozenset[str]:
+    """Normalized words of a display or internal name ("CtiMaxDevicesPerNode" -> max, ...)."""
+    words = []
+    for raw in _WORD.findall(name):
+        word = _SYNONYMS.get(raw.lower(), raw.lower())
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = _SYNONYMS.get(word[:-1], word[:-1])
+        words.append(word)
+    return frozenset(words) - _NOISE
+
+
+def fuzzy_match(display_name: str, names: list[str]) -> list[str]:
+    """Internal names containing every significant word of the display name, best first."""
+    wanted = tokens(display_name)
+    scored = sorted((len(tokens(name) - wanted), name) for name in names if wanted <= tokens(name))
+    if not scored:
+        return []
+    best = scored[0][0]
+    return [name for extra, name in scored if extra == best]
+
+
+def validate(concept: str, value: object) -> int:
+    """The value as an int within the product's allowed range, else ``ValueError``."""
+    spec = spec_for(concept)
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{spec.display_name} must be a whole number, not {value!r}") from None
+    if not spec.minimum <= number <= spec.maximum:
+        raise ValueError(
+            f"{spec.display_name} must be between {spec.minimum} and {spec.maximum}"
+            f"{' ' + spec.unit if spec.unit else ''} (got {number})"
+        )
+    return number
+
+
+def spec_for(concept: str) -> ParameterSpec:
+    try:
+        return CATALOGUE[concept]
+    except KeyError:
+        raise ValueError(f"unknown parameter {concept!r}; known: {sorted(CATALOGUE)}") from None
+
+
+class ParameterResolver:
+    """Maps concepts to the node's internal names; caches per (cluster, node, service)."""
+
+    def __init__(
+        self, axl: AxlClient, *, cluster: str = "", overrides: Mapping[str, str] | None = None
+    ) -> None:
+        self._axl = axl
+        self._cluster = cluster
+        self._overrides = dict(overrides or {})
+        self._lock = threading.Lock()
+        self._names: dict[tuple[str, str], list[str]] = {}
+        self._resolved: dict[tuple[str, str], str] = {}
+
+    def names(self, node: str, service: str) -> list[str]:
+        """Internal names the node has for ``service`` (listed once, then cached)."""
+        key = (node, service)
+        with self._lock:
+            cached = self._names.get(key)
+        if cached is None:
+            cached = [p.name for p in self._axl.list_service_parameters(node, service)]
+            with self._lock:
+                self._names[key] = cached
+        return cached
+
+    def resolve(self, node: str, concept: str) -> str:
+        spec = spec_for(concept)
+        key = (node, concept)
+        with self._lock:
+            if key in self._resolved:
+                return self._resolved[key]
+        name = self._choose(spec, node, self.names(node, spec.service))
+        with self._lock:
+            self._resolved[key] = name
+        return name
+
+    def _choose(self, spec: ParameterSpec, node: str, names: list[str]) -> str:
+        where = f"{spec.service} on {node}"
+        override = self._overrides.get(spec.key)
+        if override is not None:
+            if override in names:
+                return override
+            raise self._error(
+                f"configured name {override!r} is not a parameter of {where}", spec, names
+            )
+        for candidate in spec.candidates:
+            if candidate in names:
+                return candidate
+        matches = fuzzy_match(spec.display_name, names)
+        if len(matches) == 1:
+            return matches[0]
+        problem = "is ambiguous between " + ", ".join(matches) if matches else "matches no name"
+        raise self._error(f"{spec.display_name!r} {problem} of {where}", spec, names)
+
+    def _error(self, message: str, spec: ParameterSpec, names: list[str]) -> ParameterUnresolved:
+        listing = ", ".join(sorted(names)) or "(none)"
+        return ParameterUnresolved(
+            f"{message}; the node has: {listing}. Set parameter_names.{spec.key} in the config.",
+            available=tuple(sorted(names)),
+            operation="listServiceParameter",
+            cluster=self._cluster,
+            obj=spec.key,
+        )
+
+    def get(self, node: str, concept: str) -> ServiceParameter:
+        spec = spec_for(concept)
+        return self._axl.get_service_parameter(node, spec.service, self.resolve(node, concept))
+
+    def set(self, node: str, concept: str, value: object) -> str:
+        """Validate against the product's range, then write the resolved parameter."""
+        number = validate(concept, value)
+        spec = spec_for(concept)
+        name = self.resolve(node, concept)
+        return self._axl.update_service_parameter(node, spec.service, name, str(number))
+
+    def forget(self, node: str | None = None) -> None:
+        """Drop cached names (after an upgrade, or when a node was renamed)."""
+        with self._lock:
+            self._names = {k: v for k, v in self._names.items() if node and k[0] != node}
+            self._resolved = {k: v for k, v in self._resolved.items() if node and k[0] != node}

@@ -1,0 +1,58 @@
+"""Per-operation request counters, read by benchmarks and the health view.
+
+Counts every attempt (not every logical call), so retries and throttles are visible.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+
+@dataclass
+class OperationStats:
+    requests: int = 0
+    retries: int = 0
+    throttles: int = 0
+    errors: int = 0
+    latency_s: float = 0.0
+
+
+class Stats:
+    """Thread-safe counters keyed by operation name (e.g. ``axl.getCtiRoutePoint``)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._ops: dict[str, OperationStats] = {}
+
+    def _get(self, operation: str) -> OperationStats:
+        return self._ops.setdefault(operation, OperationStats())
+
+    def attempt(self, operation: str, *, retry: bool, latency_s: float) -> None:
+        with self._lock:
+            entry = self._get(operation)
+            entry.requests += 1
+            entry.latency_s += latency_s
+            if retry:
+                entry.retries += 1
+
+    def throttled(self, operation: str) -> None:
+        with self._lock:
+            self._get(operation).throttles += 1
+
+    def failed(self, operation: str) -> None:
+        with self._lock:
+            self._get(operation).errors += 1
+
+    def snapshot(self) -> dict[str, dict[str, float]]:
+        """A copy safe to keep: ``{op: {requests, retries, throttles, errors, latency_s}}``."""
+        with self._lock:
+            return {op: dict(vars(s)) for op, s in self._ops.items()}
+
+    def total_requests(self) -> int:
+        with self._lock:
+            return sum(s.requests for s in self._ops.values())
+
+    def reset(self) -> None:
+        with self._lock:
+            self._ops.clear()

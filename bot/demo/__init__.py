@@ -1,0 +1,1 @@
+"""The demo: the bot against the CUCM simulator and a fake Slack, on loopback."""

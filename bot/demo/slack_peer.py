@@ -1,0 +1,115 @@
+"""Plays Slack's side of the wire: signed slash commands, button clicks, modal submits."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import requests
+
+from bot.demo.fake_slack import FakeSlack
+
+_ids = itertools.count(1)
+
+
+def sign(secret: str, timestamp: int, body: str) -> str:
+    """Slack's v0 signature, computed here rather than with the SDK under test."""
+    base = f"v0:{timestamp}:{body}".encode()
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+@dataclass
+class SlackPeer:
+    url: str  # the bot's /slack/events
+    secret: str
+    fake: FakeSlack
+
+    def post(
+        self,
+        body: str,
+        content_type: str = "application/x-www-form-urlencoded",
+        *,
+        age_s: int = 0,
+        signature: str | None = None,
+        retry_num: int | None = None,
+    ) -> requests.Response:
+        ts = int(time.time()) - age_s
+        headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": str(ts),
+            "X-Slack-Signature": signature
+            if signature is not None
+            else sign(self.secret, ts, body),
+        }
+        if retry_num is not None:
+            headers["X-Slack-Retry-Num"] = str(retry_num)
+            headers["X-Slack-Retry-Reason"] = "http_timeout"
+        return requests.post(self.url, data=body.encode(), headers=headers, timeout=10)
+
+    def command_body(self, text: str, user: str, channel: str = "CCTI") -> tuple[str, str]:
+        """The form body of `/cti text` and the response_url key the reply will use."""
+        n = next(_ids)
+        key = f"cmd{n}"
+        fields = {
+            "token": "deprecated",
+            "team_id": "T0CTIBOT",
+            "channel_id": channel,
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": "/cti",
+            "text": text,
+            "api_app_id": "A0CTI",
+            "response_url": self.fake.response_url(key),
+            "trigger_id": f"{n}.{time.time_ns()}.trigger",
+        }
+        return urlencode(fields), key
+
+    def command(self, text: str, user: str, **kw: Any) -> tuple[requests.Response, str]:
+        body, key = self.command_body(text, user)
+        return self.post(body, **kw), key
+
+    def click(
+        self, action_id: str, token: str, user: str, message_ts: str, channel: str = "CCTI"
+    ) -> requests.Response:
+        n = next(_ids)
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user, "username": user.lower(), "team_id": "T0CTIBOT"},
+            "api_app_id": "A0CTI",
+            "team": {"id": "T0CTIBOT"},
+            "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
+            "trigger_id": f"{n}.{time.time_ns()}.click",
+            "channel": {"id": channel},
+            "message": {"ts": message_ts},
+            "response_url": self.fake.response_url(f"click{n}"),
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": "cti_confirmation",
+                    "value": token,
+                    "action_ts": str(time.time()),
+                }
+            ],
+        }
+        return self.post(urlencode({"payload": json.dumps(payload)}))
+
+    def submit_view(
+        self, view: dict[str, Any], values: dict[str, Any], user: str
+    ) -> requests.Response:
+        n = next(_ids)
+        payload = {
+            "type": "view_submission",
+            "user": {"id": user, "username": user.lower(), "team_id": "T0CTIBOT"},
+            "api_app_id": "A0CTI",
+            "team": {"id": "T0CTIBOT"},
+            "trigger_id": f"{n}.{time.time_ns()}.view",
+            "view": {**view, "id": "V1", "state": {"values": values}},
+        }
+        return self.post(urlencode({"payload": json.dumps(payload)}))

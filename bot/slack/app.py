@@ -1,0 +1,78 @@
+"""The Bolt app: construction, Slack retry de-duplication, listener registration.
+
+Bolt verifies every request's signature (401 on a bad, missing or stale one)
+before any of our code runs. `process_before_response=False` lets the HTTP
+answer leave as soon as a listener acks; the slow work then runs on our own
+bounded worker pool. Nothing calls Slack at construction time, so tests and
+`ctibot run` need no Slack at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+from bot.slack.deps import SlackDeps
+from bot.slack.listeners import actions, commands, views
+
+log = logging.getLogger(__name__)
+
+RATE_LIMIT_RETRIES = 3
+
+
+def build_client(token: str, api_url: str) -> WebClient:
+    """A WebClient that honours 429 Retry-After (not enabled by default in slack_sdk)."""
+    client = WebClient(token=token, base_url=api_url)
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
+    return client
+
+
+def build_app(
+    deps: SlackDeps,
+    *,
+    client: WebClient,
+    signing_secret: str,
+    seen_before: Callable[[str], bool],
+) -> App:
+    app = App(
+        client=client,
+        signing_secret=signing_secret,
+        process_before_response=False,
+        token_verification_enabled=False,
+    )
+    app.use(_dedupe(seen_before))
+    commands.register(app, deps)
+    actions.register(app, deps)
+    views.register(app, deps)
+    return app
+
+
+def delivery_key(request: BoltRequest) -> str | None:
+    """What identifies one user action across Slack's redeliveries of it."""
+    body: dict[str, Any] = request.body or {}
+    trigger = body.get("trigger_id")
+    if trigger:
+        return f"trigger:{trigger}"
+    if request.headers.get("x-slack-retry-num"):
+        return "body:" + hashlib.sha256(request.raw_body.encode()).hexdigest()
+    return None
+
+
+def _dedupe(seen_before: Callable[[str], bool]) -> Callable[..., BoltResponse | None]:
+    """A redelivered request is acked (so Slack stops retrying) but never run twice."""
+
+    def middleware(request: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:
+        key = delivery_key(request)
+        if key is not None and seen_before(key):
+            retry = request.headers.get("x-slack-retry-num", ["0"])
+            log.info("duplicate delivery %s (retry %s): acked, not run", key, retry[0])
+            return BoltResponse(status=200, body="")
+        return next()
+
+    return middleware

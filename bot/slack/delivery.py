@@ -1,0 +1,68 @@
+"""Getting an outcome in front of the user once the ack has gone.
+
+Replies go through `response_url` (works in DMs and private channels without
+the bot being a member). A confirmation request is posted with
+chat.postMessage instead, because it must outlive response_url's 30 minutes
+and be editable by whoever clicks; if the bot cannot post there, it falls
+back to an ephemeral reply so the plan is never lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.slack.deps import SlackDeps
+from bot.slack.render import confirmation_message, reply_message
+from commands.base import Reply
+from commands.runner import ConfirmationRequest, Outcome
+
+log = logging.getLogger(__name__)
+
+Respond = Callable[..., Any]
+
+
+def deliver(
+    deps: SlackDeps,
+    client: WebClient,
+    respond: Respond,
+    outcome: Outcome,
+    *,
+    channel_id: str | None,
+    response_url: str | None,
+) -> None:
+    if isinstance(outcome, ConfirmationRequest):
+        post_confirmation(deps, client, respond, outcome, channel_id, response_url)
+        return
+    send_reply(respond, outcome)
+
+
+def send_reply(respond: Respond, reply: Reply) -> None:
+    response_type = "in_channel" if reply.in_channel else "ephemeral"
+    respond(response_type=response_type, replace_original=False, **reply_message(reply))
+
+
+def post_confirmation(
+    deps: SlackDeps,
+    client: WebClient,
+    respond: Respond,
+    request: ConfirmationRequest,
+    channel_id: str | None,
+    response_url: str | None,
+) -> None:
+    message = confirmation_message(request)
+    ts: str | None = None
+    if channel_id:
+        try:
+            ts = client.chat_postMessage(channel=channel_id, **message)["ts"]
+        except SlackApiError as exc:
+            log.warning(
+                "cannot post the confirmation to %s (%s); replying ephemerally", channel_id, exc
+            )
+    if ts is None:
+        respond(response_type="ephemeral", replace_original=False, **message)
+    deps.confirmations.attach_message(request.token, response_url, ts)

@@ -1,0 +1,62 @@
+"""Confirm / Cancel clicks: the runner re-checks the clicker's role and re-plans.
+
+The outcome replaces the plan message (chat.update), so the channel shows
+what happened; a refused click (no role, already decided) is told only to
+the clicker and leaves the message and its buttons as they are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.slack.deps import SlackDeps
+from bot.slack.render import CANCEL_ACTION, CONFIRM_ACTION, outcome_message, reply_message
+from commands.base import Actor, Reply
+from commands.runner import ConfirmationRequest
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    def on_confirm(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        deps.workers.submit(decide, deps, client, respond, body, action, True)
+
+    def on_cancel(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        deps.workers.submit(decide, deps, client, respond, body, action, False)
+
+    app.action(CONFIRM_ACTION)(on_confirm)
+    app.action(CANCEL_ACTION)(on_cancel)
+
+
+def decide(
+    deps: SlackDeps,
+    client: WebClient,
+    respond: Respond,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    confirm: bool,
+) -> None:
+    user = body["user"]
+    channel_id = (body.get("channel") or {}).get("id")
+    container = body.get("container") or {}
+    ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
+    grant = deps.roles.grant_of(user["id"])
+    actor = Actor(user_id=user["id"], name=user.get("username", ""), channel_id=channel_id)
+    outcome = deps.runner.decide(action["value"], actor, grant.role, confirm)
+    if isinstance(outcome, Reply) and outcome.status == "denied":
+        respond(response_type="ephemeral", replace_original=False, **reply_message(outcome))
+        return
+    message = outcome_message(outcome)
+    if channel_id and ts and not container.get("is_ephemeral"):
+        client.chat_update(channel=channel_id, ts=ts, **message)
+    else:
+        respond(replace_original=True, **message)
+    if isinstance(outcome, ConfirmationRequest):
+        deps.confirmations.attach_message(outcome.token, body.get("response_url"), ts)

@@ -1,0 +1,103 @@
+"""`/cti add-user-to-group` and `/cti remove-user-from-group`: Standard CTI access groups.
+
+Membership is written through updateAppUser / updateUser `associatedGroups`,
+which CUCM documents for both user kinds (updateUserGroup addMembers is not
+confirmed for application users). That list is replaced whole, so the write
+is the user kind's read-merge-write under the per-user lock. Cisco's pairing
+rules are checked on the group set the user ends up with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from commands.base import Arguments, Command, CommandSpec, Param, Plan, Role
+from commands.groups_catalog import match_groups, rule_warnings
+from commands.kinds.users import kind_for, plan_groups, read_user
+from commands.user_args import END_USER, USER, userid
+
+if TYPE_CHECKING:
+    from commands.context import Context
+
+_GROUPS = Param(
+    "groups",
+    'Standard CTI group names, quoted when they hold spaces (any case; "enabled" is short for '
+    '"Standard CTI Enabled").',
+    positional=True,
+    required=True,
+    multiple=True,
+    placeholder='"Standard CTI Enabled"',
+)
+
+
+@dataclass
+class GroupMembershipCommand:
+    """Add or remove: the same user step, opposite deltas."""
+
+    spec: CommandSpec
+    add: bool
+
+    def execute(self, ctx: Context, args: Arguments) -> Plan:
+        user = userid(args["user"])
+        groups = match_groups(args["groups"] or [])
+        end_user = bool(args.get("end-user"))
+        cucm = ctx.cucm
+        before = read_user(cucm, user, end_user=end_user)
+        label = f"{kind_for(end_user).label} {before['userid']}"
+        held = {g.casefold() for g in before["groups"]}
+        if self.add:
+            untouched = [g for g in groups if g.casefold() in held]
+            note = f"Already member{'s' if len(untouched) > 1 else ''} of"
+            step = plan_groups(cucm, user, add=groups, end_user=end_user, before=before)
+            title = f"Add {label} to {', '.join(groups)}"
+        else:
+            untouched = [g for g in groups if g.casefold() not in held]
+            note = "Not a member of"
+            step = plan_groups(cucm, user, remove=groups, end_user=end_user, before=before)
+            title = f"Remove {label} from {', '.join(groups)}"
+        notes = [f"{label}: {note} {', '.join(untouched)}."] if untouched else []
+        result = step.after if step is not None and step.after is not None else before
+        return Plan(
+            command=self.spec.name,
+            cluster=cucm.name,
+            title=title,
+            steps=[step] if step else [],
+            notes=notes,
+            warnings=rule_warnings(before["userid"], result["groups"], end_user=end_user),
+            risky=self.spec.risky,
+        )
+
+
+ADD_TO_GROUP = GroupMembershipCommand(
+    CommandSpec(
+        name="add-user-to-group",
+        summary="Add an application or end user to Standard CTI access control groups.",
+        role=Role.OPERATOR,
+        params=(USER, _GROUPS, END_USER),
+        examples=(
+            '/cti add-user-to-group ctiapp_ivr "Standard CTI Enabled"',
+            '/cti add-user-to-group ctiapp_rec "Standard CTI Allow Call Recording" enabled',
+            '/cti add-user-to-group jsmith "Standard CTI Enabled" --end-user',
+        ),
+        writes=True,
+    ),
+    add=True,
+)
+REMOVE_FROM_GROUP = GroupMembershipCommand(
+    CommandSpec(
+        name="remove-user-from-group",
+        summary="Remove an application or end user from Standard CTI access control groups.",
+        role=Role.OPERATOR,
+        params=(USER, _GROUPS, END_USER),
+        examples=(
+            '/cti remove-user-from-group ctiapp_rec "Standard CTI Allow Call Monitoring"',
+            '/cti remove-user-from-group jsmith "Standard CTI Enabled" --end-user',
+        ),
+        writes=True,
+        risky=True,
+    ),
+    add=False,
+)
+
+COMMANDS: list[Command] = [ADD_TO_GROUP, REMOVE_FROM_GROUP]

@@ -1,0 +1,1 @@
+"""One ObjectKind per CUCM object type; importing a module registers its kind."""

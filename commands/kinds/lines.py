@@ -1,0 +1,148 @@
+"""Directory numbers as objects: the fields and call forwards the bot manages.
+
+Key: "pattern/partition", or "pattern" for a DN in no partition. The state
+always holds all five forward blocks (None fields when unset) so two states
+compare equal exactly when CUCM would behave the same, and a change-log
+before-state is enough to put every forward back.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bot.cucm.errors import NotFound
+from bot.cucm.models import CallForward, Line
+from commands.objects import ObjectKind, State, register
+
+if TYPE_CHECKING:
+    from bot.cucm.cluster import CucmCluster
+
+FORWARDS = ("all", "busy", "no_answer", "on_failure", "not_registered")
+FORWARD_LABELS = {
+    "all": "CFA",
+    "busy": "CFB",
+    "no_answer": "CFNA",
+    "on_failure": "CFOF",
+    "not_registered": "CFNR",
+}
+
+
+def line_key(pattern: str, partition: str | None) -> str:
+    return f"{pattern}/{partition}" if partition else pattern
+
+
+def split_key(key: str) -> tuple[str, str | None]:
+    pattern, _, partition = key.partition("/")
+    return pattern, partition or None
+
+
+def describe(pattern: str, partition: str | None) -> str:
+    """How a DN is named in replies: `7001` in `PT_CTI`, or `7001` (no partition)."""
+    return f"DN {pattern} in {partition}" if partition else f"DN {pattern} (no partition)"
+
+
+def empty_forward() -> dict[str, Any]:
+    return {"destination": None, "css": None, "duration": None}
+
+
+def line_state(
+    pattern: str,
+    partition: str | None,
+    *,
+    description: str = "",
+    alerting_name: str = "",
+    forwards: dict[str, dict[str, Any]] | None = None,
+) -> State:
+    given = forwards or {}
+    return {
+        "pattern": pattern,
+        "partition": partition or None,
+        "description": description or "",
+        "alerting_name": alerting_name or "",
+        "forwards": {k: {**empty_forward(), **given.get(k, {})} for k in FORWARDS},
+    }
+
+
+def from_model(line: Line) -> State:
+    forwards = {
+        k: {"destination": f.destination or None, "css": f.css or None, "duration": f.duration}
+        for k, f in line.forwards.items()
+        if k in FORWARDS
+    }
+    return line_state(
+        line.pattern,
+        line.partition,
+        description=line.description,
+        alerting_name=line.alerting_name,
+        forwards=forwards,
+    )
+
+
+def _forward_model(forward: dict[str, Any]) -> CallForward:
+    return CallForward(
+        destination=forward.get("destination") or None,
+        css=forward.get("css") or None,
+        duration=forward.get("duration"),
+    )
+
+
+def to_model(state: State) -> Line:
+    return Line(
+        pattern=state["pattern"],
+        partition=state["partition"],
+        description=state["description"],
+        alerting_name=state["alerting_name"],
+        forwards={
+            k: _forward_model(f) for k, f in state["forwards"].items() if f != empty_forward()
+        },
+    )
+
+
+def changed_forwards(before: State, after: State) -> dict[str, CallForward]:
+    """Only the forward blocks that differ; a cleared block is sent with no destination."""
+    return {
+        k: _forward_model(after["forwards"][k])
+        for k in FORWARDS
+        if before["forwards"][k] != after["forwards"][k]
+    }
+
+
+class LineKind(ObjectKind):
+    """State {pattern, partition, description, alerting_name, forwards{kind: {destination,
+    css, duration}}}; created with usage "Device" and CTI control allowed (CUCM's default)."""
+
+    name = "line"
+    add_op = "addLine"
+    update_op = "updateLine"
+    remove_op = "removeLine"
+
+    def read(self, cucm: CucmCluster, key: str) -> State | None:
+        pattern, partition = split_key(key)
+        try:
+            found = cucm.axl.get_line(pattern, partition)
+        except NotFound:
+            return None
+        return None if found is None else from_model(found)
+
+    def create(self, cucm: CucmCluster, state: State) -> None:
+        cucm.axl.add_line(to_model(state))
+
+    def update(self, cucm: CucmCluster, key: str, before: State, after: State) -> None:
+        pattern, partition = split_key(key)
+        fields: dict[str, Any] = {
+            name: after[name]
+            for name in ("description", "alerting_name")
+            if before[name] != after[name]
+        }
+        forwards = changed_forwards(before, after)
+        if forwards:
+            fields["forwards"] = forwards
+        if fields:
+            cucm.axl.update_line(pattern, partition, **fields)
+
+    def delete(self, cucm: CucmCluster, key: str) -> None:
+        pattern, partition = split_key(key)
+        cucm.axl.remove_line(pattern, partition)
+
+
+LINE = register(LineKind())

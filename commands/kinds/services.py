@@ -1,0 +1,134 @@
+"""The CTIManager activation state of one node, as an object plans can change and undo.
+
+Activation goes through ControlCenterServices on the node itself (it only acts
+on the local node) and is asynchronous: the write returns at once and the
+service passes through Starting/Stopping. The kind waits, bounded, until the
+status settles, so a step reports done only when CTIManager really runs (or
+really stopped), and compensation is the reverse deployment.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from bot.cucm.errors import CucmError
+from commands.objects import ObjectKind, State, register
+
+if TYPE_CHECKING:
+    from bot.cucm.cluster import CucmCluster
+    from bot.cucm.models import ServiceStatus
+
+CTI_MANAGER = "Cisco CTIManager"
+NOT_ACTIVATED_CODE = -1068
+SETTLE_TIMEOUT_S = 60.0
+POLL_INTERVAL_S = 0.2
+
+_progress: contextvars.ContextVar[Callable[[str], None] | None] = contextvars.ContextVar(
+    "service_progress", default=None
+)
+
+
+class ServiceNotSettled(CucmError):
+    """The service did not reach the expected status within the bound."""
+
+
+@contextmanager
+def reporting_to(progress: Callable[[str], None]) -> Iterator[None]:
+    """Route the wait's progress messages to a command's progress callback."""
+    token = _progress.set(progress)
+    try:
+        yield
+    finally:
+        _progress.reset(token)
+
+
+def _report(message: str) -> None:
+    sink = _progress.get()
+    if sink is not None:
+        sink(message)
+
+
+def service_key(node: str, service: str = CTI_MANAGER) -> str:
+    return f"{node}/{service}"
+
+
+def split_key(key: str) -> tuple[str, str]:
+    node, _, service = key.partition("/")
+    return node, service or CTI_MANAGER
+
+
+def is_activated(status: ServiceStatus) -> bool:
+    """CUCM reports a never-deployed service as Stopped with 'Service Not Activated'."""
+    return status.reason_code != NOT_ACTIVATED_CODE
+
+
+def read_status(cucm: CucmCluster, node: str, service: str = CTI_MANAGER) -> ServiceStatus:
+    found = cucm.controlcenter.get_service_status(node, [service])
+    for status in found:
+        if status.service.casefold() == service.casefold():
+            return status
+    raise CucmError(f"{service} is not installed on {node}")
+
+
+def wait_for_status(
+    cucm: CucmCluster,
+    node: str,
+    service: str,
+    target: str,
+    timeout_s: float = SETTLE_TIMEOUT_S,
+) -> ServiceStatus:
+    """Poll until `target` (Started/Stopped) holds; progress goes to the command's sink."""
+    deadline = time.monotonic() + timeout_s
+    last = ""
+    while True:
+        status = read_status(cucm, node, service)
+        if status.status == target:
+            _report(f"{service} on {node}: {target}")
+            return status
+        if status.status != last:
+            _report(f"{service} on {node}: {status.status}, waiting for {target}…")
+            last = status.status
+        if time.monotonic() >= deadline:
+            raise ServiceNotSettled(
+                f"{service} on {node} is still {status.status} after {timeout_s:.0f} s "
+                f"(expected {target}); check Serviceability > Control Center"
+            )
+        time.sleep(POLL_INTERVAL_S)
+
+
+class ServiceKind(ObjectKind):
+    """State {"node", "service", "activated"}; there is nothing to create or delete."""
+
+    name = "service"
+    add_op = "soapDoServiceDeployment"
+    update_op = "soapDoServiceDeployment"
+    remove_op = "soapDoServiceDeployment"
+
+    def read(self, cucm: CucmCluster, key: str) -> State | None:
+        node, service = split_key(key)
+        return state_of(node, service, read_status(cucm, node, service))
+
+    def create(self, cucm: CucmCluster, state: State) -> None:
+        raise CucmError("a service cannot be created; only activated or deactivated")
+
+    def update(self, cucm: CucmCluster, key: str, before: State, after: State) -> None:
+        node, service = split_key(key)
+        activate = bool(after["activated"])
+        if bool(before["activated"]) == activate:
+            return
+        cucm.controlcenter.deploy(node, [service], undeploy=not activate)
+        wait_for_status(cucm, node, service, "Started" if activate else "Stopped")
+
+    def delete(self, cucm: CucmCluster, key: str) -> None:
+        raise CucmError("a service cannot be deleted; only activated or deactivated")
+
+
+def state_of(node: str, service: str, status: ServiceStatus) -> State:
+    return {"node": node, "service": service, "activated": is_activated(status)}
+
+
+SERVICE = register(ServiceKind())

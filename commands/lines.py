@@ -1,0 +1,187 @@
+"""`add-line` and `update-line`: directory numbers for CTI devices and their redundancy forwards.
+
+For CTI redundancy (Cisco, "CTI Redundancy for Application Failure"): when
+the application fails, calls in progress go to CFOF and new calls to CFNA
+until it re-registers, so both usually point at a hunt pilot or an operator.
+`plan_line` is shared with the route-point and port commands so every DN is
+planned the same way: created when missing, converged when it differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from commands import device_args
+from commands.base import Arguments, CommandSpec, Param, Plan, Reply, Role, Step, UsageError
+from commands.kinds.lines import FORWARD_LABELS, LINE, describe, line_key, line_state
+from commands.objects import State, change
+
+if TYPE_CHECKING:
+    from bot.cucm.cluster import CucmCluster
+    from commands.context import Context
+
+FORWARD_OPTIONS = {"cfna": "no_answer", "cfof": "on_failure", "cfnr": "not_registered"}
+ALERTING_NAME_MAX = 50
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    """What the user asked of one DN; None = leave as it is, "" = clear."""
+
+    pattern: str
+    partition: str | None
+    description: str | None = None
+    alerting_name: str | None = None
+    forwards: Mapping[str, str | None] | None = None  # forward kind -> destination
+
+    @property
+    def key(self) -> str:
+        return line_key(self.pattern, self.partition)
+
+    @property
+    def label(self) -> str:
+        return describe(self.pattern, self.partition)
+
+
+def forwards_from(args: Arguments, options: tuple[str, ...]) -> dict[str, str | None]:
+    """Forward kind -> validated destination ("" clears) for the options the command takes."""
+    return {
+        FORWARD_OPTIONS[o]: device_args.forward_target(args.get(o), o)
+        for o in options
+        if args.get(o) is not None
+    }
+
+
+def desired(before: State | None, request: LineRequest) -> State:
+    """`before` with the request applied; a fresh state when the DN does not exist."""
+    base = before or line_state(request.pattern, request.partition)
+    after: dict[str, Any] = {**base, "forwards": {k: dict(v) for k, v in base["forwards"].items()}}
+    if request.description is not None:
+        after["description"] = request.description
+    if request.alerting_name is not None:
+        after["alerting_name"] = request.alerting_name
+    for kind, destination in (request.forwards or {}).items():
+        if destination is None:
+            continue
+        forward = after["forwards"][kind]
+        if destination == "":
+            forward.update(destination=None, css=None, duration=None)
+        else:
+            forward["destination"] = destination
+    return after
+
+
+def forward_summary(state: State) -> str:
+    shown = [
+        f"{FORWARD_LABELS[k]} {f['destination']}"
+        for k, f in state["forwards"].items()
+        if f["destination"]
+    ]
+    return f" ({', '.join(shown)})" if shown else ""
+
+
+def plan_line(
+    cucm: CucmCluster, request: LineRequest, before: State | None
+) -> tuple[Step | None, State]:
+    """The step that makes the DN match the request (None if it already does), and its state."""
+    after = desired(before, request)
+    if before == after:
+        return None, after
+    if before is None:
+        summary = f"Create {request.label}{forward_summary(after)}"
+    else:
+        summary = f"Update {request.label}"
+    return change(cucm, LINE, request.key, before, after, summary), after
+
+
+def line_request(args: Arguments, forward_options: tuple[str, ...]) -> LineRequest:
+    """Syntax checks for the DN options shared by the line commands (no CUCM read)."""
+    pattern = device_args.dn(args["dn"])
+    partition = device_args.reference(args.get("partition"), "partition") or None
+    alerting = args.get("alerting-name")
+    if alerting is not None and len(alerting) > ALERTING_NAME_MAX:
+        raise UsageError(f"`alerting-name` may hold at most {ALERTING_NAME_MAX} characters.")
+    return LineRequest(
+        pattern=pattern,
+        partition=partition,
+        description=device_args.description(args.get("description")),
+        alerting_name=device_args.description(alerting, "alerting-name", ALERTING_NAME_MAX),
+        forwards=forwards_from(args, forward_options),
+    )
+
+
+_DN = Param("dn", "directory number, e.g. 7001 or +14085557001", positional=True, required=True)
+_PARTITION = Param("partition", "route partition of the DN (none: no partition)", placeholder="PT")
+_CFNA = Param("cfna", "call forward no answer: new calls while the app is down", placeholder="DN")
+_CFOF = Param(
+    "cfof", "call forward on failure: calls in progress when the app fails", placeholder="DN"
+)
+_CFNR = Param("cfnr", "call forward not registered", placeholder="DN")
+_DESCRIPTION = Param("description", "DN description", placeholder="text")
+_ALERTING = Param("alerting-name", "alerting name shown to callers (max 50)", placeholder="text")
+
+
+class AddLineCommand:
+    spec = CommandSpec(
+        name="add-line",
+        summary="Create a directory number for CTI devices, with its CFNA/CFOF redundancy targets",
+        role=Role.OPERATOR,
+        params=(_DN, _PARTITION, _CFNA, _CFOF, _CFNR, _DESCRIPTION, _ALERTING),
+        examples=(
+            '/cti add-line 7001 partition=PT_CTI cfna=6000 cfof=6000 description="IVR line"',
+            "/cti add-line 7100 partition=PT_CTI alerting-name=Sales --dry-run",
+        ),
+        writes=True,
+    )
+
+    def execute(self, ctx: Context, args: Arguments) -> Reply | Plan:
+        request = line_request(args, ("cfna", "cfof", "cfnr"))
+        cucm = ctx.cucm
+        before = LINE.read(cucm, request.key)
+        step, _ = plan_line(cucm, request, before)
+        plan = Plan(command=self.spec.name, cluster=cucm.name, title=f"add-line {request.label}")
+        if step is not None:
+            plan.steps.append(step)
+            if before is not None:
+                plan.notes.append(f"{request.label} already exists: only the differences are sent.")
+        return plan
+
+
+class UpdateLineCommand:
+    spec = CommandSpec(
+        name="update-line",
+        summary="Change an existing DN's description or CFNA/CFOF/CFNR targets (none clears one)",
+        role=Role.OPERATOR,
+        params=(_DN, _PARTITION, _CFNA, _CFOF, _CFNR, _DESCRIPTION),
+        examples=(
+            "/cti update-line 7001 partition=PT_CTI cfna=6001 cfof=6001",
+            "/cti update-line 7001 partition=PT_CTI cfnr=none",
+        ),
+        writes=True,
+    )
+
+    def execute(self, ctx: Context, args: Arguments) -> Reply | Plan:
+        request = line_request(args, ("cfna", "cfof", "cfnr"))
+        if request.description is None and not request.forwards:
+            raise UsageError("Nothing to change: give `description=`, `cfna=`, `cfof=` or `cfnr=`.")
+        cucm = ctx.cucm
+        before = LINE.read(cucm, request.key)
+        if before is None:
+            return Reply(
+                title=f"{request.label} not found on cluster {cucm.name}",
+                status="error",
+                lines=[
+                    f"Create it first: `/cti add-line {request.pattern}"
+                    + (f" partition={request.partition}`" if request.partition else "`")
+                ],
+            )
+        step, _ = plan_line(cucm, request, before)
+        plan = Plan(command=self.spec.name, cluster=cucm.name, title=f"update-line {request.label}")
+        if step is not None:
+            plan.steps.append(step)
+        return plan
+
+
+COMMANDS = [AddLineCommand(), UpdateLineCommand()]

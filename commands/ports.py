@@ -1,0 +1,210 @@
+"""`create-ports`: a range of CTI ports, one DN each, controlled by one application user.
+
+The Cisco TAPI TSP wants exactly one line per CTI port, so name range and DN
+range pair up one to one. Existence is learnt with one listPhone and one
+listLine for the whole range; only objects that already exist are read in
+full. The plan is one step per missing DN and per port, then a single
+updateAppUser for every port, so a re-run plans nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from commands import device_args, ranges
+from commands.base import Arguments, CommandSpec, Param, Plan, Reply, Role, Step, UsageError
+from commands.kinds.devices import CTI_PORT, appearance_state, device_state
+from commands.kinds.lines import LINE, describe, line_key
+from commands.kinds.users import plan_association
+from commands.lines import LineRequest, forwards_from, plan_line
+from commands.objects import State, change
+from commands.references import References
+from commands.routepoints import DEFAULT_DEVICE_POOL, DEFAULT_LOCATION
+
+if TYPE_CHECKING:
+    from bot.cucm.cluster import CucmCluster
+    from commands.context import Context
+
+
+def _like(values: list[str]) -> str:
+    """A LIKE pattern covering every value: their common prefix, then `%`."""
+    first, last = min(values, key=str.casefold).casefold(), max(values, key=str.casefold).casefold()
+    size = next(
+        (i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b),
+        min(len(first), len(last)),
+    )
+    return first[:size] + "%"
+
+
+def _existing_ports(cucm: CucmCluster, names: list[str]) -> set[str]:
+    return {n.casefold() for n in cucm.axl.list_cti_ports(_like(names))}
+
+
+def _existing_lines(cucm: CucmCluster, patterns: list[str], partition: str | None) -> dict:
+    """Folded pattern -> CUCM's partition spelling, for the DNs of the range that exist."""
+    found = cucm.axl.list_lines(_like(patterns), partition)
+    wanted = (partition or "").casefold()
+    return {
+        line.pattern.casefold(): line.partition
+        for line in found
+        if (line.partition or "").casefold() == wanted
+    }
+
+
+def _port_after(
+    before: State | None, name: str, appearance: dict[str, Any], fields: dict[str, Any]
+) -> State | str:
+    """The port's target state, or the reason it cannot take this DN."""
+    if before is None:
+        return device_state(name, lines=[appearance], **fields)
+    after: dict[str, Any] = {**before, **fields}
+    lines = before["lines"]
+    if not lines:
+        after["lines"] = [appearance]
+    elif (
+        line_key(lines[0]["pattern"], lines[0]["partition"]).casefold()
+        != line_key(appearance["pattern"], appearance["partition"]).casefold()
+        or len(lines) > 1
+    ):
+        shown = ", ".join(describe(a["pattern"], a["partition"]) for a in lines)
+        return f"port {before['name']} already has {shown}"
+    return after
+
+
+class CreatePortsCommand:
+    spec = CommandSpec(
+        name="create-ports",
+        summary="Create a range of CTI ports, one DN each, and give an app user control of them",
+        role=Role.OPERATOR,
+        params=(
+            Param(
+                "names",
+                "port names: CTIP{001..024} or a single name",
+                positional=True,
+                required=True,
+                placeholder="CTIP{001..024}",
+            ),
+            Param(
+                "dns",
+                "DNs, same count: 7001-7024 or 7001..7024",
+                positional=True,
+                required=True,
+                placeholder="7001-7024",
+            ),
+            Param("partition", "partition of the DNs", placeholder="PT"),
+            Param("device-pool", "device pool (default Default)", placeholder="DP"),
+            Param("css", "calling search space of the ports", placeholder="CSS"),
+            Param("location", "location (default Hub_None)", placeholder="LOC"),
+            Param("description", "description of each port", placeholder="text"),
+            Param("app-user", "application user that will control the ports", placeholder="user"),
+            Param("cfna", "each DN's forward no answer", placeholder="DN"),
+            Param("cfof", "each DN's forward on failure", placeholder="DN"),
+        ),
+        examples=(
+            "/cti create-ports CTIP{001..024} 7001-7024 partition=PT_CTI device-pool=DP_CTI "
+            "app-user=ctiapp_ivr cfna=6000 cfof=6000",
+            "/cti create-ports CTIREC{01..04} 7301..7304 app-user=ctiapp_rec --dry-run",
+        ),
+        writes=True,
+    )
+
+    def execute(self, ctx: Context, args: Arguments) -> Reply | Plan:
+        pairs = ranges.paired(
+            args["names"],
+            args["dns"],
+            check_name=lambda n: device_args.device_name(n, "port name"),
+            check_number=device_args.dn,
+        )
+        partition = device_args.reference(args.get("partition"), "partition") or None
+        pool = device_args.reference(args.get("device-pool"), "device-pool")
+        css = device_args.reference(args.get("css"), "css")
+        location = device_args.reference(args.get("location"), "location")
+        description = device_args.description(args.get("description"))
+        forwards = forwards_from(args, ("cfna", "cfof"))
+        app_user = device_args.userid(args.get("app-user"))
+
+        cucm = ctx.cucm
+        names = [n for n, _ in pairs]
+        patterns = [p for _, p in pairs]
+        title = f"create-ports {names[0]}..{names[-1]} on DNs {patterns[0]}..{patterns[-1]}"
+        if len(pairs) == 1:
+            title = f"create-ports {names[0]} on DN {patterns[0]}"
+        plan = Plan(command=self.spec.name, cluster=cucm.name, title=title)
+        fields = {
+            "description": description or "",
+            "device_pool": References(cucm).device_pool(pool or DEFAULT_DEVICE_POOL),
+            "css": css or None,
+            "location": location or DEFAULT_LOCATION,
+        }
+        given = {
+            "description": description is not None,
+            "device_pool": pool is not None,
+            "css": css is not None,
+            "location": location is not None,
+        }
+        changes = {k: v for k, v in fields.items() if given[k]}
+        ports = _existing_ports(cucm, names)
+        lines = _existing_lines(cucm, patterns, partition)
+        problems: list[str] = []
+        for name, pattern in pairs:
+            steps, problem = _pair(
+                cucm, (name, pattern, partition), ports, lines, fields, changes, forwards
+            )
+            if problem:
+                problems.append(problem)
+            plan.steps += steps
+        if problems:
+            raise UsageError("Cannot create these ports: " + "; ".join(problems) + ".")
+        if app_user is not None:
+            association = plan_association(cucm, app_user, add=names)
+            if association is not None:
+                plan.steps.append(association)
+        else:
+            plan.notes.append(
+                "No `app-user=`: associate the ports later with "
+                "`/cti associate-device <user> <port...>`."
+            )
+        return plan
+
+
+def _pair(
+    cucm: CucmCluster,
+    wanted: tuple[str, str, str | None],
+    ports: set[str],
+    lines: dict[str, str | None],
+    fields: dict[str, Any],
+    changes: dict[str, Any],
+    forwards: dict[str, str | None],
+) -> tuple[list[Step], str | None]:
+    """Steps for one port and its DN; `changes` (options given) converge an existing port."""
+    name, pattern, partition = wanted
+    steps: list[Step] = []
+    known = pattern.casefold() in lines
+    line_partition = lines[pattern.casefold()] if known else partition
+    line_before = LINE.read(cucm, line_key(pattern, line_partition)) if known else None
+    line_step, _ = plan_line(
+        cucm, LineRequest(pattern, line_partition, forwards=forwards), line_before
+    )
+    if line_step is not None:
+        steps.append(line_step)
+    port_before = CTI_PORT.read(cucm, name) if name.casefold() in ports else None
+    appearance = appearance_state(1, pattern, line_partition)
+    after = _port_after(port_before, name, appearance, fields if port_before is None else changes)
+    if isinstance(after, str):
+        return [], after
+    if after != port_before:
+        verb = "Create" if port_before is None else "Update"
+        steps.append(
+            change(
+                cucm,
+                CTI_PORT,
+                after["name"],
+                port_before,
+                after,
+                f"{verb} CTI port {after['name']} on {describe(pattern, line_partition)}",
+            )
+        )
+    return steps, None
+
+
+COMMANDS = [CreatePortsCommand()]

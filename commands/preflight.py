@@ -1,0 +1,261 @@
+"""`/cti preflight`: are the prerequisites of a CTI application in place, and what fixes each gap.
+
+Read-only. Every failed check names the exact `/cti` command that fixes it
+(or, when ctibot has no command for it, where in CUCM Administration to go),
+so the report is a to-do list rather than a diagnosis.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+from bot.cucm.errors import CucmError, NotFound
+from commands.base import Arguments, Command, CommandSpec, Param, Reply, Role, UsageError
+from commands.kinds.services import CTI_MANAGER, is_activated
+from commands.nodes import cti_statuses, voice_nodes
+from commands.param_names import MAX_DEVICES_PER_PROVIDER, current_value
+
+if TYPE_CHECKING:
+    from bot.cucm.cluster import CucmCluster
+    from bot.cucm.models import AppUser, EndUser, ServiceStatus
+    from commands.context import Context
+
+CTI_ENABLED = "Standard CTI Enabled"
+HEADROOM_WARN_RATIO = 0.8
+_USER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$")
+_POOL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,49}$")
+T = TypeVar("T")
+
+
+@dataclass
+class Check:
+    ok: bool
+    label: str
+    detail: str
+    fix: str | None = None
+    warning: bool = False  # passed, but something deserves attention
+
+    def lines(self) -> list[str]:
+        mark = "⚠" if self.ok and self.warning else ("✓" if self.ok else "✗")
+        out = [f"{mark} {self.label}: {self.detail}"]
+        if self.fix:
+            out.append(f"      fix: {self.fix}")
+        return out
+
+
+def _found(read: Callable[[], T | None]) -> T | None:
+    """The object, or None when CUCM says it does not exist."""
+    try:
+        return read()
+    except NotFound:
+        return None
+
+
+def _started(found: ServiceStatus | CucmError) -> bool:
+    return not isinstance(found, CucmError) and found.status == "Started"
+
+
+def _start_fix(node: str, found: ServiceStatus | CucmError) -> str:
+    if isinstance(found, CucmError):
+        return f"check that {node} is reachable, then `/cti service status`"
+    if not is_activated(found):
+        return f"`/cti service activate {node}`"
+    return f"`/cti service restart {node}`"
+
+
+class PreflightCommand:
+    spec = CommandSpec(
+        name="preflight",
+        summary="Check a CTI application's prerequisites and list the command fixing each gap.",
+        role=Role.VIEWER,
+        params=(
+            Param(
+                "app-user",
+                "The application user the CTI application logs in as.",
+                placeholder="ctiapp_ivr",
+            ),
+            Param(
+                "device-pool",
+                "The device pool of the application's route points and ports.",
+                placeholder="DP_CTI",
+            ),
+            Param("end-user", "The user given in app-user= is an end user.", flag=True),
+        ),
+        examples=(
+            "/cti preflight app-user=ctiapp_ivr device-pool=DP_CTI",
+            "/cti preflight app-user=jsmith --end-user",
+        ),
+    )
+
+    def execute(self, ctx: Context, args: Arguments) -> Reply:
+        userid = _checked(args.get("app-user"), _USER_ID, "user ID")
+        pool = _checked(args.get("device-pool"), _POOL, "device pool name")
+        end_user = bool(args.get("end-user"))
+        if end_user and userid is None:
+            raise UsageError("`--end-user` needs the user: `app-user=<userid> --end-user`.")
+        cucm = ctx.cucm
+        nodes = voice_nodes(cucm)
+        statuses = cti_statuses(cucm, nodes)
+        checks = [_cti_manager(nodes, statuses)]
+        notes: list[str] = []
+        if pool is None:
+            notes.append("Give `device-pool=` to check which nodes recover the CTI devices.")
+        else:
+            checks += _device_pool(cucm, pool, statuses)
+        if userid is None:
+            notes.append("Give `app-user=` to check the user, its groups and device headroom.")
+        else:
+            checks += _user(cucm, userid, end_user, nodes, statuses)
+        failed = [c for c in checks if not c.ok]
+        warned = [c for c in checks if c.ok and c.warning]
+        lines = [line for check in checks for line in check.lines()] + notes
+        status = "error" if failed else ("warning" if warned else "ok")
+        summary = f"{len(checks) - len(failed)} of {len(checks)} checks passed"
+        return Reply(
+            title=f"Preflight on cluster {cucm.name}: {summary}",
+            status=status,
+            lines=lines,
+            footer="Read-only: nothing was changed.",
+        )
+
+
+def _checked(value: str | None, pattern: re.Pattern[str], what: str) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if not pattern.match(value):
+        raise UsageError(f"`{value}` is not a valid {what}.")
+    return value
+
+
+def _cti_manager(nodes: list[str], statuses: dict[str, ServiceStatus | CucmError]) -> Check:
+    running = [n for n in nodes if _started(statuses[n])]
+    others = [n for n in nodes if n not in running]
+    label = f"{CTI_MANAGER} running"
+    detail = f"started on {', '.join(running) or 'no node'}"
+    if others:
+        detail += f"; not started on {', '.join(others)}"
+    if running:
+        return Check(True, label, detail)
+    fixes = " or ".join(_start_fix(n, statuses[n]) for n in nodes[:2]) or "add a node"
+    return Check(False, label, detail, fix=fixes)
+
+
+def _device_pool(
+    cucm: CucmCluster, name: str, statuses: dict[str, ServiceStatus | CucmError]
+) -> list[Check]:
+    pool = _found(lambda: cucm.axl.get_device_pool(name))
+    if pool is None:
+        valid = ", ".join(p.name for p in cucm.axl.list_device_pools()) or "none"
+        return [
+            Check(
+                False,
+                f"Device pool {name}",
+                f"does not exist (valid: {valid})",
+                fix="no /cti command creates device pools: use one of the valid ones "
+                "or create it in CUCM Administration > System > Device Pool",
+            )
+        ]
+    checks = [Check(True, f"Device pool {pool.name}", f"exists, CM group {pool.cm_group}")]
+    if not pool.cm_group:
+        return checks
+    group = _found(lambda: cucm.axl.get_cm_group(pool.cm_group))
+    members = list(group.members) if group else []
+    down = [n for n in members if not _started(statuses.get(n, CucmError("unknown node")))]
+    label = f"CTI device recovery ({pool.cm_group})"
+    detail = f"route points and ports recover on {' > '.join(members) or 'no node'}"
+    if not members:
+        return [*checks, Check(False, label, detail, fix="add nodes to the CM group in CUCM")]
+    if down:
+        fixes = ", ".join(_start_fix(n, statuses.get(n, CucmError("unknown"))) for n in down)
+        detail += f"; {CTI_MANAGER} is not started on {', '.join(down)}"
+        return [*checks, Check(True, label, detail, fix=fixes, warning=True)]
+    return [*checks, Check(True, label, detail)]
+
+
+def _user(
+    cucm: CucmCluster,
+    userid: str,
+    end_user: bool,
+    nodes: list[str],
+    statuses: dict[str, ServiceStatus | CucmError],
+) -> list[Check]:
+    kind = "End user" if end_user else "Application user"
+    user: AppUser | EndUser | None
+    if end_user:
+        user = _found(lambda: cucm.axl.get_end_user(userid))
+    else:
+        user = _found(lambda: cucm.axl.get_app_user(userid))
+    if user is None:
+        return [
+            Check(
+                False,
+                f"{kind} {userid}",
+                "does not exist",
+                fix=_missing_user_fix(cucm, userid, end_user),
+            )
+        ]
+    checks = [Check(True, f"{kind} {user.userid}", "exists")]
+    flag = " --end-user" if end_user else ""
+    in_group = any(g.casefold() == CTI_ENABLED.casefold() for g in user.groups)
+    checks.append(
+        Check(
+            in_group,
+            CTI_ENABLED,
+            "member" if in_group else "not a member: the application cannot open a provider",
+            fix=None
+            if in_group
+            else f'`/cti add-user-to-group {user.userid} "{CTI_ENABLED}"{flag}`',
+        )
+    )
+    checks.append(_headroom(cucm, user.userid, len(user.associated_devices), nodes, statuses))
+    return checks
+
+
+def _missing_user_fix(cucm: CucmCluster, userid: str, end_user: bool) -> str:
+    """Point at the other user kind when the ID exists there; otherwise at CUCM Administration."""
+    if end_user:
+        other = _found(lambda: cucm.axl.get_app_user(userid))
+        if other is not None:
+            return f"{userid} is an application user: drop `--end-user`"
+        return "no /cti command creates end users: add it in CUCM (User Management > End User)"
+    other = _found(lambda: cucm.axl.get_end_user(userid))
+    if other is not None:
+        return f"{userid} is an end user: `/cti preflight app-user={userid} --end-user`"
+    return (
+        "no /cti command creates application users: add it in CUCM Administration "
+        "(User Management > Application User)"
+    )
+
+
+def _headroom(
+    cucm: CucmCluster,
+    userid: str,
+    count: int,
+    nodes: list[str],
+    statuses: dict[str, ServiceStatus | CucmError],
+) -> Check:
+    """Devices the user controls against the per-provider limit of a node running CTIManager."""
+    node = next((n for n in nodes if _started(statuses[n])), nodes[0] if nodes else None)
+    label = "Max devices headroom"
+    if node is None:
+        return Check(False, label, "no node to read Maximum Devices Per Provider from")
+    limit = current_value(cucm, node, MAX_DEVICES_PER_PROVIDER)
+    if limit is None:
+        return Check(
+            True, label, f"{count} controlled devices; limit not readable on {node}", warning=True
+        )
+    ratio = count / limit if limit else 1.0
+    detail = f"{userid} controls {count} devices of {limit} per provider ({ratio:.0%}, {node})"
+    fix = f"`/cti params set max-devices-per-provider {max(count * 2, limit)} --all-nodes`"
+    if count >= limit:
+        return Check(False, label, detail, fix=fix)
+    if ratio >= HEADROOM_WARN_RATIO:
+        return Check(True, label, detail, fix=fix, warning=True)
+    return Check(True, label, detail)
+
+
+COMMANDS: list[Command] = [PreflightCommand()]

@@ -1,0 +1,274 @@
+"""`/cti provision-app`: the whole "Configure CTI Applications" procedure for one application.
+
+One plan, one confirmation, one change set: the DNs (with CFNA/CFOF for
+application-failure redundancy), the route point on its DN, the CTI ports
+(one DN each), then ONE user write carrying every new controlled device and
+the access groups, and Apply Config on the route point last, so a failure
+anywhere is compensated in reverse and never leaves a pushed configuration.
+DNs, devices and the user write are planned with the same kinds and helpers
+as create-routepoint, create-ports, associate-device and add-user-to-group.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bot.cucm.errors import CucmError, NotFound
+from commands import device_args, ranges
+from commands.base import Arguments, Command, CommandSpec, Param, Plan, Role, Step, UsageError
+from commands.groups_catalog import ENABLED, match_groups, rule_warnings
+from commands.kinds.devices import CTI_PORT, ROUTE_POINT, appearance_state, device_state
+from commands.kinds.lines import LINE, describe, line_key
+from commands.kinds.services import read_status
+from commands.kinds.users import plan_user, read_user
+from commands.lines import LineRequest, forwards_from, plan_line
+from commands.objects import State, change
+from commands.ports import _existing_lines as existing_lines
+from commands.ports import _existing_ports as existing_ports
+from commands.routepoints import DEFAULT_DEVICE_POOL, DEFAULT_LOCATION, apply_step
+from commands.user_args import userid
+
+if TYPE_CHECKING:
+    from bot.cucm.cluster import CucmCluster
+    from bot.cucm.models import DevicePool
+    from commands.context import Context
+
+RP_MAX_CALLS = 2
+RP_BUSY_TRIGGER = 1
+
+
+class ProvisionRequest:
+    """Everything typed, checked for syntax before the first read."""
+
+    def __init__(self, args: Arguments) -> None:
+        self.user = userid(args["app-user"])
+        self.route_point = _optional_device(args.get("routepoint"), "routepoint")
+        self.dn = device_args.dn(args["dn"]) if args.get("dn") else None
+        if (self.route_point is None) != (self.dn is None):
+            raise UsageError("Give `routepoint=` and `dn=` together (the route point's line).")
+        self.ports: list[tuple[str, str]] = []
+        if bool(args.get("ports")) != bool(args.get("port-dns")):
+            raise UsageError(
+                "Give `ports=` and `port-dns=` together, e.g. ports=CTIP{01..04} "
+                "port-dns=7001-7004."
+            )
+        if args.get("ports"):
+            self.ports = ranges.paired(args["ports"], args["port-dns"])
+            for name, pattern in self.ports:
+                device_args.device_name(name, "port name")
+                device_args.dn(pattern)
+        self.partition = device_args.reference(args.get("partition"), "partition") or None
+        self.pool = device_args.reference(args.get("device-pool"), "device-pool") or None
+        self.forwards = forwards_from(args, ("cfna", "cfof"))
+        typed = [g for g in (args.get("groups") or ENABLED).split(",") if g.strip()]
+        self.groups = match_groups(typed)
+        names = [n.casefold() for n, _ in self.ports]
+        if self.route_point and self.route_point.casefold() in names:
+            raise UsageError(f"`{self.route_point}` is both the route point and a port.")
+        patterns = [p for _, p in self.ports] + ([self.dn] if self.dn else [])
+        repeated = sorted({p for p in patterns if patterns.count(p) > 1})
+        if repeated:
+            raise UsageError(f"DN {', '.join(repeated)} is given twice: one device per DN.")
+
+    @property
+    def devices(self) -> list[str]:
+        return ([self.route_point] if self.route_point else []) + [n for n, _ in self.ports]
+
+
+def _optional_device(value: str | None, option: str) -> str | None:
+    return None if not value else device_args.device_name(value, f"`{option}` name")
+
+
+def _pool(cucm: CucmCluster, name: str) -> DevicePool:
+    try:
+        return cucm.axl.get_device_pool(name)
+    except NotFound:
+        valid = sorted(p.name for p in cucm.axl.list_device_pools())
+        raise UsageError(
+            f"Device pool `{name}` does not exist on cluster {cucm.name}. "
+            f"Valid device pools: {', '.join(valid) or '(none)'}."
+        ) from None
+
+
+def cti_manager_warning(cucm: CucmCluster, pool: DevicePool) -> str | None:
+    """Warn when no node of the pool's CM group runs CTIManager: nothing could open the devices."""
+    if not pool.cm_group:
+        return f"Device pool {pool.name} has no CM group: its CTI devices have no CTIManager."
+    members = list(cucm.axl.get_cm_group(pool.cm_group).members)
+    started = []
+    for node in members:
+        try:
+            if read_status(cucm, node).status == "Started":
+                started.append(node)
+        except CucmError:
+            continue
+    if started:
+        return None
+    fix = f" Fix: `/cti service activate {members[0]}`." if members else ""
+    return (
+        f"Cisco CTIManager is not started on any node of CM group {pool.cm_group} "
+        f"({', '.join(members) or 'no nodes'}), used by device pool {pool.name}: the "
+        f"application cannot open these devices.{fix}"
+    )
+
+
+def _line_step(
+    cucm: CucmCluster,
+    pattern: str,
+    partition: str | None,
+    forwards: dict[str, str | None],
+    exists: bool = True,
+) -> tuple[Step | None, str | None]:
+    """The DN's step (None if it already matches) and CUCM's spelling of its partition."""
+    before = LINE.read(cucm, line_key(pattern, partition)) if exists else None
+    spelled = before["partition"] if before is not None else partition
+    step, _ = plan_line(cucm, LineRequest(pattern, spelled, forwards=forwards), before)
+    return step, spelled
+
+
+def _device_after(
+    kind_label: str, before: State | None, name: str, line: dict[str, Any], pool: str
+) -> State:
+    """The device's target: created on the DN, or existing and already carrying it."""
+    if before is None:
+        return device_state(name, device_pool=pool, location=DEFAULT_LOCATION, lines=[line])
+    wanted = line_key(line["pattern"], line["partition"]).casefold()
+    carried = [line_key(a["pattern"], a["partition"]).casefold() for a in before["lines"]]
+    if wanted not in carried:
+        shown = ", ".join(describe(a["pattern"], a["partition"]) for a in before["lines"])
+        raise UsageError(
+            f"{kind_label} {before['name']} already exists with {shown or 'no line'}, not "
+            f"{describe(line['pattern'], line['partition'])}: pick another name or change it "
+            "in CUCM."
+        )
+    return before
+
+
+class DeviceSteps:
+    """The DN and device steps of a provisioning, and the devices' names in CUCM's spelling."""
+
+    def __init__(self) -> None:
+        self.lines: list[Step] = []
+        self.devices: list[Step] = []
+        self.apply: Step | None = None
+        self.names: list[str] = []
+
+    def route_point(
+        self, cucm: CucmCluster, request: ProvisionRequest, name: str, dn: str, pool: str
+    ) -> None:
+        step, partition = _line_step(cucm, dn, request.partition, request.forwards)
+        self.lines += [step] if step else []
+        line = appearance_state(
+            1, dn, partition, max_calls=RP_MAX_CALLS, busy_trigger=RP_BUSY_TRIGGER
+        )
+        before = ROUTE_POINT.read(cucm, name)
+        after = _device_after("Route point", before, name, line, pool)
+        self.names.append(after["name"])
+        if after != before:
+            summary = f"Create route point {after['name']} on {describe(dn, partition)}"
+            self.devices.append(change(cucm, ROUTE_POINT, after["name"], before, after, summary))
+            self.apply = apply_step(cucm, after["name"], after)
+
+    def ports(self, cucm: CucmCluster, request: ProvisionRequest, pool: str) -> None:
+        """One listPhone and one listLine for the range; only existing objects are read."""
+        names = [n for n, _ in request.ports]
+        patterns = [p for _, p in request.ports]
+        ports = existing_ports(cucm, names)
+        lines = existing_lines(cucm, patterns, request.partition)
+        for name, pattern in request.ports:
+            known = pattern.casefold() in lines
+            partition = lines[pattern.casefold()] if known else request.partition
+            step, partition = _line_step(cucm, pattern, partition, request.forwards, known)
+            self.lines += [step] if step else []
+            before = CTI_PORT.read(cucm, name) if name.casefold() in ports else None
+            line = appearance_state(1, pattern, partition)
+            after = _device_after("CTI port", before, name, line, pool)
+            self.names.append(after["name"])
+            if after != before:
+                summary = f"Create CTI port {after['name']} on {describe(pattern, partition)}"
+                self.devices.append(change(cucm, CTI_PORT, after["name"], before, after, summary))
+
+
+class ProvisionAppCommand:
+    spec = CommandSpec(
+        name="provision-app",
+        summary="Provision one CTI application end to end: DNs, route point, ports, "
+        "controlled devices and access groups, as one change set.",
+        role=Role.OPERATOR,
+        params=(
+            Param(
+                "app-user",
+                "The application user the CTI application logs in as (must exist).",
+                positional=True,
+                required=True,
+                placeholder="ctiapp_ivr",
+            ),
+            Param("routepoint", "CTI route point name (with dn=).", placeholder="RP_IVR"),
+            Param("dn", "The route point's directory number.", placeholder="7100"),
+            Param(
+                "ports", "CTI port names, a range like CTIP{001..024}.", placeholder="CTIP{01..04}"
+            ),
+            Param("port-dns", "The ports' DNs, same count: 7001-7024.", placeholder="7001-7004"),
+            Param(
+                "groups",
+                "Access groups, comma-separated (default: Standard CTI Enabled).",
+                placeholder='"Standard CTI Enabled,Standard CTI Allow Call Recording"',
+            ),
+            Param(
+                "cfna",
+                "Forward no answer on every DN (new calls while the app is down).",
+                placeholder="6000",
+            ),
+            Param(
+                "cfof",
+                "Forward on failure on every DN (calls in progress when it fails).",
+                placeholder="6000",
+            ),
+            Param(
+                "device-pool",
+                "Device pool of the devices (its CM group recovers them).",
+                placeholder="DP_CTI",
+            ),
+            Param("partition", "Partition of every DN.", placeholder="PT_CTI"),
+        ),
+        examples=(
+            "/cti provision-app ctiapp_ivr routepoint=RP_IVR dn=7100 ports=CTIP{01..04} "
+            "port-dns=7101-7104 cfna=6000 cfof=6000 device-pool=DP_CTI partition=PT_CTI",
+            "/cti provision-app ctiapp_rec ports=REC{01..02} port-dns=7301-7302 "
+            'groups="Standard CTI Enabled,Standard CTI Allow Call Recording" --dry-run',
+        ),
+        writes=True,
+    )
+
+    def execute(self, ctx: Context, args: Arguments) -> Plan:
+        request = ProvisionRequest(args)
+        cucm = ctx.cucm
+        before = read_user(cucm, request.user)
+        plan = Plan(
+            command=self.spec.name,
+            cluster=cucm.name,
+            title=f"Provision CTI application {before['userid']}",
+        )
+        planned = DeviceSteps()
+        if request.devices:
+            pool = _pool(cucm, request.pool or DEFAULT_DEVICE_POOL)
+            warning = cti_manager_warning(cucm, pool)
+            plan.warnings += [warning] if warning else []
+            if request.route_point and request.dn:
+                planned.route_point(cucm, request, request.route_point, request.dn, pool.name)
+            if request.ports:
+                planned.ports(cucm, request, pool.name)
+        else:
+            plan.notes.append("No devices given: only the access groups are planned.")
+        user = plan_user(
+            cucm, request.user, add_devices=planned.names, add_groups=request.groups, before=before
+        )
+        plan.steps += planned.lines + planned.devices
+        plan.steps += [user] if user else []
+        plan.steps += [planned.apply] if planned.apply else []
+        groups = user.after["groups"] if user is not None and user.after else before["groups"]
+        plan.warnings += rule_warnings(before["userid"], groups)
+        return plan
+
+
+COMMANDS: list[Command] = [ProvisionAppCommand()]

@@ -1,0 +1,439 @@
+"""CTI route points: create (with DN, forwards and app-user association), sync, update, remove.
+
+A route point is only useful with its DN, its concurrent-call settings and
+its application user's control, so `create-routepoint` plans all of them as
+one change set: the DN first (a route point line must point at an existing
+DN), then the device, then the association, then "Apply Config" last so an
+earlier failure never leaves a pushed configuration behind.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bot.cucm.errors import NotFound
+from commands import device_args
+from commands.base import Arguments, CommandSpec, Param, Plan, Reply, Role, Step, UsageError
+from commands.kinds.devices import (
+    DEFAULT_BUSY_TRIGGER,
+    DEFAULT_MAX_CALLS,
+    ROUTE_POINT,
+    appearance_state,
+    device_state,
+)
+from commands.kinds.lines import LINE, describe, line_key
+from commands.kinds.lines import from_model as line_from_model
+from commands.kinds.users import APP_USER, plan_association
+from commands.lines import LineRequest, forwards_from, plan_line
+from commands.objects import State, change
+from commands.references import References
+
+if TYPE_CHECKING:
+    from bot.cucm.cluster import CucmCluster
+    from commands.context import Context
+
+DEFAULT_DEVICE_POOL = "Default"
+DEFAULT_LOCATION = "Hub_None"
+
+
+def apply_step(cucm: CucmCluster, name: str, state: State) -> Step:
+    """applyCtiRoutePoint as a plan step.
+
+    It changes no stored field, so before and after are the same state and
+    there is nothing to compensate. Its outcome cannot be read back either;
+    when the answer is lost it is sent once more (Apply Config is idempotent
+    and only re-pushes the stored configuration), which is the verification.
+    """
+
+    def run() -> State:
+        cucm.axl.apply_route_point(name)
+        return state
+
+    def verify() -> bool:
+        cucm.axl.apply_route_point(name)
+        return True
+
+    return Step(
+        operation="applyCtiRoutePoint",
+        object_type=ROUTE_POINT.name,
+        object_name=name,
+        summary=f"Apply config to route point {name}",
+        before=state,
+        after=state,
+        run=run,
+        undo=None,
+        verify=verify,
+    )
+
+
+def _device_option(args: Arguments, name: str) -> str | None:
+    return device_args.reference(args.get(name), name)
+
+
+def _missing_reply(cucm: CucmCluster, name: str) -> Reply:
+    return Reply(
+        title=f"Route point {name} not found on cluster {cucm.name}",
+        status="error",
+        lines=["Create it with `/cti create-routepoint <name> <dn>`."],
+    )
+
+
+def _rp_summary(verb: str, state: State) -> str:
+    line = state["lines"][0] if state["lines"] else None
+    on_line = ""
+    if line is not None:
+        on_line = (
+            f" on {describe(line['pattern'], line['partition'])}"
+            f" (max calls {line['max_calls']}, busy trigger {line['busy_trigger']})"
+        )
+    return f"{verb} route point {state['name']}{on_line}, device pool {state['device_pool']}"
+
+
+class CreateRoutePointCommand:
+    spec = CommandSpec(
+        name="create-routepoint",
+        summary="Create a CTI route point with its DN, forwards, call limits and app-user control",
+        role=Role.OPERATOR,
+        params=(
+            Param(
+                "name",
+                "route point name (1-15 letters, digits, . _ -)",
+                positional=True,
+                required=True,
+            ),
+            Param(
+                "dn", "its directory number, created when missing", positional=True, required=True
+            ),
+            Param("partition", "partition of the DN", placeholder="PT"),
+            Param(
+                "device-pool",
+                "device pool (its CM group decides failover)",
+                placeholder="DP",
+                default=None,
+            ),
+            Param("css", "calling search space of the route point", placeholder="CSS"),
+            Param("location", "location (default Hub_None)", placeholder="LOC"),
+            Param("description", "route point description", placeholder="text"),
+            Param("max-calls", "concurrent calls on its line, 1-1000 (default 2)", placeholder="N"),
+            Param("busy-trigger", "calls before busy, 1..max-calls (default 1)", placeholder="N"),
+            Param("cfna", "DN's forward no answer (app down: new calls)", placeholder="DN"),
+            Param(
+                "cfof", "DN's forward on failure (app fails: calls in progress)", placeholder="DN"
+            ),
+            Param("app-user", "application user that will control it", placeholder="user"),
+        ),
+        examples=(
+            "/cti create-routepoint RP_IVR 7100 partition=PT_CTI device-pool=DP_CTI "
+            "max-calls=20 busy-trigger=18 cfna=6000 cfof=6000 app-user=ctiapp_ivr",
+            "/cti create-routepoint RP_TEST 7199 partition=PT_CTI --dry-run",
+        ),
+        writes=True,
+    )
+
+    def execute(self, ctx: Context, args: Arguments) -> Reply | Plan:
+        name = device_args.device_name(args["name"], "route point name")
+        pattern = device_args.dn(args["dn"])
+        partition = _device_option(args, "partition") or None
+        pool = _device_option(args, "device-pool")
+        css = _device_option(args, "css")
+        location = _device_option(args, "location")
+        description = device_args.description(args.get("description"))
+        max_calls, busy = device_args.call_limits(args.get("max-calls"), args.get("busy-trigger"))
+        forwards = forwards_from(args, ("cfna", "cfof"))
+        app_user = device_args.userid(args.get("app-user"))
+
+        cucm = ctx.cucm
+        refs = References(cucm)
+        line_before = LINE.read(cucm, line_key(pattern, partition))
+        if line_before is not None:
+            partition = line_before["partition"]
+        rp_before = ROUTE_POINT.read(cucm, name)
+        if rp_before is None:
+            pool = refs.device_pool(pool or DEFAULT_DEVICE_POOL)
+            calls = max_calls or DEFAULT_MAX_CALLS
+            trigger = busy or min(DEFAULT_BUSY_TRIGGER, calls)
+            if trigger > calls:
+                raise UsageError(f"`busy-trigger` ({trigger}) cannot exceed `max-calls` ({calls}).")
+            rp_after = device_state(
+                name,
+                description=description or "",
+                device_pool=pool,
+                css=css or None,
+                location=location or DEFAULT_LOCATION,
+                lines=[
+                    appearance_state(1, pattern, partition, max_calls=calls, busy_trigger=trigger)
+                ],
+            )
+        else:
+            rp_after = _converged(rp_before, pattern, partition, args, refs, max_calls, busy)
+            if rp_after is None:
+                lines = (
+                    ", ".join(describe(a["pattern"], a["partition"]) for a in rp_before["lines"])
+                    or "no line"
+                )
+                return Reply(
+                    title=f"Route point {name} already exists with {lines}",
+                    status="error",
+                    lines=[
+                        f"It does not carry {describe(pattern, partition)}; change it in "
+                        "CUCM or pick another route point name."
+                    ],
+                )
+
+        plan = Plan(
+            command=self.spec.name,
+            cluster=cucm.name,
+            title=f"create-routepoint {name} on {describe(pattern, partition)}",
+        )
+        request = LineRequest(
+            pattern, partition, forwards=forwards, description=None if line_before else description
+        )
+        line_step, _ = plan_line(cucm, request, line_before)
+        if line_step is not None:
+            plan.steps.append(line_step)
+        if rp_after != rp_before:
+            verb = "Create" if rp_before is None else "Update"
+            plan.steps.append(
+                change(cucm, ROUTE_POINT, name, rp_before, rp_after, _rp_summary(verb, rp_after))
+            )
+        if app_user is not None:
+            association = plan_association(cucm, app_user, add=[name])
+            if association is not None:
+                plan.steps.append(association)
+        else:
+            plan.notes.append(
+                f"No `app-user=`: associate it later with `/cti associate-device <user> {name}`."
+            )
+        if any(s.object_type == ROUTE_POINT.name for s in plan.steps):
+            plan.steps.append(apply_step(cucm, name, rp_after))
+        return plan
+
+
+def _converged(
+    before: State,
+    pattern: str,
+    partition: str | None,
+    args: Arguments,
+    refs: References,
+    max_calls: int | None,
+    busy: int | None,
+) -> State | None:
+    """The existing route point with the requested settings; None when it lacks the DN."""
+    wanted = line_key(pattern, partition).casefold()
+    index = next(
+        (
+            i
+            for i, a in enumerate(before["lines"])
+            if line_key(a["pattern"], a["partition"]).casefold() == wanted
+        ),
+        None,
+    )
+    if index is None:
+        return None
+    return _updated(before, args, refs, max_calls, busy, index)
+
+
+def _updated(
+    before: State,
+    args: Arguments,
+    refs: References,
+    max_calls: int | None,
+    busy: int | None,
+    index: int,
+) -> State:
+    """`before` with the device options given in `args` and call limits on line `index`."""
+    after: dict[str, Any] = {**before, "lines": [dict(a) for a in before["lines"]]}
+    pool = _device_option(args, "device-pool")
+    if pool:
+        after["device_pool"] = refs.device_pool(pool)
+    css = _device_option(args, "css")
+    if css is not None:
+        after["css"] = css or None
+    location = _device_option(args, "location")
+    if location:
+        after["location"] = location
+    description = device_args.description(args.get("description"))
+    if description is not None:
+        after["description"] = description
+    if after["lines"] and (max_calls is not None or busy is not None):
+        line = after["lines"][index]
+        line["max_calls"] = max_calls if max_calls is not None else line["max_calls"]
+        line["busy_trigger"] = busy if busy is not None else line["busy_trigger"]
+        if line["busy_trigger"] > line["max_calls"]:
+            raise UsageError(
+                f"`busy-trigger` ({line['busy_trigger']}) cannot exceed `max-calls` "
+                f"({line['max_calls']}) on {describe(line['pattern'], line['partition'])}."
+            )
+    return after
+
+
+_NAME = Param("name", "route point name", positional=True, required=True)
+
+
+class SyncRoutePointCommand:
+    spec = CommandSpec(
+        name="sync-routepoint",
+        summary="Apply Config to a CTI route point (least intrusive; no reset)",
+        role=Role.OPERATOR,
+        params=(_NAME,),
+        examples=("/cti sync-routepoint RP_MAIN",),
+        writes=True,
+    )
+
+    def execute(self, ctx: Context, args: Arguments) -> Reply | Plan:
+        name = device_args.device_name(args["name"], "route point name")
+        cucm = ctx.cucm
+        state = ROUTE_POINT.read(cucm, name)
+        if state is None:
+            return _missing_reply(cucm, name)
+        return Plan(
+            command=self.spec.name,
+            cluster=cucm.name,
+            title=f"sync-routepoint {state['name']}",
+            steps=[apply_step(cucm, state["name"], state)],
+        )
+
+
+class UpdateRoutePointCommand:
+    spec = CommandSpec(
+        name="update-routepoint",
+        summary="Change a route point's device pool, CSS, location, description or call limits",
+        role=Role.OPERATOR,
+        params=(
+            _NAME,
+            Param("description", "new description", placeholder="text"),
+            Param("device-pool", "new device pool", placeholder="DP"),
+            Param("css", "new calling search space (none clears it)", placeholder="CSS"),
+            Param("location", "new location", placeholder="LOC"),
+            Param("max-calls", "concurrent calls on its first line, 1-1000", placeholder="N"),
+            Param("busy-trigger", "calls before busy on its first line", placeholder="N"),
+        ),
+        examples=(
+            "/cti update-routepoint RP_MAIN max-calls=20 busy-trigger=18",
+            "/cti update-routepoint RP_MAIN device-pool=DP_CTI css=none --dry-run",
+        ),
+        writes=True,
+    )
+
+    def execute(self, ctx: Context, args: Arguments) -> Reply | Plan:
+        name = device_args.device_name(args["name"], "route point name")
+        for option in ("device-pool", "css", "location"):
+            _device_option(args, option)
+        device_args.description(args.get("description"))
+        max_calls, busy = device_args.call_limits(args.get("max-calls"), args.get("busy-trigger"))
+        if all(
+            args.get(o) is None
+            for o in ("description", "device-pool", "css", "location", "max-calls", "busy-trigger")
+        ):
+            raise UsageError(
+                "Nothing to change: give `description=`, `device-pool=`, `css=`, `location=`, "
+                "`max-calls=` or `busy-trigger=`."
+            )
+        cucm = ctx.cucm
+        before = ROUTE_POINT.read(cucm, name)
+        if before is None:
+            return _missing_reply(cucm, name)
+        after = _updated(before, args, References(cucm), max_calls, busy, 0)
+        plan = Plan(
+            command=self.spec.name, cluster=cucm.name, title=f"update-routepoint {before['name']}"
+        )
+        if after != before:
+            plan.steps.append(
+                change(
+                    cucm,
+                    ROUTE_POINT,
+                    before["name"],
+                    before,
+                    after,
+                    f"Update route point {before['name']}",
+                )
+            )
+            plan.steps.append(apply_step(cucm, before["name"], after))
+        return plan
+
+
+class RemoveRoutePointCommand:
+    spec = CommandSpec(
+        name="remove-routepoint",
+        summary="Remove a CTI route point, its app-user control and (unless shared or kept) its DN",
+        role=Role.ADMIN,
+        params=(
+            _NAME,
+            Param("keep-line", "keep the route point's DN(s)", flag=True),
+        ),
+        examples=(
+            "/cti remove-routepoint RP_OLD",
+            "/cti remove-routepoint RP_OLD --keep-line --dry-run",
+        ),
+        writes=True,
+        risky=True,
+    )
+
+    def execute(self, ctx: Context, args: Arguments) -> Reply | Plan:
+        name = device_args.device_name(args["name"], "route point name")
+        cucm = ctx.cucm
+        before = ROUTE_POINT.read(cucm, name)
+        if before is None:
+            gone = Plan(
+                command=self.spec.name, cluster=cucm.name, title=f"remove-routepoint {name}"
+            )
+            gone.notes.append(f"Route point {name} does not exist on cluster {cucm.name}.")
+            return gone
+        name = before["name"]
+        plan = Plan(
+            command=self.spec.name, cluster=cucm.name, title=f"remove-routepoint {name}", risky=True
+        )
+        for user in _controlling_users(cucm, name):
+            step = plan_association(cucm, user["userid"], remove=[name], before=user)
+            if step is not None:
+                plan.steps.append(step)
+                plan.warnings.append(
+                    f"{user['userid']} controls {name}: it loses control (undo gives it back)."
+                )
+        plan.steps.append(
+            change(cucm, ROUTE_POINT, name, before, None, f"Remove route point {name}")
+        )
+        for appearance in before["lines"]:
+            step = _line_removal(cucm, name, appearance, bool(args.get("keep-line")), plan)
+            if step is not None:
+                plan.steps.append(step)
+        return plan
+
+
+def _controlling_users(cucm: CucmCluster, device: str) -> list[State]:
+    """Application users whose controlled devices include `device` (one read per user)."""
+    found = []
+    for userid in cucm.axl.list_app_users():
+        state = APP_USER.read(cucm, userid)
+        held = {d.casefold() for d in state["associated_devices"]} if state else set()
+        if device.casefold() in held:
+            found.append(state)
+    return found
+
+
+def _line_removal(
+    cucm: CucmCluster, device: str, appearance: dict[str, Any], keep: bool, plan: Plan
+) -> Step | None:
+    pattern, partition = appearance["pattern"], appearance["partition"]
+    label = describe(pattern, partition)
+    if keep:
+        plan.notes.append(f"{label} is kept (--keep-line).")
+        return None
+    try:
+        line = cucm.axl.get_line(pattern, partition)
+    except NotFound:
+        return None
+    others = [d for d in line.associated_devices if d.casefold() != device.casefold()]
+    if others:
+        plan.notes.append(f"{label} is kept: it is also on {', '.join(others)}.")
+        return None
+    key = line_key(line.pattern, line.partition)
+    return change(cucm, LINE, key, line_from_model(line), None, f"Remove {label}")
+
+
+COMMANDS = [
+    CreateRoutePointCommand(),
+    SyncRoutePointCommand(),
+    UpdateRoutePointCommand(),
+    RemoveRoutePointCommand(),
+]

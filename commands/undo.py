@@ -1,0 +1,254 @@
+"""`/cti undo <change-set-id>`: the reverse of a recorded change set, as a new plan.
+
+Everything needed is in the change log: each applied write's object type
+(which kind to use), key, and before/after states. Undo refuses, with the
+reason, rather than guess: when CUCM has moved on since (an object no longer
+holds what the set left, so restoring `before` would clobber someone else's
+work), when the set was already undone, or when a write cannot be reversed
+(a service restart). Kinds that merge list deltas (users) restore only the
+set's own delta, keeping what others added since.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from commands.audit import parse_set_id
+from commands.base import Arguments, Command, CommandSpec, Param, Plan, Role, Step, UsageError
+from commands.objects import KINDS, ObjectKind, State, change
+
+if TYPE_CHECKING:
+    from bot.changelog.store import ChangeLog, ChangeRecord, ChangeSetRecord
+    from bot.cucm.cluster import CucmCluster
+    from commands.context import Context
+
+UNDOABLE_STATUSES = ("applied", "partial")
+HELD = ("applied", "compensation_failed")  # change statuses whose write still holds on CUCM
+SCAN_PAGE = 200
+
+
+class UndoRefused(UsageError):
+    """The undo would not restore the recorded state safely; nothing is planned."""
+
+
+def _already_undone(changelog: ChangeLog, record: ChangeSetRecord) -> int | None:
+    """The id of a later set that undid this one (applied, or partly), if any."""
+    offset = 0
+    while True:
+        page = changelog.query(
+            since=record.created_at,
+            status=list(UNDOABLE_STATUSES),
+            cluster=record.cluster,
+            limit=SCAN_PAGE,
+            offset=offset,
+        )
+        for later in page:
+            if later.undo_of == record.id:
+                return later.id
+        if len(page) < SCAN_PAGE:
+            return None
+        offset += SCAN_PAGE
+
+
+def _check_set(ctx: Context, record: ChangeSetRecord) -> None:
+    set_id = record.id
+    if record.status not in UNDOABLE_STATUSES:
+        raise UndoRefused(
+            f"Change set #{set_id} is {record.status}: only applied (or partially applied) "
+            "sets can be undone."
+        )
+    if record.cluster and record.cluster.casefold() != ctx.cluster_name.casefold():
+        raise UndoRefused(
+            f"Change set #{set_id} was made on cluster {record.cluster}: "
+            f"run `/cti undo {set_id} --cluster {record.cluster}`."
+        )
+    undone_by = _already_undone(ctx.changelog, record)
+    if undone_by is not None:
+        raise UndoRefused(f"Change set #{set_id} was already undone by change set #{undone_by}.")
+
+
+def _kind_of(row: ChangeRecord, set_id: int) -> ObjectKind:
+    kind = KINDS.get(row.object_type)
+    label = f"{row.operation} on {row.object_name}"
+    if kind is None:
+        raise UndoRefused(
+            f"Change set #{set_id} cannot be undone: {label} ({row.object_type}) "
+            "has no restorable kind."
+        )
+    if row.operation not in (kind.add_op, kind.update_op, kind.remove_op):
+        raise UndoRefused(
+            f"Change set #{set_id} cannot be undone: {label} is an action, not a "
+            "configuration change, and cannot be reversed."
+        )
+    return kind
+
+
+def _flatten(state: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for name, value in state.items():
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, f"{prefix}{name}."))
+        else:
+            flat[f"{prefix}{name}"] = value
+    return flat
+
+
+def _show(value: Any) -> str:
+    if value is None or value == "":
+        return "(none)"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "(none)"
+    return str(value)
+
+
+def stale_reason(
+    kind: ObjectKind,
+    name: str,
+    set_id: int,
+    current: State | None,
+    before: State | None,
+    after: State | None,
+) -> str:
+    """Why `current` no longer holds what the set left, in the admin's terms."""
+    head = f"{name} changed since change set #{set_id}"
+    if current is None:
+        return f"{head}: it no longer exists (the change set left it in place)"
+    if after is None:
+        return f"{head}: it exists again (the change set removed it)"
+    if before is not None and hasattr(kind, "reverted"):
+        return f"{head}: {_delta_reason(current, before, after)}"
+    now, left = _flatten(current), _flatten(after)
+    for field in sorted(set(now) | set(left)):
+        if now.get(field) != left.get(field):
+            shown_now, shown_left = _show(now.get(field)), _show(left.get(field))
+            return f"{head}: {field} is now {shown_now}, the change set left {shown_left}"
+    return head
+
+
+def _fold(value: Any) -> str:
+    return str(value).casefold()
+
+
+def _delta_reason(current: State, before: State, after: State) -> str:
+    reasons = []
+    for field, value in after.items():
+        if not isinstance(value, list):
+            continue
+        held = {_fold(v) for v in current.get(field, [])}
+        old = {_fold(v) for v in before.get(field, [])}
+        new = {_fold(v) for v in value}
+        gone = [v for v in value if _fold(v) not in old and _fold(v) not in held]
+        back = [v for v in before.get(field, []) if _fold(v) not in new and _fold(v) in held]
+        if gone:
+            reasons.append(f"{field} no longer holds {', '.join(map(str, gone))}, which it added")
+        if back:
+            reasons.append(f"{field} holds {', '.join(map(str, back))} again, which it removed")
+    return "; ".join(reasons) or "its state differs"
+
+
+def _target(
+    kind: ObjectKind, current: State | None, before: State | None, after: State | None
+) -> State | None:
+    """What undo writes: `before`, or for delta kinds `current` minus the set's own delta."""
+    reverted = getattr(kind, "reverted", None)
+    if reverted is not None and current is not None and before is not None and after is not None:
+        return reverted(current, before, after)
+    return None if before is None else dict(before)
+
+
+def _summary(row: ChangeRecord, current: State | None, target: State | None) -> str:
+    if target is None:
+        return f"Remove {row.object_type} {row.object_name} (created by the change set)"
+    if current is None:
+        return f"Re-create {row.object_type} {row.object_name} (removed by the change set)"
+    return f"Restore {row.object_type} {row.object_name}"
+
+
+def plan_reverse(cucm: CucmCluster, record: ChangeSetRecord) -> tuple[list[Step], list[str]]:
+    """Steps restoring each applied write, newest first; notes for what needed nothing."""
+    rows = sorted((c for c in record.changes if c.status in HELD), key=lambda c: -c.seq)
+    actions = [row for row in rows if row.before == row.after]
+    if rows and len(actions) == len(rows):
+        raise UndoRefused(
+            f"Change set #{record.id} ({record.command}) changed no configuration that can be "
+            f"restored: {', '.join(f'{r.operation} on {r.object_name}' for r in actions)} "
+            "cannot be undone."
+        )
+    changes = [(row, _kind_of(row, record.id)) for row in rows if row not in actions]
+    notes = [f"{r.operation} on {r.object_name} is an action and is not reversed." for r in actions]
+    notes += [
+        f"{c.operation} on {c.object_name} has an unknown outcome and is not reversed: "
+        "check it on CUCM."
+        for c in record.changes
+        if c.status == "unknown"
+    ]
+    steps: list[Step] = []
+    expected: dict[tuple[str, str], State | None] = {}
+    for row, kind in changes:
+        ident = (kind.name, row.object_name.casefold())
+        current = expected[ident] if ident in expected else kind.read(cucm, row.object_name)
+        if not kind.satisfied(current, row.before, row.after):
+            raise UndoRefused(
+                stale_reason(kind, row.object_name, record.id, current, row.before, row.after)
+                + ". Nothing was changed; review with `/cti show-change "
+                + f"{record.id}` and fix it by hand or with a new command."
+            )
+        target = _target(kind, current, row.before, row.after)
+        expected[ident] = target
+        if target == current:
+            notes.append(f"{row.object_name} already holds its state from before #{record.id}.")
+            continue
+        steps.append(
+            change(
+                cucm, kind, row.object_name, _json(current), target, _summary(row, current, target)
+            )
+        )
+    return steps, notes
+
+
+def _json(state: Mapping[str, Any] | None) -> State | None:
+    return None if state is None else dict(state)
+
+
+class UndoCommand:
+    spec = CommandSpec(
+        name="undo",
+        summary="Reverse a change set from its recorded before-states (refused if CUCM moved on).",
+        role=Role.ADMIN,
+        params=(
+            Param(
+                "change-set-id",
+                "The change-set number, as shown by /cti log or in an Applied reply.",
+                positional=True,
+                required=True,
+                placeholder="42",
+            ),
+        ),
+        examples=("/cti undo 42", "/cti undo 42 --dry-run"),
+        writes=True,
+        risky=True,
+    )
+
+    def execute(self, ctx: Context, args: Arguments) -> Plan:
+        set_id = parse_set_id(args["change-set-id"])
+        record = ctx.changelog.get(set_id)
+        if record is None:
+            raise UsageError(f"No change set #{set_id}: see `/cti log` for the recent ones.")
+        _check_set(ctx, record)
+        cucm = ctx.cucm
+        steps, notes = plan_reverse(cucm, record)
+        if not steps and not notes:
+            notes.append(f"Change set #{set_id} holds no applied write to reverse.")
+        return Plan(
+            command=self.spec.name,
+            cluster=cucm.name,
+            title=f"Undo change set #{set_id} ({record.command_text or record.command})",
+            steps=steps,
+            notes=notes,
+            risky=True,
+            undo_of=set_id,
+        )
+
+
+COMMANDS: list[Command] = [UndoCommand()]

@@ -1,0 +1,29 @@
+"""One loopback stack for the e2e session, with a test-only risky workflow registered."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bot.demo.loopback import Loopback, Roles, start
+from commands.catalog import build_registry
+from tests.e2e.param_command import SetServiceParam
+
+ADMIN, OPERATOR, VIEWER, GROUPIE = "UADMIN1", "UOPER1", "UVIEW1", "UGROUP1"
+OPS_GROUP = "SOPS1"
+
+Stack = Loopback
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loopback]:
+    registry = build_registry()
+    registry.add(SetServiceParam())
+    roles = Roles(admins=[ADMIN], operators=[OPERATOR, OPS_GROUP], viewers=[VIEWER])
+    loopback = start(tmp_path_factory.mktemp("e2e"), registry=registry, roles=roles)
+    loopback.fake.usergroups[OPS_GROUP] = [GROUPIE]
+    try:
+        yield loopback
+    finally:
+        loopback.stop()

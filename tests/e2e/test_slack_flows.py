@@ -1,0 +1,246 @@
+"""Signed requests in over real HTTP; replies observed at the fake Slack."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import requests
+from sqlalchemy import update
+from typer.testing import CliRunner
+
+from bot.changelog.models import PendingConfirmation
+from bot.cli import app
+from bot.demo.fake_slack import Call
+from bot.slack.render import CANCEL_ACTION, CONFIRM_ACTION
+from tests.e2e.conftest import ADMIN, GROUPIE, OPERATOR, VIEWER, Stack
+
+PARAM = "CtiMaxDevicesPerNode"
+
+
+def reply_to(stack: Stack, key: str) -> dict[str, Any]:
+    calls = stack.fake.wait_for("response_url", where=lambda c: c.path.endswith(f"/{key}"))
+    return calls[-1].params
+
+
+def text_of(message: dict[str, Any]) -> str:
+    return message["text"] + json.dumps(message.get("blocks", []))
+
+
+def run(stack: Stack, text: str, user: str) -> dict[str, Any]:
+    response, key = stack.peer.command(text, user)
+    assert response.status_code == 200, response.text
+    return reply_to(stack, key)
+
+
+def axl_value(stack: Stack, name: str = PARAM) -> str | None:
+    axl = stack.bot.clusters.get("lab").axl
+    return axl.get_service_parameter("cucm-pub", "Cisco CTIManager", name).value
+
+
+def test_help_is_filtered_by_role(stack: Stack) -> None:
+    viewer = text_of(run(stack, "help", VIEWER))
+    admin = text_of(run(stack, "", ADMIN))
+    assert "tparam set" in admin and "tparam set" not in viewer
+    assert "version" in viewer
+
+
+def test_unknown_subcommand_suggests(stack: Stack) -> None:
+    reply = run(stack, "verzion", VIEWER)
+    assert "Unknown command" in reply["text"] and "`version`" in reply["text"]
+    assert reply["response_type"] == "ephemeral"
+
+
+def test_bad_arguments_show_usage(stack: Stack) -> None:
+    before = len(stack.fake.calls_to("chat.postMessage"))
+    reply = text_of(run(stack, f"tparam set {PARAM} lots", OPERATOR))
+    assert "must be a whole number" in reply and "Usage:" in reply
+    assert len(stack.fake.calls_to("chat.postMessage")) == before
+
+
+@pytest.mark.parametrize(
+    ("age_s", "signature"),
+    [(0, "v0=" + "0" * 64), (0, ""), (301, None)],
+    ids=["wrong", "missing", "stale"],
+)
+def test_bad_signatures_are_401_and_nothing_runs(
+    stack: Stack, age_s: int, signature: str | None
+) -> None:
+    body, key = stack.peer.command_body("version", ADMIN)
+    response = stack.peer.post(body, age_s=age_s, signature=signature)
+    assert response.status_code == 401
+    with pytest.raises(AssertionError):
+        stack.fake.wait_for("response_url", timeout=0.5, where=lambda c: c.path.endswith(key))
+
+
+def test_denial_is_recorded(stack: Stack) -> None:
+    reply = run(stack, f"tparam set {PARAM} 901", VIEWER)
+    assert "operator" in reply["text"]
+    denials = stack.bot.changelog.query(actor_id=VIEWER)
+    assert any(getattr(d, "status", "") == "denied" for d in denials)
+
+
+def test_version_over_real_axl(stack: Stack) -> None:
+    reply = text_of(run(stack, "version", VIEWER))
+    assert "lab" in reply and "ok" in reply
+
+
+def test_whoami_via_user_group(stack: Stack) -> None:
+    reply = text_of(run(stack, "whoami", GROUPIE))
+    assert "operator" in reply and "SOPS1" in reply
+
+
+def _ask(stack: Stack, value: str, user: str = OPERATOR) -> tuple[str, str]:
+    """Run the risky command; return (token, message ts) of the posted confirmation."""
+    count = len(stack.fake.calls_to("chat.postMessage"))
+    response, _ = stack.peer.command(f"tparam set {PARAM} {value}", user)
+    assert response.status_code == 200
+    post = stack.fake.wait_for("chat.postMessage", count=count + 1)[-1]
+    actions = post.params["blocks"][-1]
+    assert actions["type"] == "actions"
+    token = actions["elements"][0]["value"]
+    ts = _ts_of(stack, post)
+    return token, ts
+
+
+def _ts_of(stack: Stack, post: Call) -> str:
+    pending = stack.bot.confirmations.get(post.params["blocks"][-1]["elements"][0]["value"])
+    for _ in range(50):
+        if pending.message_ts:
+            return pending.message_ts
+        time.sleep(0.05)
+        pending = stack.bot.confirmations.get(post.params["blocks"][-1]["elements"][0]["value"])
+    raise AssertionError("confirmation message never attached")
+
+
+def _update(stack: Stack, count: int) -> dict[str, Any]:
+    return stack.fake.wait_for("chat.update", count=count)[-1].params
+
+
+def test_confirm_applies_and_reuse_is_refused(stack: Stack) -> None:
+    token, ts = _ask(stack, "901")
+    assert axl_value(stack) != "901"
+    updates = len(stack.fake.calls_to("chat.update"))
+    assert stack.peer.click(CONFIRM_ACTION, token, OPERATOR, ts).status_code == 200
+    message = _update(stack, updates + 1)
+    assert "Applied" in message["text"]
+    assert axl_value(stack) == "901"
+    stack.peer.click(CONFIRM_ACTION, token, ADMIN, ts)
+    refused = stack.fake.wait_for(
+        "response_url", where=lambda c: "Already decided" in c.params.get("text", "")
+    )
+    assert refused
+    assert len(stack.fake.calls_to("chat.update")) == updates + 1
+
+
+def test_cancel(stack: Stack) -> None:
+    token, ts = _ask(stack, "902")
+    updates = len(stack.fake.calls_to("chat.update"))
+    stack.peer.click(CANCEL_ACTION, token, ADMIN, ts)
+    assert f"Cancelled by <@{ADMIN}>" in text_of(_update(stack, updates + 1))
+    assert axl_value(stack) != "902"
+
+
+def test_click_without_role_changes_nothing(stack: Stack) -> None:
+    token, ts = _ask(stack, "903")
+    stack.peer.click(CONFIRM_ACTION, token, VIEWER, ts)
+    stack.fake.wait_for(
+        "response_url",
+        where=lambda c: (
+            "needs the *operator* role" in c.params.get("text", "")
+            and "(button click)" not in c.params.get("text", "")
+        ),
+    )
+    assert axl_value(stack) != "903"
+    assert stack.bot.confirmations.get(token).status == "pending"
+
+
+def test_expired_confirmation(stack: Stack) -> None:
+    token, ts = _ask(stack, "904")
+    with stack.bot.engine.begin() as connection:
+        connection.execute(
+            update(PendingConfirmation)
+            .where(PendingConfirmation.token == token)
+            .values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+    updates = len(stack.fake.calls_to("chat.update"))
+    stack.peer.click(CONFIRM_ACTION, token, OPERATOR, ts)
+    assert "expired" in text_of(_update(stack, updates + 1))
+    assert axl_value(stack) != "904"
+
+
+def test_stale_plan_is_refused_with_a_new_plan(stack: Stack) -> None:
+    token, ts = _ask(stack, "905")
+    stack.bot.clusters.get("lab").axl.update_service_parameter(
+        "cucm-pub", "Cisco CTIManager", PARAM, "777"
+    )
+    updates = len(stack.fake.calls_to("chat.update"))
+    stack.peer.click(CONFIRM_ACTION, token, OPERATOR, ts)
+    message = _update(stack, updates + 1)
+    assert "CUCM changed" in text_of(message) and "777" in text_of(message)
+    assert message["blocks"][-1]["type"] == "actions"
+    assert message["blocks"][-1]["elements"][0]["value"] != token
+    assert axl_value(stack) == "777"
+
+
+def test_modal_open_and_field_errors(stack: Stack) -> None:
+    opened = len(stack.fake.calls_to("views.open"))
+    response, _ = stack.peer.command("tparam set", OPERATOR)
+    assert response.status_code == 200
+    view = stack.fake.wait_for("views.open", count=opened + 1)[-1].params["view"]
+    blocks = {b["block_id"] for b in view["blocks"] if b["type"] == "input"}
+    assert {"name", "value", "node"} <= blocks
+    values = {
+        "name": {"value": {"type": "plain_text_input", "value": PARAM}},
+        "value": {"value": {"type": "plain_text_input", "value": ""}},
+        "node": {"value": {"type": "plain_text_input", "value": "cucm-pub"}},
+    }
+    bad = stack.peer.submit_view(view, values, OPERATOR)
+    assert bad.status_code == 200
+    assert bad.json() == {
+        "response_action": "errors",
+        "errors": {"value": "Missing required argument `value`."},
+    }
+    values["value"]["value"]["value"] = "906"
+    posts = len(stack.fake.calls_to("chat.postMessage"))
+    good = stack.peer.submit_view(view, values, OPERATOR)
+    assert good.status_code == 200 and not good.text
+    confirmation = stack.fake.wait_for("chat.postMessage", count=posts + 1)[-1]
+    assert "906" in text_of(confirmation.params)
+
+
+def test_rate_limited_post_is_retried_and_delivered(stack: Stack) -> None:
+    stack.fake.throttle("chat.postMessage", 1, retry_after=0)
+    before = len([c for c in stack.fake.calls if c.method == "chat.postMessage"])
+    _ask(stack, "907")
+    calls = [c for c in stack.fake.calls if c.method == "chat.postMessage"][before:]
+    assert [c.status for c in calls] == [429, 200]
+
+
+def test_slack_retry_is_not_run_twice(stack: Stack) -> None:
+    body, key = stack.peer.command_body("version", VIEWER)
+    assert stack.peer.post(body).status_code == 200
+    reply_to(stack, key)
+    assert stack.peer.post(body, retry_num=1).status_code == 200
+    with pytest.raises(AssertionError):
+        stack.fake.wait_for(
+            "response_url", count=2, timeout=1.0, where=lambda c: c.path.endswith(f"/{key}")
+        )
+
+
+def test_healthz(stack: Stack) -> None:
+    body = requests.get(f"{stack.http.url}/healthz", timeout=5).json()
+    assert body == {"status": "ok", "database": "ok", "migrations": "current"}
+
+
+def test_ctibot_run_uses_the_same_rbac_and_runner(stack: Stack) -> None:
+    cli = CliRunner()
+    config = str(stack.config_path)
+    ok = cli.invoke(app, ["run", "--config", config, "--as", VIEWER, "/cti version"])
+    assert ok.exit_code == 0, ok.output
+    assert "lab" in ok.output
+    denied = cli.invoke(app, ["run", "--config", config, "--as", "UNOBODY", "/cti version"])
+    assert denied.exit_code == 1 and "viewer" in denied.output

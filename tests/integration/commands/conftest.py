@@ -1,0 +1,200 @@
+"""Shared fixtures for the workflow tests: a strict simulator, a real client, a real change log.
+
+Everything goes over real HTTP to `cucmsim` in strict mode, so a request our
+service layer builds wrongly fails here the way CUCM would refuse it. The
+simulator is module-scoped and stateful: each test uses its own object names
+(or restores what it changes). Client timeouts and retries are short so fault
+injection (`timeout_after`, `http503` beyond retries) stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.changelog.db import make_engine, upgrade
+from bot.changelog.store import ChangeLog
+from bot.cucm.cluster import CucmCluster
+from bot.cucm.endpoint import ClusterEndpoint
+from bot.cucm.retry import RetryPolicy
+from commands.apply import apply_plan
+from commands.args import ParsedArgs, bind
+from commands.base import Actor, Command, Plan, Reply, Role
+from commands.context import Context
+from commands.registry import Registry
+from cucmsim.api import SimServer
+from cucmsim.options import SimOptions
+
+ROOT = Path(__file__).resolve().parents[3]
+WSDL_DIR = ROOT / "bot" / "cucm" / "wsdl"
+AXL_XSD = WSDL_DIR / "axl" / "AXLSoap.xsd"
+
+# A read timeout well under the injected `timeout_after` delay, so a write
+# that got no answer surfaces as OutcomeUnknown in a fraction of a second.
+READ_TIMEOUT_S = 0.5
+FAULT_DELAY_S = 1.0
+FAST_RETRIES = RetryPolicy(
+    max_attempts=2, max_total_s=2.0, base_wait_s=0.01, max_wait_s=0.02, jitter=False
+)
+
+
+class Clusters:
+    """A ClusterDirectory holding the one simulated cluster."""
+
+    def __init__(self, cluster: CucmCluster) -> None:
+        self._cluster = cluster
+        self.default_name = cluster.name
+
+    def names(self) -> list[str]:
+        return [self.default_name]
+
+    def get(self, name: str) -> CucmCluster:
+        if name.casefold() != self.default_name.casefold():
+            raise KeyError(f"unknown cluster {name!r}")
+        return self._cluster
+
+
+@pytest.fixture(scope="module")
+def sim() -> Iterator[SimServer]:
+    options = SimOptions(
+        seed="demo",
+        strict=True,
+        axl_xsd=AXL_XSD,
+        wsdl_dir=WSDL_DIR,
+        service_transition_s=0.05,
+        ris_rate_per_minute=1000,
+        perfmon_rate_per_minute=1000,
+    )
+    with SimServer(options) as server:
+        yield server
+
+
+def _endpoint(sim: SimServer) -> ClusterEndpoint:
+    options = sim.options
+    host_port = sim.base_url.split("://", 1)[1].rstrip("/")
+    host, _, port = host_port.rpartition(":")
+    with sim.cluster.lock:
+        nodes = {n.name: n.address for n in sim.cluster.nodes.values()}
+    return ClusterEndpoint(
+        name=sim.cluster.name,
+        host=host,
+        port=int(port),
+        scheme="http",
+        username=options.username,
+        password=options.password,
+        axl_version="12.5",
+        verify_tls=False,
+        nodes=nodes,
+        connect_timeout=1.0,
+        read_timeout=READ_TIMEOUT_S,
+    )
+
+
+@pytest.fixture(scope="module")
+def cucm(sim: SimServer) -> Iterator[CucmCluster]:
+    with CucmCluster(_endpoint(sim), retry=FAST_RETRIES) as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def changelog(tmp_path: Path) -> ChangeLog:
+    url = f"sqlite:///{tmp_path / 'changelog.db'}"
+    upgrade(url)
+    return ChangeLog(make_engine(url))
+
+
+@pytest.fixture
+def make_ctx(cucm: CucmCluster, changelog: ChangeLog) -> Callable[..., Context]:
+    def make(
+        role: Role = Role.ADMIN, user_id: str = "UADMIN", cluster: str = "lab", **extra: Any
+    ) -> Context:
+        return Context(
+            actor=Actor(user_id=user_id, name=user_id.lower(), channel_id="CTEST"),
+            role=role,
+            cluster_name=cluster,
+            clusters=Clusters(cucm),
+            changelog=changelog,
+            registry=Registry(),
+            command_text=extra.pop("command_text", "/cti test"),
+            **extra,
+        )
+
+    return make
+
+
+def bind_args(command: Command, **args: Any) -> dict[str, Any]:
+    """Bind keyword arguments the way the runner binds typed text.
+
+    Positionals go in spec order; `key_name=` matches the option `key-name`
+    (the parser normalises dashes); True is a flag. Lists fill a multiple
+    positional.
+    """
+    parsed = ParsedArgs()
+    by_key = {p.name.replace("-", "_"): p for p in command.spec.params}
+    for name, value in args.items():
+        param = by_key.get(name) or by_key.get(name.replace("-", "_"))
+        if param is None:
+            parsed.options[name.replace("_", "-")] = str(value)
+            continue
+        if param.positional:
+            continue
+        if param.flag:
+            if value:
+                parsed.flags.add(param.name.replace("-", "_"))
+            continue
+        if value is not None:
+            parsed.options[param.name.replace("-", "_")] = str(value)
+    for param in command.spec.params:
+        if not param.positional:
+            continue
+        value = args.get(param.name.replace("-", "_"), args.get(param.name))
+        if value is None:
+            break
+        if isinstance(value, list | tuple):
+            parsed.positionals.extend(str(v) for v in value)
+        else:
+            parsed.positionals.append(str(value))
+    return bind(command.spec, parsed)
+
+
+def plan_only(ctx: Context, command: Command, **args: Any) -> Reply | Plan:
+    return command.execute(ctx, bind_args(command, **args))
+
+
+def plan_and_apply(ctx: Context, command: Command, **args: Any) -> Reply:
+    """execute, then apply_plan when a Plan comes back (an empty plan is a 'no change' reply)."""
+    outcome = command.execute(ctx, bind_args(command, **args))
+    if isinstance(outcome, Reply):
+        return outcome
+    if outcome.no_change:
+        return Reply(title=f"No change: {outcome.title}", status="info", lines=list(outcome.notes))
+    return apply_plan(ctx, outcome)
+
+
+@pytest.fixture(name="plan_and_apply")
+def plan_and_apply_fixture() -> Callable[..., Reply]:
+    return plan_and_apply
+
+
+@pytest.fixture(name="plan_only")
+def plan_only_fixture() -> Callable[..., Reply | Plan]:
+    return plan_only
+
+
+@pytest.fixture
+def axl_writes(sim: SimServer) -> Callable[[], dict[str, int]]:
+    """AXL write operations counted since the fixture was taken (add/update/remove/apply...)."""
+    sim.reset_counters()
+
+    def writes() -> dict[str, int]:
+        counted = sim.counters().get("axl", {})
+        return {
+            op: n
+            for op, n in counted.items()
+            if op.startswith(("add", "update", "remove", "apply", "reset", "restart", "do"))
+        }
+
+    return writes

@@ -1,0 +1,175 @@
+"""provision-app end to end on the strict simulator, with a fault at every write step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from commands.apply import apply_plan, render_plan
+from commands.base import Plan, UsageError
+from commands.provision import ProvisionAppCommand
+from cucmsim.model import key
+from tests.integration.commands.conftest import bind_args
+from tests.integration.commands.simobjects import devices_of, groups_of, plant_user, write_count
+
+PROVISION = ProvisionAppCommand()
+WRITE_OPS = ("addLine", "addCtiRoutePoint", "addPhone", "updateAppUser", "applyCtiRoutePoint")
+
+
+def _plan(ctx: Any, **args: Any) -> Plan:
+    outcome = PROVISION.execute(ctx, bind_args(PROVISION, **args))
+    assert isinstance(outcome, Plan)
+    return outcome
+
+
+def _args(tag: str, base: int, ports: int = 2) -> dict[str, Any]:
+    return {
+        "app_user": f"pv_{tag}",
+        "routepoint": f"RP_PV{tag}",
+        "dn": str(base),
+        "ports": f"CP{tag}{{1..{ports}}}",
+        "port_dns": f"{base + 1}-{base + ports}",
+        "cfna": "6000",
+        "cfof": "6001",
+        "device_pool": "DP_CTI",
+        "partition": "PT_CTI",
+    }
+
+
+def _snapshot(sim: Any, tag: str, base: int) -> dict[str, Any]:
+    """What exists on the simulator for this provisioning, read from its model."""
+    with sim.cluster.lock:
+        c = sim.cluster
+        return {
+            "lines": sorted(
+                p for p in (str(base + i) for i in range(3)) if (key(p), key("PT_CTI")) in c.lines
+            ),
+            "devices": sorted(
+                n for n in (f"RP_PV{tag}", f"CP{tag}1", f"CP{tag}2") if key(n) in c.devices
+            ),
+        }
+
+
+def test_provision_end_to_end_then_idempotent(sim, make_ctx) -> None:
+    plant_user(sim, "pv_a")
+    ctx = make_ctx()
+    plan = _plan(ctx, **_args("a", 7600))
+    ops = [s.operation for s in plan.steps]
+    assert ops == ["addLine"] * 3 + ["addCtiRoutePoint", "addPhone", "addPhone"] + [
+        "updateAppUser",
+        "applyCtiRoutePoint",
+    ]
+    assert plan.warnings == []
+    rendered = render_plan(plan).as_text()
+    assert "Create route point RP_PVa" in rendered and "8 writes" in rendered
+    sim.reset_counters()
+    reply = apply_plan(ctx, plan)
+    assert reply.status == "ok", reply.as_text()
+    assert _snapshot(sim, "a", 7600) == {
+        "lines": ["7600", "7601", "7602"],
+        "devices": ["CPa1", "CPa2", "RP_PVa"],
+    }
+    assert devices_of(sim, "pv_a") == ["CPa1", "CPa2", "RP_PVa"]
+    assert groups_of(sim, "pv_a") == ["Standard CTI Enabled"]
+    with sim.cluster.lock:
+        line = sim.cluster.lines[(key("7601"), key("PT_CTI"))]
+        forwards = {k: f.destination for k, f in line.forwards.items()}
+        rp = sim.cluster.devices[key("RP_PVa")]
+        assert rp.device_pool == "DP_CTI"
+        assert [(a.pattern, a.partition) for a in rp.lines] == [("7600", "PT_CTI")]
+    assert "6000" in forwards.values() and "6001" in forwards.values()
+    counted = sim.counters()["axl"]
+    assert counted["updateAppUser"] == 1 and counted["applyCtiRoutePoint"] == 1
+    record = ctx.changelog.get(reply.change_set_id)
+    assert record.status == "applied"
+    assert [c.operation for c in record.changes] == ops
+    assert all(c.status == "applied" for c in record.changes)
+    assert _plan(ctx, **_args("a", 7600)).no_change
+
+
+def test_groups_only_and_rules(sim, make_ctx) -> None:
+    plant_user(sim, "pv_b")
+    ctx = make_ctx()
+    plan = _plan(ctx, app_user="pv_b", groups="Standard CTI Allow Control of All Devices")
+    assert [s.operation for s in plan.steps] == ["updateAppUser"]
+    assert any("Secure Connection" in w for w in plan.warnings)
+    assert any("Standard CTI Enabled" in w for w in plan.warnings)
+
+
+def test_warns_when_cti_manager_is_not_started_in_the_pool(sim, make_ctx) -> None:
+    plant_user(sim, "pv_c")
+    plan = _plan(make_ctx(), app_user="pv_c", routepoint="RP_PVc", dn="7650", device_pool="Default")
+    assert any("not started on any node of CM group Default" in w for w in plan.warnings)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"routepoint": "RP_X"}, "together"),
+        ({"ports": "CPz{1..2}", "port_dns": "7001-7003"}, "must match"),
+        ({"ports": "CPz{1..2}"}, "together"),
+        ({"routepoint": "WAY_TOO_LONG_NAME_X", "dn": "7000"}, "not a valid"),
+        ({"routepoint": "RP_X", "dn": "70a0"}, "not a valid DN"),
+        ({"groups": "Standard CTI Nope"}, "Unknown group"),
+        ({"device_pool": "DP_NOPE", "routepoint": "RP_X", "dn": "7690"}, "Valid device pools"),
+        ({"app_user": "nobody_pv"}, "No application user"),
+        ({"routepoint": "RP_X", "dn": "7691", "ports": "RP_X", "port_dns": "7692"}, "both"),
+    ],
+)
+def test_bad_input_zero_writes(sim, make_ctx, args, message) -> None:
+    plant_user(sim, "pv_d")
+    sim.reset_counters()
+    with pytest.raises(UsageError, match=message):
+        PROVISION.execute(make_ctx(), bind_args(PROVISION, **{"app_user": "pv_d", **args}))
+    assert write_count(sim) == 0
+
+
+def test_existing_port_with_another_dn_is_refused(sim, make_ctx) -> None:
+    plant_user(sim, "pv_e")
+    ctx = make_ctx()
+    assert (
+        apply_plan(ctx, _plan(ctx, app_user="pv_e", ports="CPe1", port_dns="7660")).status == "ok"
+    )
+    with pytest.raises(UsageError, match="already exists with DN 7660"):
+        _plan(ctx, app_user="pv_e", ports="CPe1", port_dns="7661")
+
+
+@pytest.mark.parametrize("operation", WRITE_OPS)
+@pytest.mark.parametrize("fault", ["axl_fault", "http503", "reset", "timeout_after"])
+def test_fault_at_each_write_step(sim, make_ctx, operation, fault) -> None:
+    index = WRITE_OPS.index(operation) * 4 + [
+        "axl_fault",
+        "http503",
+        "reset",
+        "timeout_after",
+    ].index(fault)
+    tag = f"f{index}"
+    base = 7700 + index * 10
+    plant_user(sim, f"pv_{tag}", groups=["Standard CCM End Users"])
+    ctx = make_ctx()
+    plan = _plan(ctx, **_args(tag, base, ports=1))
+    sim.inject_fault(operation, fault, count=1 if fault != "http503" else 10, delay_s=0.6)
+    try:
+        reply = apply_plan(ctx, plan)
+    finally:
+        sim.clear_faults()
+    record = ctx.changelog.get(reply.change_set_id)
+    state = _snapshot(sim, tag, base)
+    if reply.status == "ok":
+        # The write got through (timeout_after re-read, or a reset answered by a re-send).
+        assert fault in ("timeout_after", "reset"), reply.as_text()
+        assert record.status == "applied"
+        assert state["devices"] == [f"CP{tag}1", f"RP_PV{tag}"]
+        assert devices_of(sim, f"pv_{tag}") == state["devices"]
+        return
+    text = reply.as_text()
+    assert operation in {c.operation for c in record.changes if c.status in ("failed", "unknown")}
+    assert record.status in ("failed", "compensated")
+    assert state == {"lines": [], "devices": []}, text
+    assert devices_of(sim, f"pv_{tag}") == []
+    assert groups_of(sim, f"pv_{tag}") == ["Standard CCM End Users"]
+    assert all(c.status in ("failed", "compensated", "pending") for c in record.changes)
+    if record.status == "compensated":
+        assert "compensated (restored)" in text
+    assert "not attempted" in text or operation == "applyCtiRoutePoint"

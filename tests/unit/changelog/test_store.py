@@ -1,0 +1,248 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine
+
+from bot.changelog.store import ChangeLog, ChangeSetRecord, redact_state
+
+
+def open_set(log: ChangeLog, **overrides: object) -> int:
+    fields: dict[str, object] = {
+        "actor_id": "U0ALICE",
+        "actor_name": "alice",
+        "channel_id": "C0OPS",
+        "cluster": "lab",
+        "command": "add-line",
+        "command_text": "/cti add-line 7000 partition=PT_CTI",
+    }
+    fields.update(overrides)
+    return log.open_set(**fields)  # type: ignore[arg-type]
+
+
+def test_a_change_set_records_every_write(engine: Engine) -> None:
+    log = ChangeLog(engine)
+    set_id = open_set(log, plan_digest="abc", request_id="req1")
+    change_id = log.add_change(
+        set_id,
+        seq=1,
+        operation="addLine",
+        object_type="line",
+        object_name="7000/PT_CTI",
+        before=None,
+        after={"pattern": "7000", "partition": "PT_CTI"},
+    )
+    log.update_change(change_id, status="applied", duration_ms=12.5)
+    log.close_set(set_id, "applied")
+
+    record = log.get(set_id)
+    assert isinstance(record, ChangeSetRecord)
+    assert record.status == "applied"
+    assert record.plan_digest == "abc"
+    assert record.request_id == "req1"
+    assert record.created_at.tzinfo is UTC
+    assert record.finished_at is not None and record.finished_at >= record.created_at
+    [change] = record.changes
+    assert change.status == "applied"
+    assert change.duration_ms == 12.5
+    assert change.after == {"pattern": "7000", "partition": "PT_CTI"}
+    assert change.before is None
+    assert change.started_at is not None and change.started_at <= record.finished_at
+    with pytest.raises(AttributeError):
+        record.status = "failed"  # type: ignore[misc]
+
+
+def test_update_change_can_replace_after_and_keeps_it_otherwise(engine: Engine) -> None:
+    log = ChangeLog(engine)
+    set_id = open_set(log)
+    change_id = log.add_change(
+        set_id,
+        seq=1,
+        operation="updateLine",
+        object_type="line",
+        object_name="7000/PT_CTI",
+        before={"a": 1},
+        after={"a": 2},
+    )
+    log.update_change(change_id, status="failed", error="boom")
+    assert log.get(set_id).changes[0].after == {"a": 2}  # type: ignore[union-attr]
+    log.update_change(change_id, status="failed", after=None)
+    change = log.get(set_id).changes[0]  # type: ignore[union-attr]
+    assert change.after is None
+    assert change.error == "boom"
+
+
+def test_unknown_statuses_and_ids_are_rejected(engine: Engine) -> None:
+    log = ChangeLog(engine)
+    with pytest.raises(ValueError, match="unknown change set status 'done'"):
+        open_set(log, status="done")
+    set_id = open_set(log)
+    with pytest.raises(ValueError, match="unknown change status"):
+        log.add_change(
+            set_id,
+            seq=1,
+            operation="x",
+            object_type="line",
+            object_name="n",
+            before=None,
+            after=None,
+            status="ok",
+        )
+    with pytest.raises(LookupError):
+        log.close_set(9999, "applied")
+    with pytest.raises(LookupError):
+        log.update_change(9999, status="applied")
+    assert log.get(9999) is None
+
+
+def test_secrets_in_before_and_after_are_redacted(engine: Engine) -> None:
+    log = ChangeLog(engine)
+    set_id = open_set(log)
+    log.add_change(
+        set_id,
+        seq=1,
+        operation="updateAppUser",
+        object_type="app_user",
+        object_name="ctiapp",
+        before={"userid": "ctiapp", "Password": "old", "nested": {"api_TOKEN": "t", "ok": 1}},
+        after={"digestCredentials": [{"clientSecret": "s"}], "presenceGroup": "Standard"},
+    )
+    [change] = log.get(set_id).changes  # type: ignore[union-attr]
+    assert change.before == {
+        "userid": "ctiapp",
+        "Password": "***",
+        "nested": {"api_TOKEN": "***", "ok": 1},
+    }
+    assert change.after == {
+        "digestCredentials": [{"clientSecret": "***"}],
+        "presenceGroup": "Standard",
+    }
+
+
+def test_redact_state_leaves_other_values_alone() -> None:
+    assert redact_state({"a": [1, {"b": None}], "c": "password"}) == {
+        "a": [1, {"b": None}],
+        "c": "password",
+    }
+
+
+def test_query_filters_and_orders_newest_first(engine: Engine) -> None:
+    log = ChangeLog(engine)
+    first = open_set(log, actor_id="U0ALICE")
+    log.add_change(
+        first,
+        seq=1,
+        operation="addCtiRoutePoint",
+        object_type="route_point",
+        object_name="RP_IVR1",
+        before=None,
+        after={},
+    )
+    log.close_set(first, "applied")
+    second = open_set(log, actor_id="U0BOB", cluster="prod")
+    log.add_change(
+        second,
+        seq=1,
+        operation="addLine",
+        object_type="line",
+        object_name="7000/PT_CTI",
+        before=None,
+        after={},
+    )
+    log.close_set(second, "failed", error="duplicate")
+    third = open_set(log, actor_id="U0ALICE", status="dry_run")
+
+    assert [r.id for r in log.query()] == [third, second, first]
+    assert [r.id for r in log.query(actor_id="U0ALICE")] == [third, first]
+    assert [r.id for r in log.query(status="failed")] == [second]
+    assert [r.id for r in log.query(status=["failed", "applied"])] == [second, first]
+    assert [r.id for r in log.query(cluster="prod")] == [second]
+    assert [r.id for r in log.query(object_name="ivr")] == [first]  # substring, any case
+    assert [r.id for r in log.query(object_name="%")] == []  # wildcards are literal
+    assert [r.id for r in log.query(limit=1, offset=1)] == [second]
+    future = datetime.now(UTC) + timedelta(minutes=1)
+    assert log.query(since=future) == []
+    [with_changes] = log.query(object_name="7000")
+    assert [c.object_name for c in with_changes.changes] == ["7000/PT_CTI"]
+
+
+def test_last_applied_change_is_the_newest_applied_write(engine: Engine) -> None:
+    log = ChangeLog(engine)
+    for after, status in (({"v": 1}, "applied"), ({"v": 2}, "applied"), ({"v": 3}, "failed")):
+        set_id = open_set(log)
+        change_id = log.add_change(
+            set_id,
+            seq=1,
+            operation="updateLine",
+            object_type="line",
+            object_name="7000/PT_CTI",
+            before=None,
+            after=after,
+        )
+        log.update_change(change_id, status=status)
+    last = log.last_applied_change("line", "7000/PT_CTI")
+    assert last is not None and last.after == {"v": 2}
+    assert log.last_applied_change("route_point", "7000/PT_CTI") is None
+
+
+def test_mark_interrupted_flags_sets_left_applying(engine: Engine) -> None:
+    log = ChangeLog(engine)
+    running = open_set(log)
+    done_id = log.add_change(
+        running,
+        seq=1,
+        operation="addLine",
+        object_type="line",
+        object_name="7000/PT_CTI",
+        before=None,
+        after={},
+    )
+    log.update_change(done_id, status="applied")
+    log.add_change(
+        running,
+        seq=2,
+        operation="addCtiRoutePoint",
+        object_type="route_point",
+        object_name="RP_IVR1",
+        before=None,
+        after={},
+    )
+    finished = open_set(log)
+    log.close_set(finished, "applied")
+
+    [interrupted] = log.mark_interrupted()
+    assert interrupted.id == running
+    assert interrupted.status == "interrupted"
+    assert [c.status for c in interrupted.changes] == ["applied", "unknown"]
+    assert log.get(finished).status == "applied"  # type: ignore[union-attr]
+    assert log.get(running).status == "interrupted"  # type: ignore[union-attr]
+    assert log.mark_interrupted() == []
+
+
+def test_denials_are_recorded(engine: Engine) -> None:
+    log = ChangeLog(engine)
+    set_id = log.record_denial(
+        "U0EVE", "eve", "C0OPS", "params set", "/cti params set x 1", "needs admin"
+    )
+    denied = log.get(set_id)
+    assert denied is not None
+    assert (denied.status, denied.error, denied.cluster) == ("denied", "needs admin", None)
+    other = log.record_denial(
+        actor_id="U0EVE",
+        actor_name="eve",
+        channel_id=None,
+        command="undo",
+        command_text="/cti undo 1",
+        required_role="operator",
+        actor_role="viewer",
+    )
+    assert log.get(other).error == "needs role operator; actor has viewer"  # type: ignore[union-attr]
+    assert [r.id for r in log.query(status="denied")] == [other, set_id]
+
+
+def test_undo_of_references_the_original_set(engine: Engine) -> None:
+    log = ChangeLog(engine)
+    original = open_set(log)
+    undo = open_set(log, command="undo", undo_of=original)
+    assert log.get(undo).undo_of == original  # type: ignore[union-attr]
