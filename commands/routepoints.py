@@ -165,6 +165,7 @@ class CreateRoutePointCommand:
                 ],
             )
         else:
+            name = rp_before["name"]
             rp_after = _converged(rp_before, pattern, partition, args, refs, max_calls, busy)
             if rp_after is None:
                 lines = (

@@ -272,3 +272,17 @@ def test_line_and_routepoint_kinds_read_what_sim_holds(sim, cucm) -> None:
     assert state["lines"][0]["max_calls"] == 10 and state["lines"][0]["busy_trigger"] == 8
     assert LINE.read(cucm, "7000/PT_CTI")["alerting_name"] == "Main IVR"
     assert LINE.read(cucm, "79999/PT_CTI") is None
+
+
+def test_create_routepoint_on_existing_one(sim, make_ctx) -> None:
+    ctx = make_ctx(role=Role.OPERATOR)
+    seeded = _plan(
+        ctx, CREATE, name="rp_main", dn="7000", partition="pt_cti", app_user="ctiapp_ivr"
+    )
+    assert seeded.no_change, [s.summary for s in seeded.steps]
+    converge = _plan(ctx, CREATE, name="RP_MAIN", dn="7000", partition="PT_CTI", max_calls="12")
+    assert [s.operation for s in converge.steps] == ["updateCtiRoutePoint", "applyCtiRoutePoint"]
+    assert "lines" in str(converge.steps[0].after)
+    other = plan_only(ctx, CREATE, name="RP_MAIN", dn="7999")
+    assert other.status == "error"
+    assert "already exists with DN 7000 in PT_CTI" in other.title

@@ -1,0 +1,116 @@
+"""`/cti health [--cluster X]`: the status board, read live, plus what the monitor knows.
+
+It runs the services, applications and limits checks once through the
+monitor's own targets (so RIS and PerfMon stay behind the same rate limiter),
+without feeding the alert engine: looking at the board changes no alert.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.health.checks import run_check
+from commands.base import Arguments, Command, CommandSpec, Reply, Role, Table
+
+if TYPE_CHECKING:
+    from bot.health.checks.base import CheckResult
+    from bot.health.scheduler import HealthScheduler
+    from commands.context import Context
+
+BOARD_CHECKS = ("services", "applications", "limits")
+
+
+def _stamp(at: datetime | None) -> str:
+    return at.strftime("%H:%M:%S UTC") if at else "never"
+
+
+class HealthCommand:
+    spec = CommandSpec(
+        name="health",
+        summary="CTIManager, applications, device limits and active alerts, now",
+        role=Role.VIEWER,
+        examples=("/cti health", "/cti health --cluster lab"),
+    )
+
+    def __init__(self, monitor: HealthScheduler) -> None:
+        self._monitor = monitor
+
+    def execute(self, ctx: Context, args: Arguments) -> Reply:
+        cluster = ctx.cluster_name
+        target = self._monitor.target(cluster)
+        found: dict[str, list[CheckResult]] = {}
+        problems: list[str] = []
+        for check in BOARD_CHECKS:
+            results, error = run_check(check, target, self._monitor.health, self._monitor.store)
+            found[check] = results
+            if error:
+                problems.append(f":warning: {check}: {error}")
+        return Reply(
+            title=f"CTI health of {cluster}",
+            status="warning" if problems or self._active(cluster) else "ok",
+            lines=[*problems, *self._applications(found["applications"])],
+            table=self._nodes(found),
+            fields=[
+                ("Last checks", self._last_runs(cluster)),
+                ("Active alerts", self._alerts(cluster)),
+            ],
+        )
+
+    def _active(self, cluster: str) -> list[Any]:
+        return self._monitor.store.alerts(
+            cluster=cluster, states=("firing", "acknowledged", "silenced")
+        )
+
+    @staticmethod
+    def _nodes(found: dict[str, list[CheckResult]]) -> Table:
+        rows: dict[str, list[str]] = {}
+        for result in found["services"]:
+            if result.node:
+                rows[result.node] = [
+                    result.node,
+                    str(result.details.get("status", result.summary)),
+                    "-",
+                ]
+        for result in found["limits"]:
+            if result.subject.startswith("node/") and result.node in rows:
+                details = result.details
+                rows[result.node][2] = (
+                    f"{details['open']}/{details['limit']} ({details['percent']} %)"
+                )
+        return Table(
+            ("Node", "CTIManager", "Devices open / limit"), [tuple(r) for r in rows.values()]
+        )
+
+    @staticmethod
+    def _applications(results: list[CheckResult]) -> list[str]:
+        lines = []
+        for result in results:
+            if result.subject == "check":
+                continue
+            icon = (
+                ":white_check_mark:"
+                if result.ok
+                else (":red_circle:" if result.severity == "critical" else ":large_orange_circle:")
+            )
+            lines.append(f"{icon} {result.subject}: {result.summary}")
+        return lines
+
+    def _last_runs(self, cluster: str) -> str:
+        runs = self._monitor.store.last_runs(cluster)
+        if not runs:
+            return "no check has run yet"
+        return ", ".join(
+            f"{name} {_stamp(run.at)}{'' if run.ok else ' (failed)'}"
+            for name, run in sorted(runs.items())
+        )
+
+    def _alerts(self, cluster: str) -> str:
+        active = self._active(cluster)
+        if not active:
+            return "none"
+        return "\n".join(f"[{a.state.upper()}] {a.summary}" for a in active[:20])
+
+
+def build_commands(monitor: HealthScheduler) -> list[Command]:
+    return [HealthCommand(monitor)]

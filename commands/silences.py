@@ -1,0 +1,143 @@
+"""`/cti silence`, `/cti silences`, `/cti unsilence`: time-boxed quiet for known work.
+
+A silence stops Slack notifications for matching alerts (by check, node or
+whole cluster) while their state keeps being tracked; it expires on its own,
+so nobody has to remember to undo it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from commands.base import Arguments, Command, CommandSpec, Param, Reply, Role, Table, UsageError
+
+if TYPE_CHECKING:
+    from bot.health.alerts import AlertEngine
+    from commands.context import Context
+
+KINDS = ("check", "node", "cluster")
+_DURATION = re.compile(r"^(\d+)([mhd])$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+MAX_DURATION = timedelta(days=30)
+
+
+def parse_duration(text: str) -> timedelta:
+    match = _DURATION.match(text.strip().lower())
+    if not match:
+        raise UsageError(f"`{text}` is not a duration; use e.g. 30m, 4h or 1d.")
+    duration = timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    if not timedelta(0) < duration <= MAX_DURATION:
+        raise UsageError("A silence lasts between 1 minute and 30 days.")
+    return duration
+
+
+class SilenceCommand:
+    spec = CommandSpec(
+        name="silence",
+        summary="Stop alert notifications for a check, node or cluster for a while",
+        role=Role.OPERATOR,
+        params=(
+            Param(
+                "kind",
+                "What to match: check, node or cluster.",
+                positional=True,
+                required=True,
+                choices=KINDS,
+            ),
+            Param(
+                "value",
+                "The check, node or cluster name.",
+                positional=True,
+                required=True,
+                placeholder="cucm-sub1",
+            ),
+            Param(
+                "duration",
+                "How long: 30m, 4h, 1d.",
+                positional=True,
+                required=True,
+                placeholder="4h",
+            ),
+            Param("reason", "Why (shown on the alerts).", positional=True, multiple=True),
+        ),
+        examples=("/cti silence node cucm-sub1 4h patching", "/cti silence check drift 1d"),
+    )
+
+    def __init__(self, engine: AlertEngine) -> None:
+        self._engine = engine
+
+    def execute(self, ctx: Context, args: Arguments) -> Reply:
+        kind = str(args["kind"]).lower()
+        if kind not in KINDS:
+            raise UsageError(f"Silence by one of {', '.join(KINDS)}, not `{kind}`.")
+        duration = parse_duration(str(args["duration"]))
+        reason = args.get("reason") or ""
+        reason = " ".join(reason) if isinstance(reason, list | tuple) else str(reason)
+        silence = self._engine.add_silence(
+            kind, str(args["value"]), ctx.cluster_name, duration, ctx.actor.user_id, reason
+        )
+        until = silence.ends_at.strftime("%Y-%m-%d %H:%M UTC")
+        return Reply(
+            title=f"Silence #{silence.id}: {kind} {silence.matcher_value} until {until}",
+            status="ok",
+            lines=[f"Cluster {ctx.cluster_name}. Undo with `/cti unsilence {silence.id}`."],
+        )
+
+
+class SilencesCommand:
+    spec = CommandSpec(name="silences", summary="Silences in force or scheduled", role=Role.VIEWER)
+
+    def __init__(self, engine: AlertEngine) -> None:
+        self._engine = engine
+
+    def execute(self, ctx: Context, args: Arguments) -> Reply:
+        silences = self._engine.store.silences(datetime.now(UTC))
+        if not silences:
+            return Reply(title="No silences in force", status="info")
+        rows = [
+            (
+                f"#{s.id}",
+                f"{s.matcher_kind} {s.matcher_value}",
+                s.cluster or "all",
+                s.ends_at.strftime("%Y-%m-%d %H:%M UTC"),
+                s.created_by,
+                s.reason or "-",
+            )
+            for s in silences
+        ]
+        return Reply(
+            title=f"{len(rows)} silence(s)",
+            table=Table(("Id", "Matches", "Cluster", "Until", "By", "Reason"), rows),
+        )
+
+
+class UnsilenceCommand:
+    spec = CommandSpec(
+        name="unsilence",
+        summary="End a silence now",
+        role=Role.OPERATOR,
+        params=(Param("id", "The silence id from /cti silences.", positional=True, required=True),),
+        examples=("/cti unsilence 3",),
+    )
+
+    def __init__(self, engine: AlertEngine) -> None:
+        self._engine = engine
+
+    def execute(self, ctx: Context, args: Arguments) -> Reply:
+        text = str(args["id"]).lstrip("#")
+        if not text.isdigit():
+            raise UsageError(f"`{args['id']}` is not a silence id.")
+        cancelled = self._engine.cancel_silence(int(text))
+        if cancelled is None:
+            return Reply(title=f"No silence #{text} in force", status="warning")
+        return Reply(
+            title=f"Silence #{text} ended",
+            status="ok",
+            lines=["Matching alerts that still fail are announced again."],
+        )
+
+
+def build_commands(engine: AlertEngine) -> list[Command]:
+    return [SilenceCommand(engine), SilencesCommand(engine), UnsilenceCommand(engine)]
