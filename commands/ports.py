@@ -40,7 +40,9 @@ def _existing_ports(cucm: CucmCluster, names: list[str]) -> set[str]:
     return {n.casefold() for n in cucm.axl.list_cti_ports(_like(names))}
 
 
-def _existing_lines(cucm: CucmCluster, patterns: list[str], partition: str | None) -> dict:
+def _existing_lines(
+    cucm: CucmCluster, patterns: list[str], partition: str | None
+) -> dict[str, str | None]:
     """Folded pattern -> CUCM's partition spelling, for the DNs of the range that exist."""
     found = cucm.axl.list_lines(_like(patterns), partition)
     wanted = (partition or "").casefold()

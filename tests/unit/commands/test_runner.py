@@ -7,7 +7,8 @@ from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine, upgrade
 from bot.changelog.store import ChangeLog
 from commands.base import Actor, Reply, Role
-from commands.catalog import build_registry
+from commands.builtin import HelpCommand, VersionCommand, WhoamiCommand
+from commands.registry import Registry
 from commands.runner import ConfirmationRequest, Runner
 from tests.unit.commands.fakes import Boom, FakeClusters, SetParam
 
@@ -25,7 +26,7 @@ def runner(tmp_path: Path, store: dict[str, str]) -> Iterator[Runner]:
     url = f"sqlite:///{tmp_path / 'cti.db'}"
     upgrade(url)
     engine = make_engine(url)
-    registry = build_registry()
+    registry = Registry([HelpCommand(), WhoamiCommand(), VersionCommand()])
     registry.add(SetParam(store))
     registry.add(Boom())
     yield Runner(registry, FakeClusters(), ChangeLog(engine), ConfirmationStore(engine), 600)

@@ -1,0 +1,80 @@
+"""Range expansion and the device/DN syntax rules: pure functions, no CUCM."""
+
+from __future__ import annotations
+
+import pytest
+
+from commands import device_args
+from commands.base import UsageError
+from commands.ranges import expand, paired
+
+
+def test_braces_keep_zero_padding() -> None:
+    assert expand("CTIP{001..003}") == ["CTIP001", "CTIP002", "CTIP003"]
+    assert expand("P{8..10}x") == ["P8x", "P9x", "P10x"]
+
+
+@pytest.mark.parametrize("text", ["7001-7003", "7001..7003"])
+def test_number_ranges(text: str) -> None:
+    assert expand(text) == ["7001", "7002", "7003"]
+
+
+def test_plus_prefix_and_single_values() -> None:
+    assert expand("+14085550100..14085550101") == [
+        "+14085550100",
+        "+14085550101",
+    ]
+    assert expand("CTIP1") == ["CTIP1"]
+    assert expand("7001") == ["7001"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("CTIP{5..1}", "counts down"),
+        ("CTIP{1..501}", "at most 500"),
+        ("7001-9999999", "at most 500"),
+        ("CTIP{1..2", "Could not read"),
+        ("", "empty"),
+    ],
+)
+def test_bad_ranges(text: str, message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        expand(text)
+
+
+def test_paired_counts_must_match() -> None:
+    assert paired("P{1..2}", "7001-7002") == [("P1", "7001"), ("P2", "7002")]
+    with pytest.raises(UsageError, match=r"gives 3 devices but the DN range .* gives 2"):
+        paired("P{1..3}", "7001-7002")
+
+
+def test_device_names_and_dns() -> None:
+    assert device_args.device_name("RP_IVR-1.a") == "RP_IVR-1.a"
+    for bad in ("", "x" * 16, "RP IVR", "RP/1", "RPé"):
+        with pytest.raises(UsageError, match="1 to 15 characters"):
+            device_args.device_name(bad)
+    for good in ("7001", "+14085557001", "70XX", "*55#"):
+        assert device_args.dn(good) == good
+    for bad in ("70a1", "++1", "7" * 25, "", "70 01"):
+        with pytest.raises(UsageError, match="1 to 24 digits"):
+            device_args.dn(bad)
+
+
+def test_call_limits() -> None:
+    assert device_args.call_limits("20", "18") == (20, 18)
+    assert device_args.call_limits(None, None) == (None, None)
+    with pytest.raises(UsageError, match="cannot exceed"):
+        device_args.call_limits("2", "3")
+    with pytest.raises(UsageError, match="between 1 and 1000"):
+        device_args.call_limits("1001", None)
+    with pytest.raises(UsageError, match="whole number"):
+        device_args.call_limits("many", None)
+
+
+def test_forward_targets() -> None:
+    assert device_args.forward_target("6000", "cfna") == "6000"
+    assert device_args.forward_target("none", "cfna") == ""
+    assert device_args.forward_target(None, "cfna") is None
+    with pytest.raises(UsageError, match="`cfna` destination"):
+        device_args.forward_target("voicemail", "cfna")
