@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
@@ -22,10 +22,16 @@ from bot.changelog.db import make_engine, migration_status, upgrade
 from bot.changelog.store import ChangeLog
 from bot.cucm.cluster import CucmCluster
 from bot.cucm.endpoint import ClusterEndpoint
+from bot.cucm.stats import Stats, StatsObserver
+from bot.health.monitor import HealthMonitor, build_monitor
+from bot.metrics import Metrics, alert_counts
+from bot.readiness import ClusterProbe
 from bot.slack.app import build_app, build_client
 from bot.slack.deps import SlackDeps, Workers
+from bot.slack.listeners import alerts as alert_buttons
 from bot.slack.rbac import RoleResolver
 from commands.catalog import build_registry
+from commands.recovery import interrupted_report
 from commands.registry import Registry
 from commands.runner import Runner
 
@@ -46,8 +52,11 @@ class ConfiguredClusters:
     per cluster, under a lock, and only for clusters someone actually uses.
     """
 
-    def __init__(self, clusters: list[ClusterSettings]) -> None:
+    def __init__(
+        self, clusters: list[ClusterSettings], observer: StatsObserver | None = None
+    ) -> None:
         self._settings = {c.name: c for c in clusters}
+        self._observer = observer
         defaults = [c.name for c in clusters if getattr(c, "default", False)]
         self.default_name = defaults[0] if defaults else (clusters[0].name if clusters else "")
         self._built: dict[str, CucmCluster] = {}
@@ -61,7 +70,9 @@ class ConfiguredClusters:
             if name not in self._built:
                 if name not in self._settings:
                     raise KeyError(f"unknown cluster {name!r}")
-                self._built[name] = CucmCluster(endpoint_of(self._settings[name]))
+                self._built[name] = CucmCluster(
+                    endpoint_of(self._settings[name]), stats=Stats(self._observer)
+                )
             return self._built[name]
 
 
@@ -80,6 +91,9 @@ def endpoint_of(cluster: ClusterSettings) -> ClusterEndpoint:
         nodes=dict(cluster.nodes),
         connect_timeout=cluster.connect_timeout,
         read_timeout=cluster.read_timeout,
+        pace_writes=cluster.pace_writes,
+        reference_ttl_s=cluster.reference_ttl,
+        param_names=dict(cluster.param_names),
     )
 
 
@@ -93,12 +107,15 @@ class Bot:
     registry: Registry
     runner: Runner
     roles: RoleResolver
+    monitor: HealthMonitor
     client: WebClient | None = None
     app: App | None = None
     workers: Workers | None = None
+    metrics: Metrics = field(default_factory=Metrics)
+    readiness: ClusterProbe | None = None
 
     def health(self) -> tuple[bool, dict[str, Any]]:
-        """What /healthz reports: usable only with a reachable, fully migrated database."""
+        """What /readyz reports: usable with a migrated database and every cluster answering."""
         try:
             with self.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
@@ -106,14 +123,20 @@ class Bot:
             return False, {"status": "error", "database": f"unreachable: {exc}"}
         at, head = migration_status(self.engine)
         current = at == head
+        clusters_ok, clusters = self.readiness.check() if self.readiness else (True, {})
+        ok = current and clusters_ok
         detail = {
-            "status": "ok" if current else "error",
+            "status": "ok" if ok else "error",
             "database": "ok",
             "migrations": "current" if current else f"at {at}, head is {head}",
+            "clusters": clusters,
         }
-        return current, detail
+        return ok, detail
 
     def close(self) -> None:
+        if self.readiness is not None:
+            self.readiness.close()
+        self.monitor.stop()
         if self.workers is not None:
             self.workers.shutdown(wait=False)
         self.engine.dispose()
@@ -124,8 +147,11 @@ def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bo
     engine = make_engine(settings.database.url)
     changelog = ChangeLog(engine)
     confirmations = ConfirmationStore(engine)
-    clusters = ConfiguredClusters(list(settings.clusters))
-    registry = registry or build_registry()
+    metrics = Metrics()
+    clusters = ConfiguredClusters(list(settings.clusters), observer=metrics)
+    client = _client(settings) if settings.slack.bot_token is not None else None
+    monitor = build_monitor(settings, engine, clusters, client if slack else None)
+    registry = registry or build_registry(monitor)
     runner = Runner(
         registry,
         clusters,
@@ -133,14 +159,28 @@ def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bo
         confirmations,
         settings.confirmations.ttl_seconds,
         in_channel_commands=frozenset(settings.slack.in_channel_commands),
+        observe=metrics.command,
     )
-    client = _client(settings) if settings.slack.bot_token is not None else None
     if slack and (client is None or settings.slack.signing_secret is None):
         raise RuntimeError(
             "Slack needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET in the environment"
         )
     roles = RoleResolver(settings.rbac, client)
-    bot = Bot(settings, engine, changelog, confirmations, clusters, registry, runner, roles, client)
+    bot = Bot(
+        settings,
+        engine,
+        changelog,
+        confirmations,
+        clusters,
+        registry,
+        runner,
+        roles,
+        monitor,
+        client,
+        metrics=metrics,
+        readiness=ClusterProbe(clusters),
+    )
+    metrics.watch_alerts(alert_counts(monitor.store.alerts))
     interrupted = changelog.mark_interrupted()
     if slack and client is not None:
         bot.workers = Workers(settings.slack.worker_threads)
@@ -151,6 +191,7 @@ def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bo
             signing_secret=_secret(settings.slack.signing_secret),
             seen_before=lambda key: deliveries.seen_before(engine, key),
         )
+        alert_buttons.register(bot.app, monitor.alerts, roles)
         _announce_interrupted(bot, interrupted)
     return bot
 
@@ -166,17 +207,25 @@ def _secret(value: Any) -> str:
 
 
 def _announce_interrupted(bot: Bot, interrupted: Any) -> None:
-    """A crash mid-apply leaves CUCM in a state someone must check: say so loudly."""
+    """A crash mid-apply leaves CUCM in a state someone must check: re-read it, say so loudly.
+
+    Runs on a daemon thread: re-reading CUCM must never hold up the start.
+    """
     sets = list(interrupted or [])
-    channel = bot.settings.slack.alert_channel
-    if not sets or bot.client is None or not channel:
+    if not sets or bot.client is None:
         return
-    ids = ", ".join(f"#{getattr(s, 'id', s)}" for s in sets)
-    message = (
-        f":warning: ctibot restarted while applying change set(s) {ids}. "
-        "Their writes may be partly on CUCM: check with `/cti show-change <id>`."
-    )
-    try:
-        bot.client.chat_postMessage(channel=channel, text=message)
-    except Exception as exc:
-        log.error("could not announce interrupted change sets %s: %s", ids, exc)
+    threading.Thread(
+        target=_post_interrupted, args=(bot, sets), name="announce-interrupted", daemon=True
+    ).start()
+
+
+def _post_interrupted(bot: Bot, sets: list[Any]) -> None:
+    assert bot.client is not None
+    alert_channel = bot.settings.slack.alert_channel
+    for record, message in interrupted_report(sets, bot.clusters):
+        channels = dict.fromkeys(c for c in (alert_channel, record.channel_id) if c)
+        for channel in channels:
+            try:
+                bot.client.chat_postMessage(channel=channel, text=message)
+            except Exception as exc:
+                log.error("could not announce interrupted change set #%s: %s", record.id, exc)

@@ -148,6 +148,8 @@ class ClusterSettings(_Section):
     default: bool = False
     connect_timeout: Seconds = 5.0
     read_timeout: Seconds = 30.0
+    pace_writes: bool = True
+    reference_ttl: float = Field(default=300.0, ge=0)
     param_names: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("name")

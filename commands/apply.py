@@ -126,7 +126,8 @@ def apply_plan(ctx: Context, plan: Plan) -> Reply:
             continue
         status, message = error
         changelog.update_change(change_id, status=status, error=message, duration_ms=elapsed_ms)
-        return _fail(ctx, plan, set_id, step, status, message, done, plan.steps[number:])
+        not_started = list(zip(plan.steps[number:], change_ids[number:], strict=True))
+        return _fail(ctx, plan, set_id, step, status, message, done, not_started)
     changelog.close_set(set_id, "applied")
     return Reply(
         title=f"Applied: {plan.title}",
@@ -173,7 +174,7 @@ def _fail(
     failed_status: str,
     message: str,
     done: list[_Done],
-    not_started: list[Step],
+    not_started: list[tuple[Step, int]],
 ) -> Reply:
     changelog = ctx.changelog
     lines = [f":x: {failed.summary}: {message}"]
@@ -195,7 +196,8 @@ def _fail(
             continue
         changelog.update_change(item.change_id, status="compensated")
         lines.append(f":leftwards_arrow_with_hook: {step.summary}: compensated (restored)")
-    for step in not_started:
+    for step, change_id in not_started:  # never sent: the log must not leave them pending
+        changelog.update_change(change_id, status="skipped", error="not attempted")
         lines.append(f":heavy_minus_sign: {step.summary}: not attempted")
     if left_changed:
         status = "partial"

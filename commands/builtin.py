@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from itertools import groupby
 
 from bot import __version__
@@ -120,7 +121,8 @@ class VersionCommand:
         rows: list[tuple[str, str, str]] = []
         if names:
             with ThreadPoolExecutor(max_workers=min(8, len(names))) as pool:
-                futures = {n: pool.submit(self._one, ctx, n) for n in names}
+                # copy_context: the pool's threads would otherwise log without the request id
+                futures = {n: pool.submit(copy_context().run, self._one, ctx, n) for n in names}
                 rows = [(n, *futures[n].result(timeout=VERSION_TIMEOUT_S)) for n in names]
         errors = sum(1 for r in rows if r[2] != "ok")
         return Reply(

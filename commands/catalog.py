@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from commands import (
     associate,
     audit,
     groups,
+    health,
     lines,
     params,
     ports,
@@ -13,10 +16,15 @@ from commands import (
     provision,
     routepoints,
     service,
+    silences,
     undo,
 )
+from commands.base import Command, CommandSpec
 from commands.builtin import HelpCommand, VersionCommand, WhoamiCommand
 from commands.registry import Registry
+
+if TYPE_CHECKING:
+    from bot.health.monitor import HealthMonitor
 
 WORKFLOW_MODULES = (
     preflight,
@@ -33,9 +41,24 @@ WORKFLOW_MODULES = (
 )
 
 
-def build_registry() -> Registry:
+def build_registry(monitor: HealthMonitor | None = None) -> Registry:
+    """Every command; the health ones only when there is a monitor to ask."""
     registry = Registry([HelpCommand(), WhoamiCommand(), VersionCommand()])
     for module in WORKFLOW_MODULES:
         for command in module.COMMANDS:
             registry.add(command)
+    if monitor is not None:
+        for command in health_commands(monitor):
+            registry.add(command)
     return registry
+
+
+def health_commands(monitor: HealthMonitor) -> list[Command]:
+    return health.build_commands(monitor.scheduler) + silences.build_commands(monitor.alerts)
+
+
+def all_specs() -> list[CommandSpec]:
+    """Every command's spec, health included, without building a monitor (for the docs)."""
+    specs = [c.spec for c in build_registry().all()]
+    specs += [cls.spec for cls in health.COMMAND_TYPES + silences.COMMAND_TYPES]
+    return sorted(specs, key=lambda spec: spec.name)

@@ -112,5 +112,8 @@ class HealthCommand:
         return "\n".join(f"[{a.state.upper()}] {a.summary}" for a in active[:20])
 
 
+COMMAND_TYPES = (HealthCommand,)
+
+
 def build_commands(monitor: HealthScheduler) -> list[Command]:
     return [HealthCommand(monitor)]

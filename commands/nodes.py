@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from typing import TYPE_CHECKING
 
 from bot.cucm.errors import CucmError
@@ -67,4 +68,6 @@ def cti_statuses(
     if not nodes:
         return {}
     with ThreadPoolExecutor(max_workers=min(STATUS_POOL_SIZE, len(nodes))) as pool:
-        return dict(zip(nodes, pool.map(one, nodes), strict=True))
+        # copy_context: the pool's threads would otherwise log without the request id
+        futures = [pool.submit(copy_context().run, one, node) for node in nodes]
+        return dict(zip(nodes, [f.result() for f in futures], strict=True))

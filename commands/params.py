@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.cucm.models import ServiceParameter
+from bot.cucm.params import ParameterSpec
 from commands.base import (
     Arguments,
     Command,
@@ -25,7 +26,6 @@ from commands.kinds.params import SERVICE_PARAMETER, param_key, param_state
 from commands.nodes import check_node_name, match_node, voice_nodes
 from commands.objects import change
 from commands.param_names import (
-    CatalogueEntry,
     catalogue,
     check_value,
     find_param,
@@ -78,14 +78,14 @@ class ParamsShowCommand:
         missing: list[str] = []
         for entry in catalogue():
             for node in nodes:
-                found = resolve(entry, listed[(node, entry.service)])
+                found = resolve(cucm, entry, listed[(node, entry.service)])
                 if found is None:
-                    missing.append(f"{entry.display} on {node}")
+                    missing.append(f"{entry.display_name} on {node}")
                     continue
                 marker = "" if same_value(found.value, entry.default) else " *"
                 rows.append(
                     (
-                        entry.display,
+                        entry.display_name,
                         node,
                         f"{found.value}{marker}",
                         str(entry.default),
@@ -165,18 +165,18 @@ class ParamsSetCommand:
         plan = Plan(
             command=self.spec.name,
             cluster=cucm.name,
-            title=f"Set {entry.display} to {value}"
+            title=f"Set {entry.display_name} to {value}"
             + (" on every node" if all_nodes else f" on {wanted}"),
             risky=True,
         )
         for node, found in _targets(cucm, entry, wanted):
             if same_value(found.value, value):
-                plan.notes.append(f"{entry.display} is already {value} on {node}.")
+                plan.notes.append(f"{entry.display_name} is already {value} on {node}.")
                 continue
             before = param_state(node, entry.service, found.name, found.value)
             after = param_state(node, entry.service, found.name, str(value))
             summary = (
-                f"{entry.display} on {node}: {found.value} -> {value} "
+                f"{entry.display_name} on {node}: {found.value} -> {value} "
                 f"(default {entry.default}, range {range_text(entry)})"
             )
             plan.steps.append(
@@ -193,7 +193,7 @@ class ParamsSetCommand:
 
 
 def _targets(
-    cucm: CucmCluster, entry: CatalogueEntry, wanted: str | None
+    cucm: CucmCluster, entry: ParameterSpec, wanted: str | None
 ) -> list[tuple[str, ServiceParameter]]:
     """(node, current parameter) per target node: one listServiceParameter per node.
 
@@ -210,11 +210,12 @@ def _targets(
     targets = []
     for node in nodes:
         params = listed if wanted is not None else _listed(cucm, node, entry.service)
-        found = resolve(entry, params)
+        found = resolve(cucm, entry, params)
         if found is None:
             raise UsageError(
-                f"{entry.display} ({entry.service}) is not listed on {node}: its internal name "
-                "could not be resolved, so nothing is sent. See `/cti params show --all`."
+                f"{entry.display_name} ({entry.service}) is not listed on {node}: "
+                "its internal name could not be resolved, so nothing is sent. "
+                "See `/cti params show --all`."
             )
         targets.append((node if wanted is None else found.node or node, found))
     return targets

@@ -23,6 +23,7 @@ from bot.changelog.confirmations import (
     ConfirmationNotFound,
 )
 from bot.cucm.errors import CucmError
+from bot.logging_setup import request_context
 from commands.apply import apply_plan, render_plan
 from commands.args import ParsedArgs, bind, parse
 from commands.base import Actor, Arguments, Command, Plan, Reply, Role, UsageError
@@ -48,6 +49,9 @@ class ConfirmationRequest:
 
 
 Outcome = Reply | ConfirmationRequest
+# (command name, outcome): applied, no_change, dry_run, confirmation, cancelled, denied, error, read
+OutcomeObserver = Callable[[str, str], None]
+UNKNOWN_COMMAND = "unknown"
 
 
 @dataclass
@@ -82,6 +86,7 @@ class Runner:
         ttl_seconds: int,
         *,
         in_channel_commands: frozenset[str] = frozenset(),
+        observe: OutcomeObserver | None = None,
     ) -> None:
         self.registry = registry
         self.clusters = clusters
@@ -89,6 +94,7 @@ class Runner:
         self.confirmations = confirmations
         self.ttl_seconds = ttl_seconds
         self.in_channel_commands = in_channel_commands
+        self._observe = observe
 
     def handle(
         self,
@@ -101,9 +107,13 @@ class Runner:
     ) -> Outcome:
         """Run `/cti <text>` for this actor; never raises, every failure is a Reply."""
         request_id = request_id or new_request_id()
-        return self._guarded(
-            request_id, text, lambda: self._handle(text, actor, role, request_id, progress, grant)
-        )
+        with request_context(request_id):
+            return self._guarded(
+                request_id,
+                text,
+                lambda: self._handle(text, actor, role, request_id, progress, grant),
+                lambda: self._command_name(text),
+            )
 
     def decide(
         self,
@@ -115,9 +125,13 @@ class Runner:
     ) -> Outcome:
         """A Confirm/Cancel click: status "denied" means the click changed nothing."""
         request_id = request_id or new_request_id()
-        return self._guarded(
-            request_id, token, lambda: self._decide(token, actor, role, confirm, request_id)
-        )
+        with request_context(request_id):
+            return self._guarded(
+                request_id,
+                token,
+                lambda: self._decide(token, actor, role, confirm, request_id),
+                lambda: UNKNOWN_COMMAND,
+            )
 
     def prepare(self, text: str, role: Role) -> Invocation:
         """Resolve and bind without running: modals validate their fields with this."""
@@ -131,15 +145,35 @@ class Runner:
         consumed = len(parsed.positionals) - len(rest)
         return self._bind(command, parsed.without_positionals(consumed), strip_prefix(text))
 
-    def _guarded(self, request_id: str, what: str, work: Callable[[], Outcome]) -> Outcome:
+    def _command_name(self, text: str) -> str:
+        try:
+            found = self.registry.resolve(parse(strip_prefix(text)).positionals)
+        except UsageError:
+            return UNKNOWN_COMMAND
+        return UNKNOWN_COMMAND if found is None else found[0].spec.name
+
+    def _done(self, command: str, outcome: str, result: Outcome) -> Outcome:
+        """The one log line and metric per request, wherever the request ended."""
+        log.info("command %s: %s", command, outcome, extra={"command": command, "outcome": outcome})
+        if self._observe is not None:
+            self._observe(command, outcome)
+        return result
+
+    def _guarded(
+        self,
+        request_id: str,
+        what: str,
+        work: Callable[[], Outcome],
+        command: Callable[[], str],
+    ) -> Outcome:
         try:
             return work()
         except CucmError as exc:
             log.warning("request %s: CUCM error for %r: %s", request_id, what, exc)
-            return _cucm_error_reply(exc, request_id)
+            return self._done(command(), "error", _cucm_error_reply(exc, request_id))
         except Exception:
             log.exception("request %s failed: %r", request_id, what)
-            return Reply(
+            reply = Reply(
                 title="Internal error",
                 status="error",
                 lines=[
@@ -147,6 +181,7 @@ class Runner:
                     f"Request id `{request_id}` (the error is logged with a traceback).",
                 ],
             )
+            return self._done(command(), "error", reply)
 
     def _handle(
         self,
@@ -161,36 +196,41 @@ class Runner:
         try:
             parsed = parse(text)
         except UsageError as exc:
-            return Reply(title="Bad arguments", status="error", lines=[str(exc), _HELP_HINT])
+            reply = Reply(title="Bad arguments", status="error", lines=[str(exc), _HELP_HINT])
+            return self._done(UNKNOWN_COMMAND, "error", reply)
         if not parsed.positionals and not parsed.options and not parsed.flags:
             text = "help"
             parsed = ParsedArgs(["help"])
         found = self.registry.resolve(parsed.positionals)
         if found is None:
-            return self._unknown(parsed.positionals, role)
+            return self._done(UNKNOWN_COMMAND, "error", self._unknown(parsed.positionals, role))
         command, rest = found
         spec = command.spec
         if role < spec.role:
-            return self._deny(actor, role, spec.name, spec.role, text)
+            return self._done(
+                spec.name, "denied", self._deny(actor, role, spec.name, spec.role, text)
+            )
         consumed = len(parsed.positionals) - len(rest)
         try:
             invocation = self._bind(command, parsed.without_positionals(consumed), text)
         except UsageError as exc:
-            return _usage_reply(command, exc)
+            return self._done(spec.name, "error", _usage_reply(command, exc))
         if invocation.cluster not in self.clusters.names():
             known = ", ".join(f"`{n}`" for n in self.clusters.names()) or "none configured"
-            return Reply(
+            reply = Reply(
                 title=f"Unknown cluster `{invocation.cluster}`",
                 status="error",
                 lines=[f"Known clusters: {known}."],
             )
+            return self._done(spec.name, "error", reply)
         ctx = self._context(invocation, actor, role, request_id, progress, grant)
         try:
             result = command.execute(ctx, invocation.args)
         except UsageError as exc:
-            return _usage_reply(command, exc)
+            return self._done(spec.name, "error", _usage_reply(command, exc))
         if isinstance(result, Reply):
-            return self._visibility(result, spec.name, spec.in_channel)
+            kind = "error" if result.status == "error" else "read"
+            return self._done(spec.name, kind, self._visibility(result, spec.name, spec.in_channel))
         return self._dispose(ctx, invocation, result)
 
     def _bind(self, command: Command, parsed: ParsedArgs, text: str) -> Invocation:
@@ -235,16 +275,21 @@ class Runner:
         spec = invocation.command.spec
         if plan.no_change:
             set_id = self._record(ctx, plan, "no_change")
-            return self._visibility(_no_change_reply(plan, set_id), spec.name, spec.in_channel)
+            reply = self._visibility(_no_change_reply(plan, set_id), spec.name, spec.in_channel)
+            return self._done(spec.name, "no_change", reply)
         if invocation.dry_run:
             set_id = self._record(ctx, plan, "dry_run")
             reply = render_plan(plan, title_prefix="Dry run")
             reply.change_set_id = set_id
             reply.footer = f"{reply.footer} Run it again without --dry-run to apply."
-            return reply
+            return self._done(spec.name, "dry_run", reply)
         if plan.needs_confirmation:
-            return self._ask(ctx, invocation, plan)
-        return self._visibility(apply_plan(ctx, plan), spec.name, spec.in_channel)
+            return self._done(spec.name, "confirmation", self._ask(ctx, invocation, plan))
+        return self._applied(spec.name, apply_plan(ctx, plan), spec.in_channel)
+
+    def _applied(self, name: str, reply: Reply, spec_in_channel: bool) -> Outcome:
+        outcome = "error" if reply.status == "error" else "applied"
+        return self._done(name, outcome, self._visibility(reply, name, spec_in_channel))
 
     def _ask(
         self, ctx: Context, invocation: Invocation, plan: Plan, title_prefix: str = "Confirm"
@@ -272,33 +317,41 @@ class Runner:
         except ConfirmationNotFound:
             pending = None
         if pending is None:
-            return Reply(title="Unknown confirmation", status="denied", lines=[_STALE_BUTTON])
+            stale = Reply(title="Unknown confirmation", status="denied", lines=[_STALE_BUTTON])
+            return self._done(UNKNOWN_COMMAND, "denied", stale)
         found = self.registry.resolve(parse(pending.command_text).positionals)
         if found is None:
-            return Reply(title="Command no longer exists", status="error", lines=[_STALE_BUTTON])
+            gone = Reply(title="Command no longer exists", status="error", lines=[_STALE_BUTTON])
+            return self._done(UNKNOWN_COMMAND, "error", gone)
         command = found[0]
+        name = command.spec.name
         if role < command.spec.role:
-            return self._deny(actor, role, command.spec.name, command.spec.role, "(button click)")
+            denial = self._deny(actor, role, name, command.spec.role, "(button click)")
+            return self._done(name, "denied", denial)
         try:
             self.confirmations.decide(
                 token, actor_id=actor.user_id, decision="consumed" if confirm else "cancelled"
             )
         except ConfirmationExpired as exc:
-            return Reply(
+            expired = Reply(
                 title="Confirmation expired",
                 status="warning",
                 lines=[str(exc), "Nothing was sent to CUCM."],
             )
+            return self._done(name, "denied", expired)
         except ConfirmationAlreadyDecided as exc:
-            return Reply(title="Already decided", status="denied", lines=[str(exc)])
+            decided = Reply(title="Already decided", status="denied", lines=[str(exc)])
+            return self._done(name, "denied", decided)
         except ConfirmationNotFound:
-            return Reply(title="Unknown confirmation", status="denied", lines=[_STALE_BUTTON])
+            stale = Reply(title="Unknown confirmation", status="denied", lines=[_STALE_BUTTON])
+            return self._done(name, "denied", stale)
         if not confirm:
-            return Reply(
+            cancelled = Reply(
                 title="Cancelled",
                 status="info",
                 lines=[f"Cancelled by <@{actor.user_id}>; nothing was sent to CUCM."],
             )
+            return self._done(name, "cancelled", cancelled)
         return self._replan_and_apply(pending, actor, role, request_id)
 
     def _replan_and_apply(
@@ -318,21 +371,22 @@ class Runner:
         actor = replace(actor, channel_id=actor.channel_id or pending.channel_id)
         ctx = self._context(invocation, actor, role, request_id, None)
         result = command.execute(ctx, invocation.args)
+        name = command.spec.name
         if isinstance(result, Reply):
-            return result
+            return self._done(name, "error" if result.status == "error" else "read", result)
         if result.no_change:
             set_id = self._record(ctx, result, "no_change")
-            return _no_change_reply(result, set_id)
+            return self._done(name, "no_change", _no_change_reply(result, set_id))
         if result.digest() != pending.plan_digest:
             request = self._ask(ctx, invocation, result, title_prefix="Changed")
             request.reply.lines.insert(
                 0, "CUCM changed since the plan was made; nothing was sent. Here is the new plan."
             )
             request.reply.status = "warning"
-            return request
+            return self._done(name, "confirmation", request)
         reply = apply_plan(ctx, result)
         reply.lines.append(f"Confirmed by <@{actor.user_id}>.")
-        return self._visibility(reply, command.spec.name, command.spec.in_channel)
+        return self._applied(name, reply, command.spec.in_channel)
 
     def _record(self, ctx: Context, plan: Plan, status: str) -> int:
         """Plans that send nothing are still recorded: the audit trail shows who looked."""

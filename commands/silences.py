@@ -87,7 +87,12 @@ class SilenceCommand:
 
 
 class SilencesCommand:
-    spec = CommandSpec(name="silences", summary="Silences in force or scheduled", role=Role.VIEWER)
+    spec = CommandSpec(
+        name="silences",
+        summary="Silences in force or scheduled",
+        role=Role.VIEWER,
+        examples=("/cti silences",),
+    )
 
     def __init__(self, engine: AlertEngine) -> None:
         self._engine = engine
@@ -137,6 +142,9 @@ class UnsilenceCommand:
             status="ok",
             lines=["Matching alerts that still fail are announced again."],
         )
+
+
+COMMAND_TYPES = (SilenceCommand, SilencesCommand, UnsilenceCommand)
 
 
 def build_commands(engine: AlertEngine) -> list[Command]:

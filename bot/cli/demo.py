@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -43,22 +45,36 @@ def demo(
 ) -> None:
     """Try ctibot locally: type /cti commands, break the simulated cluster, watch alerts."""
     steps = _steps(script)
-    configure_logging("ERROR")
-    logging.getLogger("slack_bolt").setLevel(logging.ERROR)
     out = Console(highlight=False)
-    with out.status("starting the CUCM simulator, the fake Slack and ctibot…"):
-        stack = start_stack(port=port, timing=HealthTiming(interval_s=health_interval))
-    try:
-        with DemoConsole(stack, out, expect_timeout=expect_timeout) as console:
-            console.banner()
-            if steps is None:
-                code = console.interactive(lambda: out.input("[bold cyan]cti>[/] "))
-            else:
-                code = console.run_script(steps)
-    finally:
-        stack.stop()
+    with _errors_only():
+        with out.status("starting the CUCM simulator, the fake Slack and ctibot…"):
+            stack = start_stack(port=port, timing=HealthTiming(interval_s=health_interval))
+        try:
+            with DemoConsole(stack, out, expect_timeout=expect_timeout) as console:
+                console.banner()
+                if steps is None:
+                    code = console.interactive(lambda: out.input("[bold cyan]cti>[/] "))
+                else:
+                    code = console.run_script(steps)
+        finally:
+            stack.stop()
     out.print("demo stopped" if code == 0 else "[red]demo failed[/]")
     raise typer.Exit(code)
+
+
+@contextmanager
+def _errors_only() -> Iterator[None]:
+    """The console is the demo's output: only errors may interrupt it, and only while it runs."""
+    root, bolt = logging.getLogger(), logging.getLogger("slack_bolt")
+    handlers, level, bolt_level = root.handlers[:], root.level, bolt.level
+    configure_logging("ERROR", stream=sys.__stderr__)
+    bolt.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+        bolt.setLevel(bolt_level)
 
 
 def _steps(script: Path | None) -> list[Step] | None:

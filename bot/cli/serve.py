@@ -9,7 +9,7 @@ import typer
 
 from bot.bootstrap import bootstrap
 from bot.cli.common import ConfigOption, settings_or_exit
-from bot.logging_setup import configure_logging
+from bot.logging_setup import configure_logging, register_secret
 from bot.slack.server import create_http_server, make_wsgi
 from bot.slack.socket_mode import start_socket_mode
 
@@ -30,10 +30,16 @@ def serve(
     """Run the bot until interrupted; /healthz answers 200 once it is ready."""
     settings = settings_or_exit(config)
     configure_logging(settings.logging.level, settings.logging.json_lines)
+    for secret in settings.secret_values():
+        register_secret(secret)
     bot = bootstrap(settings)
+    if settings.health.enabled:
+        bot.monitor.start()
+        if bot.monitor.scheduler.scheduler is not None:
+            bot.metrics.watch_scheduler(bot.monitor.scheduler.scheduler)
     app_token = settings.slack.app_token
     socket_mode = app_token is not None and bot.app is not None
-    wsgi = make_wsgi(None if socket_mode else bot.app, bot.health)
+    wsgi = make_wsgi(None if socket_mode else bot.app, bot.health, bot.metrics.render)
     server = create_http_server(
         wsgi, host or settings.server.host, settings.server.port if port is None else port
     )
@@ -42,7 +48,9 @@ def serve(
         handler = start_socket_mode(bot.app, app_token.get_secret_value())
         log.info("Socket Mode connected; health on %s/healthz", server.url)
     else:
-        log.info("ctibot listening on %s (POST /slack/events, GET /healthz)", server.url)
+        log.info(
+            "ctibot listening on %s (POST /slack/events, GET /livez /readyz /metrics)", server.url
+        )
     typer.echo(f"ctibot ready: {server.url}/healthz")
     try:
         server.serve_forever()

@@ -6,10 +6,12 @@ reads, service parameters and the builder that wires a ``SoapService`` to the pu
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import zeep
+from cachetools import TTLCache
 
 from bot.cucm import schemas
 from bot.cucm.axl_devices import DeviceMixin
@@ -19,10 +21,13 @@ from bot.cucm.convert import field, fk, items, optional_int, ret, text
 from bot.cucm.endpoint import ClusterEndpoint
 from bot.cucm.errors import NotFound
 from bot.cucm.models import CallManagerGroup, DevicePool, ProcessNode, ServiceParameter
+from bot.cucm.pacer import WritePacer
 from bot.cucm.retry import RetryPolicy
 from bot.cucm.soap import Recorder, SoapService
 from bot.cucm.stats import Stats
 from bot.cucm.transport import CucmTransport
+
+T = TypeVar("T")
 
 ENTERPRISE_NODE = "EnterpriseWideData"
 AXL_PATH = "/axl/"  # the trailing slash is required by CUCM
@@ -48,7 +53,36 @@ def _parameter(raw: Any, node: str, service: str) -> ServiceParameter:
 
 
 class AxlClient(DeviceMixin, LineMixin, UserMixin):
-    """AXL operations returning plain dataclasses; errors are ``bot.cucm.errors`` types."""
+    """AXL operations returning plain dataclasses; errors are ``bot.cucm.errors`` types.
+
+    Reference data (process nodes, device pools, CM groups) is never written by ctibot and
+    changes rarely, so successful reads of it are kept for ``reference_ttl_s``: a plan, its
+    re-plan at the confirmation click and the next command do not ask CUCM again.
+    """
+
+    def __init__(self, service: SoapService, *, reference_ttl_s: float = 300.0) -> None:
+        super().__init__(service)
+        self._reference: TTLCache[tuple[str, ...], Any] | None = (
+            TTLCache(maxsize=256, ttl=reference_ttl_s) if reference_ttl_s > 0 else None
+        )
+        self._reference_lock = threading.Lock()
+
+    def _cached(self, key: tuple[str, ...], load: Callable[[], T]) -> T:
+        """Only successful reads are kept; an error is raised and never cached."""
+        if self._reference is None:
+            return load()
+        with self._reference_lock:
+            if key in self._reference:
+                return self._reference[key]
+        value = load()
+        with self._reference_lock:
+            self._reference[key] = value
+        return value
+
+    def forget_reference_data(self) -> None:
+        if self._reference is not None:
+            with self._reference_lock:
+                self._reference.clear()
 
     # ----- cluster -----
     def get_version(self) -> str:
@@ -57,6 +91,9 @@ class AxlClient(DeviceMixin, LineMixin, UserMixin):
 
     def list_process_nodes(self) -> list[ProcessNode]:
         """CUCM nodes, without the virtual ``EnterpriseWideData`` node."""
+        return list(self._cached(("listProcessNode",), self._load_process_nodes))
+
+    def _load_process_nodes(self) -> tuple[ProcessNode, ...]:
         response = self._call(
             "listProcessNode",
             searchCriteria={"name": "%"},
@@ -71,7 +108,7 @@ class AxlClient(DeviceMixin, LineMixin, UserMixin):
             )
             for n in items(ret(response), "", "processNode")
         ]
-        return [n for n in nodes if n.name and n.name != ENTERPRISE_NODE]
+        return tuple(n for n in nodes if n.name and n.name != ENTERPRISE_NODE)
 
     def list_device_pools(self, like: str = "%") -> list[DevicePool]:
         response = self._call(
@@ -82,12 +119,18 @@ class AxlClient(DeviceMixin, LineMixin, UserMixin):
         return [_device_pool(p) for p in items(ret(response), "", "devicePool")]
 
     def get_device_pool(self, name: str) -> DevicePool:
-        return _device_pool(
-            field(ret(self._call("getDevicePool", obj=name, name=name)), "devicePool")
+        return self._cached(
+            ("getDevicePool", name.casefold()),
+            lambda: _device_pool(
+                field(ret(self._call("getDevicePool", obj=name, name=name)), "devicePool")
+            ),
         )
 
     def get_cm_group(self, name: str) -> CallManagerGroup:
         """The group's nodes in failover order (priority ascending)."""
+        return self._cached(("getCallManagerGroup", name.casefold()), lambda: self._cm_group(name))
+
+    def _cm_group(self, name: str) -> CallManagerGroup:
         group = field(
             ret(self._call("getCallManagerGroup", obj=name, name=name)), "callManagerGroup"
         )
@@ -168,6 +211,7 @@ def build_axl(
     stats: Stats,
     recorder: Recorder | None = None,
     sleep: Callable[[float], None] | None = None,
+    pacer: WritePacer | None = None,
 ) -> AxlClient:
     """An AxlClient for the cluster's publisher, on the shared parsed WSDL."""
     document = schemas.axl_document(endpoint.axl_version, endpoint.axl_wsdl)
@@ -183,5 +227,6 @@ def build_axl(
         read_timeout=endpoint.read_timeout,
         recorder=recorder,
         sleep=sleep,
+        pacer=pacer,
     )
-    return AxlClient(service)
+    return AxlClient(service, reference_ttl_s=endpoint.reference_ttl_s)

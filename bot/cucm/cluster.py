@@ -1,12 +1,14 @@
 """One configured CUCM cluster: the AXL client plus per-node Serviceability clients.
 
 Everything for a cluster shares one HTTP session (keep-alive, JSESSIONIDSSO cookie), one
-retry policy and one ``Stats``; the parsed WSDLs are shared process-wide (``schemas``).
+retry policy, one ``Stats`` and one AXL write pacer (CUCM throttles writes cluster-wide);
+the parsed WSDLs are shared process-wide (``schemas``).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from bot.cucm import schemas
 from bot.cucm.axl import AxlClient, build_axl
 from bot.cucm.controlcenter import ControlCenterClient
 from bot.cucm.endpoint import ClusterEndpoint
+from bot.cucm.pacer import WritePacer
 from bot.cucm.perfmon import PerfmonClient
 from bot.cucm.retry import RetryPolicy
 from bot.cucm.ris import RisClient
@@ -50,13 +53,19 @@ class CucmCluster:
         self.name = endpoint.name
         self.retry = retry or RetryPolicy()
         self.stats = stats or Stats()
+        self.pacer = WritePacer(sleep=sleep or time.sleep) if endpoint.pace_writes else None
         self._sleep = sleep
         self._session = make_session(endpoint)
         self._transport = make_transport(endpoint, self._session)
         self._lock = threading.Lock()
         self._services: dict[tuple[str, str], SoapService] = {}
         self.axl: AxlClient = build_axl(
-            endpoint, self._transport, policy=self.retry, stats=self.stats, sleep=sleep
+            endpoint,
+            self._transport,
+            policy=self.retry,
+            stats=self.stats,
+            sleep=sleep,
+            pacer=self.pacer,
         )
         self.controlcenter = ControlCenterClient(
             lambda node: self._service("controlcenter", self.node_address(node))

@@ -15,6 +15,7 @@ class ClusterEndpoint:
     ``nodes`` maps CUCM process-node names to addresses for names DNS cannot resolve (labs,
     the simulator). ``axl_wsdl`` points at a full vendor AXLAPI.wsdl to use instead of our
     compact one. The password is excluded from ``repr`` so it never lands in logs.
+    ``pace_writes`` turns the adaptive AXL write pacer (``pacer.py``) on or off.
     """
 
     name: str
@@ -30,6 +31,9 @@ class ClusterEndpoint:
     nodes: dict[str, str] = field(default_factory=dict)
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
+    pace_writes: bool = True
+    reference_ttl_s: float = 300.0  # node list, device pools, CM groups; 0 disables the cache
+    param_names: dict[str, str] = field(default_factory=dict)  # concept -> internal name
 
     def __post_init__(self) -> None:
         if self.axl_version not in AXL_VERSIONS:

@@ -163,6 +163,45 @@ def spec_for(concept: str) -> ParameterSpec:
         raise ValueError(f"unknown parameter {concept!r}; known: {sorted(CATALOGUE)}") from None
 
 
+def choose_name(
+    spec: ParameterSpec,
+    names: list[str],
+    *,
+    where: str,
+    override: str | None = None,
+    cluster: str = "",
+) -> str:
+    """The node's internal name for ``spec``: the configured override, a candidate, or the
+    single best fuzzy match; anything else is an error listing what the node has."""
+    if override is not None:
+        if override in names:
+            return override
+        raise _unresolved(
+            f"configured name {override!r} is not a parameter of {where}", spec, names, cluster
+        )
+    for candidate in spec.candidates:
+        if candidate in names:
+            return candidate
+    matches = fuzzy_match(spec.display_name, names)
+    if len(matches) == 1:
+        return matches[0]
+    problem = "is ambiguous between " + ", ".join(matches) if matches else "matches no name"
+    raise _unresolved(f"{spec.display_name!r} {problem} of {where}", spec, names, cluster)
+
+
+def _unresolved(
+    message: str, spec: ParameterSpec, names: list[str], cluster: str
+) -> ParameterUnresolved:
+    listing = ", ".join(sorted(names)) or "(none)"
+    return ParameterUnresolved(
+        f"{message}; the node has: {listing}. Set param_names.{spec.key} in the config.",
+        available=tuple(sorted(names)),
+        operation="listServiceParameter",
+        cluster=cluster,
+        obj=spec.key,
+    )
+
+
 class ParameterResolver:
     """Maps concepts to the node's internal names; caches per (cluster, node, service)."""
 
@@ -199,31 +238,12 @@ class ParameterResolver:
         return name
 
     def _choose(self, spec: ParameterSpec, node: str, names: list[str]) -> str:
-        where = f"{spec.service} on {node}"
-        override = self._overrides.get(spec.key)
-        if override is not None:
-            if override in names:
-                return override
-            raise self._error(
-                f"configured name {override!r} is not a parameter of {where}", spec, names
-            )
-        for candidate in spec.candidates:
-            if candidate in names:
-                return candidate
-        matches = fuzzy_match(spec.display_name, names)
-        if len(matches) == 1:
-            return matches[0]
-        problem = "is ambiguous between " + ", ".join(matches) if matches else "matches no name"
-        raise self._error(f"{spec.display_name!r} {problem} of {where}", spec, names)
-
-    def _error(self, message: str, spec: ParameterSpec, names: list[str]) -> ParameterUnresolved:
-        listing = ", ".join(sorted(names)) or "(none)"
-        return ParameterUnresolved(
-            f"{message}; the node has: {listing}. Set parameter_names.{spec.key} in the config.",
-            available=tuple(sorted(names)),
-            operation="listServiceParameter",
+        return choose_name(
+            spec,
+            names,
+            where=f"{spec.service} on {node}",
+            override=self._overrides.get(spec.key),
             cluster=self._cluster,
-            obj=spec.key,
         )
 
     def get(self, node: str, concept: str) -> ServiceParameter:

@@ -17,7 +17,6 @@ from tenacity import (
     RetryCallState,
     Retrying,
     retry_if_exception,
-    stop_after_attempt,
     stop_before_delay,
 )
 
@@ -32,6 +31,11 @@ class RetryPolicy:
 
     ``rate_limit_wait_s`` is the (longer) pause after a Serviceability rate-limit fault: those
     limits are per minute, so a short backoff would just burn the next allowance.
+    ``throttle_wait_s`` starts the backoff after a throttled WRITE: CUCM refuses writes per
+    queued change, so the next slot is a fraction of a second away (about 1/rate), and the
+    write pacer already spaces the retry; a full second would only idle the queue.
+    ``throttle_max_attempts`` gives a throttled write more, shorter tries than other
+    failures, so it still waits out several seconds of throttling as Cisco advises.
     """
 
     max_attempts: int = 4
@@ -39,11 +43,13 @@ class RetryPolicy:
     base_wait_s: float = 1.0
     max_wait_s: float = 10.0
     rate_limit_wait_s: float = 30.0
+    throttle_wait_s: float = 0.1
+    throttle_max_attempts: int = 8
     jitter: bool = True
 
     @classmethod
     def none(cls) -> RetryPolicy:
-        return cls(max_attempts=1)
+        return cls(max_attempts=1, throttle_max_attempts=1)
 
 
 def is_retryable(error: BaseException, *, read: bool) -> bool:
@@ -55,15 +61,29 @@ def is_retryable(error: BaseException, *, read: bool) -> bool:
     return isinstance(error, Timeout) and read
 
 
-def _wait(policy: RetryPolicy) -> Callable[[RetryCallState], float]:
+def _wait(policy: RetryPolicy, *, read: bool) -> Callable[[RetryCallState], float]:
     def wait(state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
         if isinstance(error, Throttled) and error.rate_limited:
             return policy.rate_limit_wait_s
-        ceiling = min(policy.max_wait_s, policy.base_wait_s * 2 ** (state.attempt_number - 1))
+        write_throttled = isinstance(error, Throttled) and not read
+        base = policy.throttle_wait_s if write_throttled else policy.base_wait_s
+        ceiling = min(policy.max_wait_s, base * 2 ** (state.attempt_number - 1))
         return random.uniform(0, ceiling) if policy.jitter else ceiling
 
     return wait
+
+
+def _stop(policy: RetryPolicy, *, read: bool) -> Callable[[RetryCallState], bool]:
+    out_of_time = stop_before_delay(policy.max_total_s)
+
+    def stop(state: RetryCallState) -> bool:
+        error = state.outcome.exception() if state.outcome else None
+        throttled_write = isinstance(error, Throttled) and not error.rate_limited and not read
+        limit = policy.throttle_max_attempts if throttled_write else policy.max_attempts
+        return state.attempt_number >= limit or out_of_time(state)
+
+    return stop
 
 
 def run_with_retries(
@@ -76,8 +96,8 @@ def run_with_retries(
     """Call ``attempt(n)`` (n = 1, 2, ...) until it returns or a non-retryable error escapes."""
     kwargs = {"sleep": sleep} if sleep is not None else {}
     retrying = Retrying(
-        stop=stop_after_attempt(policy.max_attempts) | stop_before_delay(policy.max_total_s),
-        wait=_wait(policy),
+        stop=_stop(policy, read=read),
+        wait=_wait(policy, read=read),
         retry=retry_if_exception(lambda e: is_retryable(e, read=read)),
         reraise=True,
         **kwargs,

@@ -2,16 +2,19 @@
 
 Everything that can go wrong on the wire is translated here, in one place, into the typed
 errors of ``bot.cucm.errors``; retries (``retry.py``) and counters (``stats.py``) wrap each
-attempt. API clients (AXL, Control Center, RIS, PerfMon) only build arguments and read
-results.
+attempt, and an AXL write waits for the cluster's pacer (``pacer.py``) before it is sent.
+API clients (AXL, Control Center, RIS, PerfMon) only build arguments and read results.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+import sys
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
@@ -30,9 +33,12 @@ from bot.cucm.errors import (
     Unreachable,
 )
 from bot.cucm.faults import FaultInfo, to_error
+from bot.cucm.pacer import WritePacer, is_axl_write
 from bot.cucm.retry import RetryPolicy, run_with_retries
 from bot.cucm.stats import Stats
 from bot.cucm.transport import HttpStatusError
+
+log = logging.getLogger(__name__)
 
 Recorder = Callable[[str, etree._Element], None]
 
@@ -112,6 +118,7 @@ class SoapService:
         read_timeout: float,
         recorder: Recorder | None = None,
         sleep: Callable[[float], None] | None = None,
+        pacer: WritePacer | None = None,
     ) -> None:
         self.api = api
         self.address = address
@@ -119,6 +126,7 @@ class SoapService:
         self.policy = policy
         self.stats = stats
         self.recorder = recorder
+        self.pacer = pacer
         self._client = client
         self._service = client.create_service(binding, address)
         self._read_timeout = read_timeout
@@ -141,24 +149,58 @@ class SoapService:
             raise RequestRecorded(operation, body)
         key = f"{self.api}.{operation}"
         method = getattr(self._service, operation)
+        pacer = self.pacer if is_axl_write(operation) else None
 
         def attempt(number: int) -> Any:
+            sent_at = pacer.acquire() if pacer is not None else 0.0
             started = time.monotonic()
             try:
-                return method(**kwargs)
+                result = method(**kwargs)
             except Exception as exc:
                 error = self.translate(exc, operation=operation, obj=obj, read=read)
                 if isinstance(error, Throttled):
                     self.stats.throttled(key)
+                    if pacer is not None:
+                        pacer.throttled(sent_at)
                 raise error from None
             finally:
-                self.stats.attempt(key, retry=number > 1, latency_s=time.monotonic() - started)
+                elapsed = time.monotonic() - started
+                self.stats.attempt(key, retry=number > 1, latency_s=elapsed)
+                self._log_attempt(key, number, elapsed, sys.exc_info()[1])
+            if pacer is not None:
+                pacer.succeeded()
+            return result
 
         try:
             return run_with_retries(self.policy, attempt, read=read, sleep=self._sleep)
         except CucmError:
             self.stats.failed(key)
             raise
+
+    def _log_attempt(
+        self, key: str, number: int, elapsed_s: float, error: BaseException | None
+    ) -> None:
+        """One line per attempt: with the request id it ties a Slack command to its CUCM calls."""
+        node = urlsplit(self.address).hostname or self.address
+        outcome = "ok" if error is None else type(error).__name__
+        duration_ms = round(elapsed_s * 1000, 1)
+        log.info(
+            "cucm %s on %s/%s attempt %d: %s in %.1f ms",
+            key,
+            self.cluster,
+            node,
+            number,
+            outcome,
+            duration_ms,
+            extra={
+                "operation": key,
+                "cluster": self.cluster,
+                "node": node,
+                "attempt": number,
+                "duration_ms": duration_ms,
+                "outcome": outcome,
+            },
+        )
 
     def _build_checked(self, operation: str, obj: str, kwargs: dict[str, Any]) -> etree._Element:
         try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Protocol
 
 
 @dataclass
@@ -18,12 +19,23 @@ class OperationStats:
     latency_s: float = 0.0
 
 
+class StatsObserver(Protocol):
+    """Told about every attempt too (e.g. Prometheus), so this layer never imports exporters."""
+
+    def attempt(self, operation: str, *, retry: bool, latency_s: float) -> None: ...
+
+    def throttled(self, operation: str) -> None: ...
+
+    def failed(self, operation: str) -> None: ...
+
+
 class Stats:
     """Thread-safe counters keyed by operation name (e.g. ``axl.getCtiRoutePoint``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, observer: StatsObserver | None = None) -> None:
         self._lock = threading.Lock()
         self._ops: dict[str, OperationStats] = {}
+        self._observer = observer
 
     def _get(self, operation: str) -> OperationStats:
         return self._ops.setdefault(operation, OperationStats())
@@ -35,14 +47,20 @@ class Stats:
             entry.latency_s += latency_s
             if retry:
                 entry.retries += 1
+        if self._observer is not None:
+            self._observer.attempt(operation, retry=retry, latency_s=latency_s)
 
     def throttled(self, operation: str) -> None:
         with self._lock:
             self._get(operation).throttles += 1
+        if self._observer is not None:
+            self._observer.throttled(operation)
 
     def failed(self, operation: str) -> None:
         with self._lock:
             self._get(operation).errors += 1
+        if self._observer is not None:
+            self._observer.failed(operation)
 
     def snapshot(self) -> dict[str, dict[str, float]]:
         """A copy safe to keep: ``{op: {requests, retries, throttles, errors, latency_s}}``."""

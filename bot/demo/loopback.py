@@ -103,7 +103,8 @@ def start(
     fake = FakeSlack().start()
     config = write_config(directory, sim, fake, roles or Roles())
     bot = bootstrap(load_settings(config), registry=registry)
-    http = create_http_server(make_wsgi(bot.app, bot.health), "127.0.0.1", 0).start()
+    wsgi = make_wsgi(bot.app, bot.health, bot.metrics.render)
+    http = create_http_server(wsgi, "127.0.0.1", 0).start()
     health = requests.get(f"{http.url}/healthz", timeout=5)
     if health.status_code != 200:
         raise RuntimeError(f"bot not healthy: {health.status_code} {health.text}")

@@ -20,6 +20,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.slack.deps import SlackDeps
 from bot.slack.listeners import actions, commands, views
+from bot.slack.request_id import tag_request
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ def build_app(
         process_before_response=False,
         token_verification_enabled=False,
     )
+    app.use(tag_request)
     app.use(_dedupe(seen_before))
     commands.register(app, deps)
     actions.register(app, deps)

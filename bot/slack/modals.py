@@ -76,13 +76,13 @@ def submission_text(command: Command, values: dict[str, dict[str, Any]]) -> str:
     """The form as the command line the user could have typed."""
     parts = [command.spec.name]
     for param in command.spec.params:
-        value = _value(values.get(param.name, {}).get(ACTION_ID, {}))
+        value = _value((values.get(param.name) or {}).get(ACTION_ID))
         if param.flag:
             if value:
                 parts.append(f"--{param.name}")
         elif value:
             parts.append(f"{param.name}={shlex.quote(value)}")
-    cluster = _value(values.get(CLUSTER_BLOCK, {}).get(ACTION_ID, {}))
+    cluster = _value((values.get(CLUSTER_BLOCK) or {}).get(ACTION_ID))
     if cluster:
         parts.append(f"--cluster {shlex.quote(cluster)}")
     return " ".join(parts)
@@ -147,7 +147,9 @@ def _option(text: str, value: str) -> dict[str, Any]:
     return {"text": {"type": "plain_text", "text": _cut(text, 75)}, "value": value}
 
 
-def _value(state: dict[str, Any]) -> str:
+def _value(state: Any) -> str:
+    if not isinstance(state, dict):
+        return ""
     kind = state.get("type")
     if kind == "checkboxes":
         return "yes" if state.get("selected_options") else ""

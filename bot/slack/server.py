@@ -1,54 +1,130 @@
-"""Production HTTP front: waitress serving Bolt at /slack/events and /healthz.
+"""Production HTTP front: waitress serving Bolt at /slack/events, probes and /metrics.
 
 Bolt's own `app.start()` is a development server; waitress is a real WSGI
-server with a bounded thread pool. /healthz answers 503 when the database is
-unreachable or its migrations are not at head, so an orchestrator never
-routes Slack traffic to a bot that cannot record what it does.
+server with a bounded thread pool. /livez only says the process answers, so an
+orchestrator restarts the bot when it hangs; /readyz (and /healthz, its older
+name) answers 503 when the database is unreachable, its migrations are not at
+head or a cluster does not answer AXL, so traffic is held back instead of the
+bot being restarted for someone else's outage.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk.signature import SignatureVerifier
 from waitress.server import create_server
+
+from bot.logging_setup import request_context
+from bot.metrics import CONTENT_TYPE
+from bot.slack.request_id import from_environ
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+READY_PATH = "/readyz"
+LIVE_PATH = "/livez"
+METRICS_PATH = "/metrics"
 HTTP_THREADS = 16
 
 Health = Callable[[], tuple[bool, dict[str, Any]]]
+Exposition = Callable[[], bytes]
 StartResponse = Callable[..., Any]
 Environ = dict[str, Any]
 
 
 def make_wsgi(
-    app: App | None, health: Health
+    app: App | None, health: Health, metrics: Exposition | None = None
 ) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
-    """Two routes; Slack's is absent in Socket Mode, where nothing should POST to us."""
-    slack = SlackRequestHandler(app, path=EVENTS_PATH) if app is not None else None
+    """Slack's route is absent in Socket Mode, where nothing should POST to us."""
+    slack = _verified(app, SlackRequestHandler(app, path=EVENTS_PATH)) if app is not None else None
 
     def wsgi(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
-        if path == HEALTH_PATH and method == "GET":
+        if path in (HEALTH_PATH, READY_PATH) and method == "GET":
             ok, detail = health()
             return _json(start_response, "200 OK" if ok else "503 Service Unavailable", detail)
+        if path == LIVE_PATH and method == "GET":
+            return _json(start_response, "200 OK", {"status": "ok"})
+        if path == METRICS_PATH and method == "GET" and metrics is not None:
+            data = metrics()
+            headers = [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(data)))]
+            start_response("200 OK", headers)
+            return [data]
         if path == EVENTS_PATH and slack is not None:
             if method != "POST":
                 return _json(start_response, "405 Method Not Allowed", {"error": "POST only"})
-            return slack(environ, start_response)
+            with request_context(from_environ(environ)):
+                return slack(environ, start_response)
         return _json(start_response, "404 Not Found", {"error": "not found"})
 
     return wsgi
+
+
+WsgiApp = Callable[[Environ, StartResponse], Iterable[bytes]]
+
+
+def _verified(app: App, bolt: SlackRequestHandler) -> WsgiApp:
+    """Check the signature and the body's shape before Bolt sees the request.
+
+    Bolt parses the body (including the `payload` JSON) before its own signature
+    middleware runs, so garbage in a form field was a 500 whatever the signature.
+    Here an unsigned request is a 401 and a signed but unparseable one a 400;
+    Bolt still verifies again, so this can only refuse more, never accept more.
+    """
+    secret = getattr(app, "_signing_secret", None)
+    if not secret:
+        raise RuntimeError("the Slack app has no signing secret; refusing to serve /slack/events")
+    verifier = SignatureVerifier(secret)
+
+    def handler(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return _json(start_response, "400 Bad Request", {"error": "bad content length"})
+        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP")
+        signature = environ.get("HTTP_X_SLACK_SIGNATURE")
+        try:
+            valid = verifier.is_valid(body=body, timestamp=timestamp, signature=signature)
+        except ValueError:  # a non-numeric timestamp, a body that is not UTF-8
+            valid = False
+        if not valid:
+            return _json(start_response, "401 Unauthorized", {"error": "invalid request"})
+        if not _parseable(body, environ.get("CONTENT_TYPE", "")):
+            log.warning("signed Slack request with an unparseable body refused (400)")
+            return _json(start_response, "400 Bad Request", {"error": "unparseable body"})
+        return bolt(environ, start_response)
+
+    return handler
+
+
+def _parseable(body: bytes, content_type: str) -> bool:
+    """A JSON body, or a form's `payload` field, must be a JSON object."""
+    text = body.decode("utf-8")
+    if content_type.startswith("application/json"):
+        document: Any = text
+    else:
+        fields = parse_qs(text, keep_blank_values=True)
+        if "payload" not in fields:
+            return True
+        document = fields["payload"][0]
+    try:
+        return isinstance(json.loads(document), dict)
+    except ValueError:
+        return False
 
 
 def _json(start_response: StartResponse, status: str, body: dict[str, Any]) -> list[bytes]:

@@ -233,7 +233,12 @@ def test_slack_retry_is_not_run_twice(stack: Stack) -> None:
 
 def test_healthz(stack: Stack) -> None:
     body = requests.get(f"{stack.http.url}/healthz", timeout=5).json()
-    assert body == {"status": "ok", "database": "ok", "migrations": "current"}
+    assert body == {
+        "status": "ok",
+        "database": "ok",
+        "migrations": "current",
+        "clusters": {"lab": "ok"},
+    }
 
 
 def test_ctibot_run_uses_the_same_rbac_and_runner(stack: Stack) -> None:

@@ -9,27 +9,41 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.logging_setup import request_id_var
 from bot.slack.deps import SlackDeps
 from bot.slack.render import CANCEL_ACTION, CONFIRM_ACTION, outcome_message, reply_message
+from bot.slack.request_id import CONTEXT_KEY
 from commands.base import Actor, Reply
 from commands.runner import ConfirmationRequest
 
 
 def register(app: App, deps: SlackDeps) -> None:
     def on_confirm(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        respond: Respond,
+        context: BoltContext,
     ) -> None:
         ack()
-        deps.workers.submit(decide, deps, client, respond, body, action, True)
+        rid = context.get(CONTEXT_KEY)
+        deps.workers.submit(decide, deps, client, respond, body, action, True, request_id=rid)
 
     def on_cancel(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        respond: Respond,
+        context: BoltContext,
     ) -> None:
         ack()
-        deps.workers.submit(decide, deps, client, respond, body, action, False)
+        rid = context.get(CONTEXT_KEY)
+        deps.workers.submit(decide, deps, client, respond, body, action, False, request_id=rid)
 
     app.action(CONFIRM_ACTION)(on_confirm)
     app.action(CANCEL_ACTION)(on_cancel)
@@ -49,7 +63,9 @@ def decide(
     ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
     grant = deps.roles.grant_of(user["id"])
     actor = Actor(user_id=user["id"], name=user.get("username", ""), channel_id=channel_id)
-    outcome = deps.runner.decide(action["value"], actor, grant.role, confirm)
+    outcome = deps.runner.decide(
+        str(action.get("value") or ""), actor, grant.role, confirm, request_id=request_id_var.get()
+    )
     if isinstance(outcome, Reply) and outcome.status == "denied":
         respond(response_type="ephemeral", replace_original=False, **reply_message(outcome))
         return

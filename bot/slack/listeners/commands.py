@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.logging_setup import request_id_var
 from bot.slack.delivery import deliver
 from bot.slack.deps import SlackDeps
 from bot.slack.modals import modal_command, open_modal
+from bot.slack.request_id import CONTEXT_KEY
 from commands.base import Actor
 
 log = logging.getLogger(__name__)
@@ -19,7 +21,13 @@ COMMAND = "/cti"
 
 
 def register(app: App, deps: SlackDeps) -> None:
-    def on_cti(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def on_cti(
+        ack: Ack,
+        command: dict[str, Any],
+        client: WebClient,
+        respond: Respond,
+        context: BoltContext,
+    ) -> None:
         ack()
         text = command.get("text") or ""
         user_id = command["user_id"]
@@ -27,7 +35,9 @@ def register(app: App, deps: SlackDeps) -> None:
         if target is not None and deps.roles.role_of(user_id) >= target.spec.role:
             open_modal(deps, client, target, command)
             return
-        deps.workers.submit(run_command, deps, client, respond, command)
+        deps.workers.submit(
+            run_command, deps, client, respond, command, request_id=context.get(CONTEXT_KEY)
+        )
 
     app.command(COMMAND)(on_cti)
 
@@ -44,6 +54,7 @@ def run_command(
         command.get("text") or "",
         actor,
         grant.role,
+        request_id=request_id_var.get(),
         grant=grant.via,
     )
     deliver(

@@ -38,7 +38,13 @@ AXL_XSD = WSDL_DIR / "axl" / "AXLSoap.xsd"
 READ_TIMEOUT_S = 0.3
 FAULT_DELAY_S = 0.6
 FAST_RETRIES = RetryPolicy(
-    max_attempts=2, max_total_s=2.0, base_wait_s=0.01, max_wait_s=0.02, jitter=False
+    max_attempts=2,
+    throttle_max_attempts=2,
+    max_total_s=2.0,
+    base_wait_s=0.01,
+    throttle_wait_s=0.01,
+    max_wait_s=0.02,
+    jitter=False,
 )
 
 

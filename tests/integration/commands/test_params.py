@@ -11,6 +11,7 @@ from commands.apply import apply_plan, render_plan
 from commands.base import Plan, Role, UsageError
 from commands.kinds.params import SERVICE_PARAMETER
 from commands.objects import change
+from commands.param_names import catalogue
 from commands.params import COMMANDS
 
 SHOW, SET = COMMANDS
@@ -39,12 +40,12 @@ def total_calls(sim: Any) -> int:
 def test_show_resolves_internal_names(make_ctx: Any, plan_only: Any) -> None:
     reply = plan_only(make_ctx(role=Role.VIEWER), SHOW)
     rows = reply.table.rows
-    assert len(rows) == 5 * len(NODES)
+    assert len(rows) == len(catalogue()) * len(NODES)
     by_key = {(r[0], r[1]): r for r in rows}
     assert by_key[("Maximum Devices Per Provider", "cucm-pub")][2:] == (
         "2000",
         "2000",
-        "1-20000",
+        "1-40000",
         "CtiMaxDevicesPerProvider",
     )
     assert by_key[("CTI New Call Accept Timer", "cucm-sub2")][5] == "CtiNewCallAcceptTimerSecs"
@@ -52,6 +53,18 @@ def test_show_resolves_internal_names(make_ctx: Any, plan_only: Any) -> None:
         "CtiApplicationHeartbeatMinInterval"
     )
     assert reply.status == "info"
+
+
+def test_configured_internal_name_overrides_discovery(
+    cucm: Any, make_ctx: Any, plan_only: Any
+) -> None:
+    cucm.endpoint.param_names["max_devices_per_provider"] = "CtiMaxProviderConnections"
+    try:
+        rows = plan_only(make_ctx(role=Role.VIEWER), SHOW).table.rows
+    finally:
+        del cucm.endpoint.param_names["max_devices_per_provider"]
+    provider = {r[1]: r for r in rows if r[0] == "Maximum Devices Per Provider"}
+    assert provider["cucm-sub1"][5] == "CtiMaxProviderConnections"
 
 
 def test_show_all_on_one_node_lists_raw_names(make_ctx: Any, plan_only: Any) -> None:
@@ -66,8 +79,8 @@ def test_show_all_on_one_node_lists_raw_names(make_ctx: Any, plan_only: Any) -> 
 @pytest.mark.parametrize(
     ("param", "value", "message"),
     [
-        ("max-devices-per-provider", "0", "between 1 and 20000"),
-        ("Maximum Devices Per Node", "20001", "out of range"),
+        ("max-devices-per-provider", "0", "between 1 and 40000"),
+        ("Maximum Devices Per Node", "40001", "between 1 and 40000"),
         ("heartbeat-max", "abc", "whole number"),
         ("maximum", "10", "ambiguous"),
         ("frobnicate", "10", "Unknown parameter"),
@@ -178,7 +191,7 @@ def test_second_node_failure_compensates_the_first(
         assert {sim_value(sim, n, service, name) for n in NODES} == {"4"}
         record = ctx.changelog.get(reply.change_set_id)
         assert record.status == "compensated"
-        assert [c.status for c in record.changes] == ["compensated", "failed", "pending"]
+        assert [c.status for c in record.changes] == ["compensated", "failed", "skipped"]
     finally:
         sim.clear_faults()
         for node in NODES:

@@ -1,0 +1,226 @@
+"""The whole demo on loopback: cucmsim, a fake Slack, the bot over real HTTP, health checks.
+
+`ctibot demo` and its tests start exactly this, so what the tests prove is
+what a new user sees. Nothing needs configuring: the settings are written to
+a TOML file in a fresh temporary directory (with the SQLite database beside
+it), secrets are set as environment variables in this process only, and
+everything is put back as it was by `stop()`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+from bot.bootstrap import Bot, bootstrap, endpoint_of
+from bot.config import Settings, load_settings
+from bot.cucm import schemas
+from bot.cucm.cluster import CucmCluster
+from bot.demo.feed import DemoSlack
+from bot.demo.signed_client import DEMO_USER, SignedClient
+from bot.demo.sim_actions import SimActions
+from bot.slack.server import EVENTS_PATH, HttpServer, create_http_server, make_wsgi
+from cucmsim.api import SimServer
+from cucmsim.options import SimOptions
+
+CLUSTER = "lab"
+ALERT_CHANNEL = "#cti-alerts"
+PASSWORD_ENV = "CTIBOT_LAB_PASSWORD"
+
+
+@dataclass(frozen=True)
+class HealthTiming:
+    """Short intervals so an alert fires and resolves within a minute of watching."""
+
+    interval_s: float = 5.0
+    fire_after: int = 2
+    resolve_after: int = 2
+    post_interval_s: float = 0.5
+
+
+@dataclass
+class DemoStack:
+    sim: SimServer
+    slack: DemoSlack
+    bot: Bot
+    http: HttpServer
+    client: SignedClient
+    sim_actions: SimActions
+    directory: Path
+    config_path: Path
+    health_running: bool
+    _stops: list[Callable[[], None]] = field(default_factory=list)
+
+    @property
+    def settings(self) -> Settings:
+        return self.bot.settings
+
+    def stop(self) -> None:
+        """Stop everything started, newest first; safe to call twice."""
+        while self._stops:
+            with contextlib.suppress(Exception):
+                self._stops.pop()()
+
+
+def start_stack(
+    *, port: int = 0, timing: HealthTiming | None = None, directory: Path | None = None
+) -> DemoStack:
+    """Start every part; returns once the bot's /healthz answers 200."""
+    timing = timing or HealthTiming()
+    stops: list[Callable[[], None]] = []
+    try:
+        return _start(port, timing, directory, stops)
+    except BaseException:
+        while stops:
+            with contextlib.suppress(Exception):
+                stops.pop()()
+        raise
+
+
+def _start(
+    port: int, timing: HealthTiming, directory: Path | None, stops: list[Callable[[], None]]
+) -> DemoStack:
+    if directory is None:
+        directory = Path(tempfile.mkdtemp(prefix="ctibot-demo-"))
+        stops.append(lambda: shutil.rmtree(directory, ignore_errors=True))
+    secret = secrets.token_hex(16)
+    _set_env(
+        {
+            "SLACK_SIGNING_SECRET": secret,
+            "SLACK_BOT_TOKEN": "xoxb-demo-" + secrets.token_hex(6),
+            PASSWORD_ENV: "axlpassword",
+        },
+        stops,
+    )
+    sim = SimServer(
+        SimOptions(
+            seed="demo",
+            strict=True,
+            axl_xsd=schemas.AXL_XSD,
+            wsdl_dir=schemas.WSDL_DIR,
+            service_transition_s=0.3,
+        )
+    ).start()
+    stops.append(sim.stop)
+    slack = DemoSlack().start()
+    stops.append(slack.stop)
+    config_path = write_config(directory, sim, slack, timing)
+    bot = bootstrap(load_settings(config_path))
+    stops.append(bot.close)
+    wsgi = make_wsgi(bot.app, bot.health, bot.metrics.render)
+    http = create_http_server(wsgi, "127.0.0.1", port).start()
+    stops.append(http.stop)
+    health = requests.get(f"{http.url}/healthz", timeout=10)
+    if health.status_code != 200:
+        raise RuntimeError(f"the bot is not healthy: {health.status_code} {health.text}")
+    stop_health = start_health(bot)
+    if stop_health is not None:
+        stops.append(stop_health)
+    admin = CucmCluster(endpoint_of(bot.settings.cluster(CLUSTER)))
+    stops.append(admin.close)
+    return DemoStack(
+        sim=sim,
+        slack=slack,
+        bot=bot,
+        http=http,
+        client=SignedClient(f"{http.url}{EVENTS_PATH}", secret, slack),
+        sim_actions=SimActions(f"{sim.base_url}/__sim__/", admin.controlcenter),
+        directory=directory,
+        config_path=config_path,
+        health_running=stop_health is not None,
+        _stops=stops,
+    )
+
+
+def write_config(directory: Path, sim: SimServer, slack: DemoSlack, timing: HealthTiming) -> Path:
+    """The demo's settings as a real config file, so `ctibot run --config` can reuse it."""
+    nodes = ", ".join(f'"{n.name}" = "{n.address}"' for n in sim.cluster.nodes.values())
+    subscribers = [n.name for n in sim.cluster.nodes.values() if n.name != "cucm-pub"]
+    primary, backup = [*subscribers, "cucm-pub", "cucm-pub"][:2]
+    path = directory / "ctibot.toml"
+    path.write_text(
+        f"""# Written by `ctibot demo`; secrets are environment variables of the demo process.
+[slack]
+api_url = "{slack.base_url}"
+alert_channel = "{ALERT_CHANNEL}"
+worker_threads = 8
+
+[database]
+url = "sqlite:///{directory / "ctibot.db"}"
+
+[[clusters]]
+name = "{CLUSTER}"
+host = "{sim.cluster.publisher.address}"
+port = {sim.port}
+scheme = "http"
+username = "{sim.options.username}"
+password_env = "{PASSWORD_ENV}"
+axl_version = "14.0"
+verify_tls = false
+read_timeout = 10
+default = true
+nodes = {{ {nodes} }}
+
+[rbac]
+admins = ["{DEMO_USER}"]
+
+[logging]
+level = "WARNING"
+
+[health]
+enabled = true
+heartbeat_interval = {timing.interval_s}
+services_interval = {timing.interval_s}
+applications_interval = {timing.interval_s}
+devices_interval = {timing.interval_s}
+fire_after = {timing.fire_after}
+resolve_after = {timing.resolve_after}
+jitter = 0
+check_timeout = 10
+post_interval = {timing.post_interval_s}
+
+[[health.applications]]
+app_user = "ctiapp_ivr"
+cluster = "{CLUSTER}"
+primary_node = "{primary}"
+backup_node = "{backup}"
+"""
+    )
+    return path
+
+
+def start_health(bot: Bot) -> Callable[[], None] | None:
+    """Start the bot's health monitor as `ctibot serve` does; returns how to stop it."""
+    if not bot.settings.health.enabled or bot.monitor.notifier is None:
+        return None
+    bot.monitor.start()
+
+    def stop() -> None:
+        scheduler = bot.monitor.scheduler.scheduler
+        if scheduler is not None and scheduler.running:
+            scheduler.shutdown(wait=True)  # no check may outlive the temporary database
+        bot.monitor.stop()
+
+    return stop
+
+
+def _set_env(values: dict[str, str], stops: list[Callable[[], None]]) -> None:
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+
+    def restore() -> None:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+    stops.append(restore)

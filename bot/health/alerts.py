@@ -1,0 +1,345 @@
+"""The alert state machine: one alert per (cluster, check, subject), persisted.
+
+pending -> firing after ``fire_after`` failing runs in a row; firing,
+acknowledged or silenced -> resolved after ``resolve_after`` passing runs in a
+row. A pending alert that passes is dropped quietly and counted as a flap, so
+a check that flips every run never reaches Slack. A silence or maintenance
+window keeps an alert's state moving but stops its notifications; an
+acknowledgement stops reminders. Every transition is written to the store
+before the notifier is asked to tell Slack, so a restart resumes from the
+database and never re-posts a message it already has.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from bot.config import HealthSettings, MaintenanceWindow
+from bot.health.checks.base import CheckResult
+from bot.health.store import (
+    ACTIVE_STATES,
+    NOTIFIED_STATES,
+    AlertRecord,
+    HealthStore,
+    SilenceRecord,
+    alert_key,
+)
+
+
+class Notices(Protocol):
+    """What the engine asks of the Slack side (``bot.health.notifier.Notifier``)."""
+
+    def post(self, alert_id: int) -> None: ...
+    def update(self, alert_id: int, line: str) -> None: ...
+
+
+class _Quiet:
+    def post(self, alert_id: int) -> None:
+        return None
+
+    def update(self, alert_id: int, line: str) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """Why an alert is quiet: a silence (with its id) or a maintenance window."""
+
+    silence_id: int | None
+    text: str
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def duration_text(delta: timedelta) -> str:
+    seconds = max(0, int(delta.total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{days}d"] if days else []
+    parts += [f"{hours}h"] if hours else []
+    parts += [f"{minutes}m"] if minutes and not days else []
+    parts += [f"{secs}s"] if not parts else []
+    return " ".join(parts)
+
+
+def silence_matches(silence: SilenceRecord, alert: AlertRecord) -> bool:
+    if silence.cluster and silence.cluster.casefold() != alert.cluster.casefold():
+        return False
+    value = silence.matcher_value.casefold()
+    return {
+        "alert": alert.key.casefold() == value,
+        "check": alert.check.casefold() == value,
+        "node": (alert.node or "").casefold() == value,
+        "cluster": alert.cluster.casefold() == value,
+    }.get(silence.matcher_kind, False)
+
+
+def window_matches(window: MaintenanceWindow, alert: AlertRecord, now: datetime) -> bool:
+    if not window.start <= now < window.end:
+        return False
+    wanted = (
+        (window.cluster, alert.cluster),
+        (window.node, alert.node or ""),
+        (window.check, alert.check),
+    )
+    return all(rule is None or rule.casefold() == value.casefold() for rule, value in wanted)
+
+
+class AlertEngine:
+    def __init__(
+        self,
+        store: HealthStore,
+        settings: HealthSettings,
+        notifier: Notices | None = None,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.notifier: Notices = notifier or _Quiet()
+        self._clock = clock
+        self._lock = threading.RLock()
+
+    # ----- check results -----
+    def process(
+        self, cluster: str, check: str, results: Iterable[CheckResult], *, complete: bool = True
+    ) -> None:
+        """Apply one run of ``check``; on a complete run, unreported subjects count as passing."""
+        now = self._clock()
+        with self._lock:
+            reported = set()
+            for result in results:
+                reported.add(result.subject)
+                self._apply(result, now)
+            if complete:
+                for alert in self.store.alerts(cluster=cluster, check=check):
+                    if alert.subject not in reported:
+                        self._passed(alert, now)
+            self._tick(now)
+
+    def _apply(self, result: CheckResult, now: datetime) -> None:
+        key = alert_key(result.cluster, result.check, result.subject)
+        alert = self.store.get_alert(key)
+        if result.ok:
+            if alert is not None and alert.state in ACTIVE_STATES:
+                self._passed(alert, now)
+            return
+        if alert is None or alert.state not in ACTIVE_STATES:
+            alert = self.store.save_alert(
+                key,
+                {
+                    **self._describe(result, now),
+                    "state": "pending",
+                    "consecutive_failures": 1,
+                    "consecutive_passes": 0,
+                    "first_failed_at": now,
+                    "fired_at": None,
+                    "resolved_at": None,
+                    "acked_by": None,
+                    "acked_at": None,
+                    "silence_id": None,
+                    "last_notified_at": None,
+                    "channel": None,
+                    "message_ts": None,
+                },
+            )
+        else:
+            flapped = alert.consecutive_passes > 0
+            previous = alert
+            alert = self.store.save_alert(
+                key,
+                {
+                    **self._describe(result, now),
+                    "consecutive_failures": alert.consecutive_failures + 1,
+                    "consecutive_passes": 0,
+                    "flaps": alert.flaps + (1 if flapped else 0),
+                },
+            )
+            if alert.state in NOTIFIED_STATES:
+                self._changed_while_failing(previous, alert, flapped, now)
+        if alert.state == "pending" and alert.consecutive_failures >= self.settings.fire_after:
+            self._fire(alert, now)
+
+    @staticmethod
+    def _describe(result: CheckResult, now: datetime) -> dict[str, Any]:
+        return {
+            "cluster": result.cluster,
+            "check": result.check,
+            "subject": result.subject,
+            "node": result.node,
+            "severity": result.severity,
+            "summary": result.summary,
+            "details": result.details,
+            "last_checked_at": now,
+        }
+
+    def _changed_while_failing(
+        self, before: AlertRecord, after: AlertRecord, flapped: bool, now: datetime
+    ) -> None:
+        lines = []
+        if flapped:
+            lines.append(
+                f"failing again after {before.consecutive_passes} passing check(s) "
+                f"(flap {after.flaps})"
+            )
+        if before.severity != after.severity:
+            lines.append(f"now {after.severity.upper()}: {after.summary}")
+        if lines:
+            self._history(after, now, "changed", "; ".join(lines))
+
+    def _fire(self, alert: AlertRecord, now: datetime) -> None:
+        quiet = self._suppression(alert, now)
+        count = alert.consecutive_failures
+        if quiet is None:
+            alert = self.store.save_alert(
+                alert.key, {"state": "firing", "fired_at": now, "last_notified_at": now}
+            )
+            self.store.add_event(alert.id, now, "fired", f"FIRING after {count} failing checks")
+            self.notifier.post(alert.id)
+            return
+        alert = self.store.save_alert(
+            alert.key, {"state": "silenced", "fired_at": now, "silence_id": quiet.silence_id}
+        )
+        self.store.add_event(alert.id, now, "fired", f"failing, not announced: {quiet.text}")
+
+    def _passed(self, alert: AlertRecord, now: datetime) -> None:
+        if alert.state == "pending":
+            self.store.save_alert(
+                alert.key,
+                {
+                    "state": "resolved",
+                    "resolved_at": now,
+                    "consecutive_failures": 0,
+                    "flaps": alert.flaps + 1,
+                    "last_checked_at": now,
+                },
+            )
+            self.store.add_event(alert.id, now, "cleared", "passed before firing (flap)")
+            return
+        passes = alert.consecutive_passes + 1
+        alert = self.store.save_alert(
+            alert.key,
+            {"consecutive_passes": passes, "consecutive_failures": 0, "last_checked_at": now},
+        )
+        if passes < self.settings.resolve_after:
+            return
+        alert = self.store.save_alert(alert.key, {"state": "resolved", "resolved_at": now})
+        since = alert.fired_at or alert.first_failed_at or now
+        self._history(alert, now, "resolved", f"RESOLVED after {duration_text(now - since)}")
+
+    # ----- people -----
+    def acknowledge(self, alert_id: int, user: str) -> tuple[bool, str]:
+        """(done, what to tell the clicker)."""
+        now = self._clock()
+        with self._lock:
+            alert = self.store.get_alert_by_id(alert_id)
+            if alert is None or alert.state not in NOTIFIED_STATES:
+                state = "gone" if alert is None else alert.state
+                return False, f"This alert is {state}; nothing to acknowledge."
+            if alert.acked_by:
+                return False, f"Already acknowledged by <@{alert.acked_by}>."
+            changes: dict[str, Any] = {"acked_by": user, "acked_at": now}
+            if alert.state == "firing":
+                changes["state"] = "acknowledged"
+            alert = self.store.save_alert(alert.key, changes)
+            self._history(alert, now, "acknowledged", f"acknowledged by <@{user}>")
+            return True, "Acknowledged: no more reminders for this alert."
+
+    def silence_alert(
+        self, alert_id: int, duration: timedelta, user: str, reason: str = ""
+    ) -> tuple[SilenceRecord | None, str]:
+        alert = self.store.get_alert_by_id(alert_id)
+        if alert is None:
+            return None, "This alert no longer exists."
+        silence = self.add_silence("alert", alert.key, alert.cluster, duration, user, reason)
+        return silence, f"Silenced for {duration_text(duration)} (silence #{silence.id})."
+
+    def add_silence(
+        self,
+        kind: str,
+        value: str,
+        cluster: str | None,
+        duration: timedelta,
+        user: str,
+        reason: str = "",
+    ) -> SilenceRecord:
+        now = self._clock()
+        silence = self.store.add_silence(kind, value, cluster, now, now + duration, reason, user)
+        self.tick()
+        return silence
+
+    def cancel_silence(self, silence_id: int) -> SilenceRecord | None:
+        cancelled = self.store.cancel_silence(silence_id, self._clock())
+        if cancelled is not None:
+            self.tick()
+        return cancelled
+
+    # ----- time passing -----
+    def tick(self) -> None:
+        """Silences starting or ending, and reminders; run after every sweep and each minute."""
+        with self._lock:
+            self._tick(self._clock())
+
+    def _tick(self, now: datetime) -> None:
+        for alert in self.store.alerts(states=NOTIFIED_STATES):
+            quiet = self._suppression(alert, now)
+            if alert.state == "silenced" and quiet is None:
+                self._unsilence(alert, now)
+            elif alert.state != "silenced" and quiet is not None:
+                alert = self.store.save_alert(
+                    alert.key, {"state": "silenced", "silence_id": quiet.silence_id}
+                )
+                self._history(alert, now, "silenced", quiet.text)
+            elif alert.state == "firing" and self._reminder_due(alert, now):
+                since = duration_text(now - (alert.fired_at or now))
+                alert = self.store.save_alert(alert.key, {"last_notified_at": now})
+                self._history(
+                    alert, now, "reminder", f"still failing after {since}, not acknowledged"
+                )
+
+    def _unsilence(self, alert: AlertRecord, now: datetime) -> None:
+        state = "acknowledged" if alert.acked_by else "firing"
+        alert = self.store.save_alert(
+            alert.key, {"state": state, "silence_id": None, "last_notified_at": now}
+        )
+        if alert.message_ts is None:
+            self.store.add_event(alert.id, now, "fired", "FIRING: silence over, still failing")
+            self.notifier.post(alert.id)
+        else:
+            self._history(alert, now, "unsilenced", "silence over, still failing")
+
+    def _reminder_due(self, alert: AlertRecord, now: datetime) -> bool:
+        last = alert.last_notified_at or alert.fired_at
+        return last is not None and (now - last).total_seconds() >= self.settings.reminder_interval
+
+    def _suppression(self, alert: AlertRecord, now: datetime) -> Suppression | None:
+        for silence in self.store.silences(now):
+            if silence.active(now) and silence_matches(silence, alert):
+                until = silence.ends_at.strftime("%Y-%m-%d %H:%M UTC")
+                why = f": {silence.reason}" if silence.reason else ""
+                text = f"silenced by <@{silence.created_by}> until {until} (#{silence.id}){why}"
+                return Suppression(silence.id, text)
+        for window in self.settings.maintenance:
+            if window_matches(window, alert, now):
+                until = window.end.strftime("%Y-%m-%d %H:%M UTC")
+                why = f": {window.reason}" if window.reason else ""
+                return Suppression(None, f"maintenance window until {until}{why}")
+        return None
+
+    def _history(self, alert: AlertRecord, now: datetime, kind: str, text: str) -> None:
+        self.store.add_event(alert.id, now, kind, text)
+        self.notifier.update(alert.id, text)
+
+    def resync(self) -> None:
+        """At start-up: announce firing alerts whose first post never reached Slack."""
+        with self._lock:
+            for alert in self.store.alerts(states=("firing", "acknowledged")):
+                if alert.message_ts is None:
+                    self.notifier.post(alert.id)

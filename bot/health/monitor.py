@@ -1,0 +1,58 @@
+"""The health monitor as one unit: store, alert engine, Slack notifier and scheduler.
+
+Bootstrap builds it for every process (so `/cti health` and `/cti silence`
+always work); only a process that serves Slack starts the scheduler and the
+notifier, so `ctibot run` never posts alerts or runs checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.health.alerts import AlertEngine
+from bot.health.notifier import Notifier
+from bot.health.scheduler import Clusters, HealthScheduler
+from bot.health.store import HealthStore
+
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
+    from sqlalchemy.engine import Engine
+
+    from bot.config import Settings
+
+
+@dataclass
+class HealthMonitor:
+    store: HealthStore
+    alerts: AlertEngine
+    scheduler: HealthScheduler
+    notifier: Notifier | None = None
+    running: bool = False
+
+    def start(self) -> None:
+        if self.notifier is not None:
+            self.notifier.start()
+        self.alerts.resync()
+        self.scheduler.start()
+        self.running = True
+
+    def stop(self) -> None:
+        if self.running:
+            self.scheduler.shutdown()
+        if self.notifier is not None:
+            self.notifier.stop()
+        self.running = False
+
+
+def build_monitor(
+    settings: Settings, engine: Engine, clusters: Clusters, client: WebClient | None
+) -> HealthMonitor:
+    store = HealthStore(engine)
+    channel = settings.slack.alert_channel
+    notifier = None
+    if client is not None and channel:
+        notifier = Notifier(client, store, channel, interval_s=settings.health.post_interval)
+    alerts = AlertEngine(store, settings.health, notifier)
+    scheduler = HealthScheduler(settings, clusters, store, alerts)
+    return HealthMonitor(store, alerts, scheduler, notifier)

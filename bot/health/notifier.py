@@ -1,0 +1,201 @@
+"""Slack posting for alerts: one sender thread, paced per channel, 429-proof.
+
+The alert engine only enqueues "post alert N" or "update alert N with this
+history line"; the message is rendered from the alert's stored state when it is
+sent, so a queued edit always shows the newest state. Slack allows about one
+message a second per channel, so sends are paced; a 429 that the WebClient's
+own retry handler could not absorb puts the notice back at the head of the
+queue after Retry-After, so a burst loses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.health import render
+from bot.health.store import AlertRecord, HealthStore
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5  # for errors other than rate limiting, which is retried without limit
+DEFAULT_RETRY_AFTER_S = 1.0
+POSTABLE = frozenset({"firing", "acknowledged"})
+
+
+@dataclass
+class Notice:
+    alert_id: int
+    kind: str  # "post" | "edit" | "reply"
+    line: str = ""
+    attempts: int = 0
+
+
+def retry_after(error: SlackApiError) -> float | None:
+    """Seconds to wait when Slack rate-limited us, else None."""
+    response = error.response
+    if response.status_code != 429 and response.get("error") != "ratelimited":
+        return None
+    headers = {k.lower(): v for k, v in (response.headers or {}).items()}
+    value = headers.get("retry-after")
+    try:
+        return float(value[0] if isinstance(value, list) else value)
+    except (TypeError, ValueError):
+        return DEFAULT_RETRY_AFTER_S
+
+
+class Notifier:
+    def __init__(
+        self,
+        client: WebClient,
+        store: HealthStore,
+        channel: str,
+        *,
+        interval_s: float = 1.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._client = client
+        self._store = store
+        self.channel = channel
+        self._interval = interval_s
+        self._sleep = sleep
+        self._queue: deque[Notice] = deque()
+        self._cond = threading.Condition()
+        self._busy = False
+        self._stopping = False
+        self._last_sent: dict[str, float] = {}
+        self._thread: threading.Thread | None = None
+        self.sent = 0
+        self.rate_limited = 0
+
+    # ----- the engine's side -----
+    def post(self, alert_id: int) -> None:
+        self._put(Notice(alert_id, "post"))
+
+    def update(self, alert_id: int, line: str) -> None:
+        self._put(Notice(alert_id, "edit"))
+        self._put(Notice(alert_id, "reply", line))
+
+    def _put(self, notice: Notice) -> None:
+        with self._cond:
+            self._queue.append(notice)
+            self._cond.notify_all()
+
+    # ----- lifecycle -----
+    def start(self) -> Notifier:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="health-notifier", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until everything queued so far has been sent (tests, shutdown)."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._queue or self._busy:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._cond.wait(min(left, 0.05))
+        return True
+
+    def pending(self) -> int:
+        with self._cond:
+            return len(self._queue) + (1 if self._busy else 0)
+
+    # ----- the sender thread -----
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._queue and not self._stopping:
+                    self._cond.wait()
+                if not self._queue:
+                    return
+                notice = self._queue.popleft()
+                self._busy = True
+            try:
+                self._deliver(notice)
+            finally:
+                with self._cond:
+                    self._busy = False
+                    self._cond.notify_all()
+
+    def _deliver(self, notice: Notice) -> None:
+        try:
+            self._send(notice)
+        except SlackApiError as exc:
+            wait = retry_after(exc)
+            if wait is not None:
+                self.rate_limited += 1
+                log.warning("Slack rate limit, retrying alert %s in %.1fs", notice.alert_id, wait)
+                self._requeue(notice)
+                self._sleep(wait)
+                return
+            self._failed(notice, exc)
+        except Exception as exc:
+            self._failed(notice, exc)
+
+    def _failed(self, notice: Notice, exc: Exception) -> None:
+        notice.attempts += 1
+        if notice.attempts >= MAX_ATTEMPTS:
+            log.error("giving up on %s for alert %s: %s", notice.kind, notice.alert_id, exc)
+            return
+        log.warning("%s for alert %s failed (%s); will retry", notice.kind, notice.alert_id, exc)
+        self._requeue(notice)
+        self._sleep(min(2.0**notice.attempts, 30.0))
+
+    def _requeue(self, notice: Notice) -> None:
+        with self._cond:
+            self._queue.appendleft(notice)
+
+    def _pace(self, channel: str) -> None:
+        last = self._last_sent.get(channel)
+        if last is not None:
+            wait = last + self._interval - time.monotonic()
+            if wait > 0:
+                self._sleep(wait)
+        self._last_sent[channel] = time.monotonic()
+
+    def _send(self, notice: Notice) -> None:
+        alert = self._store.get_alert_by_id(notice.alert_id)
+        if alert is None:
+            return
+        if alert.message_ts is None:
+            if alert.state in POSTABLE:
+                self._post(alert)
+            return
+        channel = alert.channel or self.channel
+        if notice.kind == "reply":
+            self._pace(channel)
+            self._client.chat_postMessage(
+                channel=channel, thread_ts=alert.message_ts, text=notice.line
+            )
+        else:
+            self._pace(channel)
+            self._client.chat_update(channel=channel, ts=alert.message_ts, **render.message(alert))
+        self.sent += 1
+
+    def _post(self, alert: AlertRecord) -> None:
+        """The first message of an alert; its channel and ts are stored at once."""
+        self._pace(self.channel)
+        response: Any = self._client.chat_postMessage(channel=self.channel, **render.message(alert))
+        self._store.save_alert(
+            alert.key, {"channel": response["channel"], "message_ts": response["ts"]}
+        )
+        self.sent += 1

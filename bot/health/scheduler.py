@@ -1,0 +1,228 @@
+"""When checks run: APScheduler jobs in the bot process, or one synchronous sweep.
+
+One job per check per cluster, each with its own interval, coalesced (a late
+run is run once, not caught up), never overlapping itself, with jitter so the
+clusters' checks do not hit CUCM in lock-step. A job never raises: whatever a
+check or the database does, the next run still happens. Per-node calls fan out
+on a bounded pool separate from the pool that runs checks side by side, so a
+sweep can never deadlock on its own workers.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from apscheduler.executors.pool import ThreadPoolExecutor as JobExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.config import Settings
+from bot.cucm.params import ParameterResolver
+from bot.health.alerts import AlertEngine
+from bot.health.checks import CHECK_SUBJECT, CHECKS, run_check
+from bot.health.checks.base import CheckResult, Target
+from bot.health.ratelimit import LimitedPerfmon, LimitedRis, RateLimiter
+from bot.health.store import CheckRunRecord, HealthStore
+
+log = logging.getLogger(__name__)
+
+TICK_JOB = "health-tick"
+TICK_INTERVAL_S = 60
+
+
+class Clusters(Protocol):
+    """The configured clusters (``bot.bootstrap.ConfiguredClusters``)."""
+
+    def names(self) -> list[str]: ...
+    def get(self, name: str) -> Any: ...
+
+
+class _Inline(Executor):
+    """Runs each call at once in the caller: the one-after-another baseline of the bench."""
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+
+@dataclass
+class SweepReport:
+    wall_s: float
+    results: dict[str, list[CheckResult]] = field(default_factory=dict)  # "check@cluster"
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+class HealthScheduler:
+    def __init__(
+        self,
+        settings: Settings,
+        clusters: Clusters,
+        store: HealthStore,
+        engine: AlertEngine,
+        *,
+        rate_backoff_s: float = 30.0,
+    ) -> None:
+        self.settings = settings
+        self.health = settings.health
+        self._clusters = clusters
+        self.store = store
+        self.engine = engine
+        self._rate_backoff_s = rate_backoff_s
+        self._pool = ThreadPoolExecutor(
+            max_workers=self.health.max_workers, thread_name_prefix="health-node"
+        )
+        self._targets: dict[str, Target] = {}
+        self.scheduler: BackgroundScheduler | None = None
+
+    # ----- targets -----
+    def target(self, cluster: str, pool: Executor | None = None) -> Target:
+        """The cluster as checks see it; RIS and PerfMon behind per-cluster rate limiters."""
+        if pool is None and cluster in self._targets:
+            return self._targets[cluster]
+        cucm = self._clusters.get(cluster)
+        configured = next((c for c in self.settings.clusters if c.name == cluster), None)
+        control = getattr(cucm, "control_center", None) or cucm.controlcenter
+        cached = self._targets.get(cluster)
+        target = Target(
+            name=cluster,
+            axl=cucm.axl,
+            control_center=control,
+            ris=cached.ris if cached else LimitedRis(cucm.ris, self._limiter("ris")),
+            perfmon=cached.perfmon
+            if cached
+            else LimitedPerfmon(cucm.perfmon, self._limiter("perfmon")),
+            pool=pool or self._pool,
+            timeout_s=self.health.check_timeout,
+            default=bool(configured and configured.default) or len(self._clusters.names()) == 1,
+            resolver=ParameterResolver(
+                cucm.axl, cluster=cluster, overrides=configured.param_names if configured else None
+            ),
+        )
+        if pool is None:
+            self._targets[cluster] = target
+        return target
+
+    def _limiter(self, api: str) -> RateLimiter:
+        per_minute = self.health.ris_per_minute if api == "ris" else self.health.perfmon_per_minute
+        return RateLimiter(per_minute, backoff_s=self._rate_backoff_s)
+
+    # ----- one run -----
+    def run(self, cluster: str, check: str, pool: Executor | None = None) -> list[CheckResult]:
+        """Run one check, record the run, feed the alert engine; never raises."""
+        started = time.monotonic()
+        at = datetime.now(UTC)
+        try:
+            target = self.target(cluster, pool)
+            results, error = run_check(check, target, self.health, self.store)
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            results = [
+                CheckResult(
+                    cluster,
+                    check,
+                    CHECK_SUBJECT,
+                    False,
+                    "warning",
+                    f"{check} check failed on {cluster}: {exc}",
+                    {"error": error},
+                )
+            ]
+        duration_ms = round((time.monotonic() - started) * 1000, 1)
+        try:
+            self.store.record_run(
+                CheckRunRecord(check, cluster, at, duration_ms, error is None, error)
+            )
+            self.engine.process(cluster, check, results, complete=error is None)
+        except Exception:
+            log.exception("could not record %s on %s", check, cluster)
+        return results
+
+    def sweep_once(
+        self,
+        *,
+        clusters: Iterable[str] | None = None,
+        checks: Iterable[str] | None = None,
+        parallel: bool = True,
+    ) -> SweepReport:
+        """Every check on every cluster once, now, and wait for all of them."""
+        names = list(clusters) if clusters is not None else self._clusters.names()
+        wanted = list(checks) if checks is not None else list(CHECKS)
+        jobs = [(c, k) for c in names for k in wanted]
+        started = time.monotonic()
+        report = SweepReport(wall_s=0.0)
+        if parallel:
+            with ThreadPoolExecutor(
+                max_workers=max(1, len(jobs)), thread_name_prefix="health-check"
+            ) as checks_pool:
+                futures = {f"{k}@{c}": checks_pool.submit(self.run, c, k) for c, k in jobs}
+                for name, future in futures.items():
+                    report.results[name] = future.result()
+        else:
+            inline = _Inline()
+            for c, k in jobs:
+                report.results[f"{k}@{c}"] = self.run(c, k, pool=inline)
+        report.wall_s = time.monotonic() - started
+        for name, results in report.results.items():
+            for result in results:
+                if result.subject == CHECK_SUBJECT and not result.ok:
+                    report.errors[name] = result.summary
+        return report
+
+    # ----- background -----
+    def start(self, scheduler: BackgroundScheduler | None = None) -> BackgroundScheduler:
+        """Register one job per check per cluster (plus the reminder tick) and start."""
+        self.scheduler = scheduler or BackgroundScheduler(
+            executors={"default": JobExecutor(self.health.max_workers)}, timezone=UTC
+        )
+        for cluster in self._clusters.names():
+            for check in CHECKS:
+                self.scheduler.add_job(
+                    self._job,
+                    IntervalTrigger(seconds=self.health.interval(check), jitter=self.health.jitter),
+                    args=(cluster, check),
+                    id=f"{check}@{cluster}",
+                    name=f"health {check} on {cluster}",
+                    coalesce=True,
+                    max_instances=1,
+                    misfire_grace_time=int(self.health.interval(check)),
+                    replace_existing=True,
+                    next_run_time=datetime.now(UTC),
+                )
+        self.scheduler.add_job(
+            self._tick,
+            IntervalTrigger(seconds=TICK_INTERVAL_S),
+            id=TICK_JOB,
+            coalesce=True,
+            max_instances=1,
+            replace_existing=True,
+        )
+        if not self.scheduler.running:
+            self.scheduler.start()
+        return self.scheduler
+
+    def _job(self, cluster: str, check: str) -> None:
+        try:
+            self.run(cluster, check)
+        except Exception:
+            log.exception("health job %s on %s", check, cluster)
+
+    def _tick(self) -> None:
+        try:
+            self.engine.tick()
+        except Exception:
+            log.exception("health tick")
+
+    def shutdown(self) -> None:
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        self._pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,125 @@
+"""Acknowledge and Silence clicks arrive signed over HTTP and edit the alert message."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+from bot.demo.fake_slack import FakeSlack
+from bot.demo.loopback import Roles, start
+from bot.demo.slack_peer import SlackPeer
+from bot.health.alerts import AlertEngine
+from bot.health.checks.base import CheckResult
+from bot.health.notifier import Notifier
+from bot.health.render import ACK_ACTION
+
+OPERATOR, VIEWER = "UOPER1", "UVIEW1"
+
+
+@dataclass
+class AlertStack:
+    fake: FakeSlack
+    peer: SlackPeer
+    engine: AlertEngine
+    notifier: Notifier
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[AlertStack]:
+    loopback = start(tmp_path, roles=Roles(operators=[OPERATOR], viewers=[VIEWER]))
+    bot = loopback.bot
+    assert bot.app is not None and bot.client is not None
+    notifier = bot.monitor.notifier
+    assert notifier is not None, "bootstrap builds the alert notifier when Slack is configured"
+    notifier.start()
+    engine = bot.monitor.alerts
+    try:
+        yield AlertStack(loopback.fake, loopback.peer, engine, notifier)
+    finally:
+        notifier.stop()
+        loopback.stop()
+
+
+def _fire(stack: AlertStack) -> tuple[int, str]:
+    failing = CheckResult(
+        "lab",
+        "services",
+        "CTIManager/cucm-sub1",
+        False,
+        "critical",
+        "CTIManager down on cucm-sub1 (lab)",
+        node="cucm-sub1",
+    )
+    for _ in range(2):
+        stack.engine.process("lab", "services", [failing])
+    assert stack.notifier.flush(5)
+    alert = stack.engine.store.get_alert("lab|services|CTIManager/cucm-sub1")
+    assert alert is not None and alert.message_ts
+    return alert.id, alert.message_ts
+
+
+def _click(stack: AlertStack, action_id: str, alert_id: int, user: str, ts: str) -> int:
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user, "username": user.lower(), "team_id": "T0CTIBOT"},
+        "api_app_id": "A0CTI",
+        "team": {"id": "T0CTIBOT"},
+        "container": {"type": "message", "message_ts": ts, "channel_id": "CALERTS"},
+        "trigger_id": f"{time.time_ns()}.click",
+        "channel": {"id": "CALERTS"},
+        "message": {"ts": ts},
+        "response_url": stack.fake.response_url(f"alert{time.time_ns()}"),
+        "actions": [
+            {
+                "type": "button",
+                "action_id": action_id,
+                "block_id": f"health_alert_{alert_id}",
+                "value": str(alert_id),
+                "action_ts": str(time.time()),
+            }
+        ],
+    }
+    return stack.peer.post(urlencode({"payload": json.dumps(payload)})).status_code
+
+
+def _wait(condition, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_viewer_is_refused_and_operator_acknowledges(stack: AlertStack) -> None:
+    alert_id, ts = _fire(stack)
+    assert _click(stack, ACK_ACTION, alert_id, VIEWER, ts) == 200
+    refusal = stack.fake.wait_for("response_url")[-1]
+    assert "operator role" in refusal.params.get("text", json.dumps(refusal.params))
+    assert stack.engine.store.get_alert_by_id(alert_id).state == "firing"
+
+    assert _click(stack, ACK_ACTION, alert_id, OPERATOR, ts) == 200
+    _wait(lambda: stack.engine.store.get_alert_by_id(alert_id).state == "acknowledged")
+    assert stack.notifier.flush(5)
+    update = stack.fake.calls_to("chat.update")[-1]
+    assert update.params["ts"] == ts and "[ACKNOWLEDGED]" in update.params["text"]
+    replies = [
+        c for c in stack.fake.calls_to("chat.postMessage") if c.params.get("thread_ts") == ts
+    ]
+    assert any(f"acknowledged by <@{OPERATOR}>" in r.params["text"] for r in replies)
+    assert stack.engine.store.get_alert_by_id(alert_id).acked_by == OPERATOR
+
+
+def test_silence_button_silences_for_four_hours(stack: AlertStack) -> None:
+    alert_id, ts = _fire(stack)
+    assert _click(stack, "health_alert_silence_4h", alert_id, OPERATOR, ts) == 200
+    _wait(lambda: stack.engine.store.get_alert_by_id(alert_id).state == "silenced")
+    silence = stack.engine.store.silences(stack.engine.store.get_alert_by_id(alert_id).fired_at)[0]
+    assert silence.created_by == OPERATOR
+    assert round((silence.ends_at - silence.starts_at).total_seconds()) == 4 * 3600
+    assert stack.notifier.flush(5)
+    assert "[SILENCED]" in stack.fake.calls_to("chat.update")[-1].params["text"]
