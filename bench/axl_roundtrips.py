@@ -38,6 +38,7 @@ from commands import (
 )
 from commands.base import Actor, Command, Reply, Role
 from commands.catalog import build_registry
+from commands.context import SingleCluster
 from commands.registry import Registry
 from commands.runner import ConfirmationRequest, Runner
 from cucmsim.api import SimServer
@@ -83,20 +84,6 @@ class Result:
     @property
     def passed(self) -> bool:
         return self.first is not None and not self.extra(False) and not self.extra(True)
-
-
-class _OneCluster:
-    """The ClusterDirectory the Runner needs, holding just the simulated cluster."""
-
-    def __init__(self, cluster: CucmCluster) -> None:
-        self._cluster = cluster
-        self.default_name = cluster.name
-
-    def names(self) -> list[str]:
-        return [self.default_name]
-
-    def get(self, name: str) -> CucmCluster:
-        return self._cluster
 
 
 def registry_for(names: list[str]) -> tuple[Registry, dict[str, str]]:
@@ -145,7 +132,7 @@ def fresh_runner(registry: Registry, template: Path, workdir: Path) -> Iterator[
     try:
         with SimServer(options) as sim, CucmCluster(endpoint_for(sim)) as cluster:
             runner = Runner(
-                registry, _OneCluster(cluster), ChangeLog(engine), ConfirmationStore(engine), 600
+                registry, SingleCluster(cluster), ChangeLog(engine), ConfirmationStore(engine), 600
             )
             runner.sim = sim  # type: ignore[attr-defined]
             yield runner

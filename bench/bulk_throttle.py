@@ -23,6 +23,7 @@ from bot.cucm.endpoint import ClusterEndpoint
 from bot.cucm.pacer import is_axl_write
 from commands.base import Actor, Reply, Role
 from commands.catalog import build_registry
+from commands.context import SingleCluster
 from commands.runner import ConfirmationRequest, Runner
 from cucmsim.api import SimServer
 from cucmsim.model import key
@@ -33,20 +34,6 @@ MAX_PORTS = 500
 FIRST_DN = 7001
 APP_USER = "ctiapp_rec"
 OPERATOR = Actor("UBENCH", "bench", "CBENCH")
-
-
-class OneCluster:
-    """The ClusterDirectory the Runner needs, holding the simulated cluster."""
-
-    def __init__(self, cluster: CucmCluster) -> None:
-        self._cluster = cluster
-        self.default_name = cluster.name
-
-    def names(self) -> list[str]:
-        return [self.default_name]
-
-    def get(self, name: str) -> CucmCluster:
-        return self._cluster
 
 
 @dataclass
@@ -157,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         with CucmCluster(endpoint_for(sim, pace=pace)) as cluster:
             runner = Runner(
                 build_registry(),
-                OneCluster(cluster),
+                SingleCluster(cluster),
                 ChangeLog(engine),
                 ConfirmationStore(engine),
                 600,

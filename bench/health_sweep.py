@@ -20,22 +20,12 @@ from bot.cucm.endpoint import ClusterEndpoint
 from bot.health.alerts import AlertEngine
 from bot.health.scheduler import HealthScheduler
 from bot.health.store import HealthStore
+from commands.context import SingleCluster
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
 
 GOAL_RATIO = 0.25
 MAX_NODES = 8
-
-
-class OneCluster:
-    def __init__(self, cluster: CucmCluster) -> None:
-        self.cluster = cluster
-
-    def names(self) -> list[str]:
-        return [self.cluster.name]
-
-    def get(self, name: str) -> CucmCluster:
-        return self.cluster
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         with CucmCluster(endpoint) as cucm:
             monitor = HealthScheduler(
-                settings, OneCluster(cucm), store, AlertEngine(store, settings.health)
+                settings, SingleCluster(cucm), store, AlertEngine(store, settings.health)
             )
             monitor.sweep_once()  # warm up: WSDLs parsed, sessions open, baselines taken
             sim.set_latency(args.latency_ms, "serviceability")

@@ -83,7 +83,7 @@ class ClusterProbe:
 
     def _probe(self, name: str) -> ProbeResult:
         try:
-            version = self._clusters.get(name).axl.get_version()
+            version = self._clusters.get(name).axl.probe_version()
         except Exception as exc:
             return ProbeResult(False, f"unreachable: {exc}", self._clock())
         return ProbeResult(True, f"CUCM {version}", self._clock())

@@ -24,6 +24,26 @@ class ClusterDirectory(Protocol):
     def get(self, name: str) -> CucmCluster: ...
 
 
+class SingleCluster:
+    """A ClusterDirectory of one already-connected cluster, for benches and tests.
+
+    It refuses other names as the configured directory does, so a caller that
+    asks for the wrong cluster fails instead of silently writing to this one.
+    """
+
+    def __init__(self, cluster: CucmCluster) -> None:
+        self.cluster = cluster
+        self.default_name = cluster.name
+
+    def names(self) -> list[str]:
+        return [self.default_name]
+
+    def get(self, name: str) -> CucmCluster:
+        if name.casefold() != self.default_name.casefold():
+            raise KeyError(f"unknown cluster {name!r}")
+        return self.cluster
+
+
 def _no_progress(_: str) -> None:
     return None
 

@@ -55,10 +55,6 @@ def match_groups(typed: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(match_group(t) for t in typed))
 
 
-def is_cti_group(name: str) -> bool:
-    return name.casefold() in _BY_FOLDED
-
-
 def _has(groups: set[str], name: str) -> bool:
     return name.casefold() in groups
 

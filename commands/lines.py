@@ -10,7 +10,7 @@ planned the same way: created when missing, converged when it differs.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from commands import device_args
@@ -94,6 +94,23 @@ def plan_line(
     else:
         summary = f"Update {request.label}"
     return change(cucm, LINE, request.key, before, after, summary), after
+
+
+def plan_device_line(
+    cucm: CucmCluster, request: LineRequest, exists: bool = True
+) -> tuple[Step | None, str | None]:
+    """The step for a device's DN and CUCM's spelling of its partition.
+
+    A device's appearance must name the partition as CUCM stores it, so the
+    DN is read first and its spelling adopted. `exists=False` skips the read
+    when a listing already showed the DN missing; the request's description
+    only seeds a new DN, so adding a device never rewrites an existing one.
+    """
+    before = LINE.read(cucm, request.key) if exists else None
+    if before is not None:
+        request = replace(request, partition=before["partition"], description=None)
+    step, _ = plan_line(cucm, request, before)
+    return step, request.partition
 
 
 def line_request(args: Arguments, forward_options: tuple[str, ...]) -> LineRequest:

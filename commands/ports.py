@@ -9,15 +9,22 @@ updateAppUser for every port, so a re-run plans nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from commands import device_args, ranges
-from commands.base import Arguments, CommandSpec, Param, Plan, Reply, Role, Step, UsageError
-from commands.kinds.devices import CTI_PORT, appearance_state, device_state
-from commands.kinds.lines import LINE, describe, line_key
+from commands.base import Arguments, CommandSpec, Param, Plan, Reply, Role, UsageError
+from commands.kinds.devices import (
+    CTI_PORT,
+    DeviceSlot,
+    appearance_state,
+    device_state,
+    line_index,
+)
+from commands.kinds.lines import describe
 from commands.kinds.users import plan_association
-from commands.lines import LineRequest, forwards_from, plan_line
-from commands.objects import State, change
+from commands.lines import LineRequest, forwards_from, plan_device_line
+from commands.objects import State
 from commands.references import References
 from commands.routepoints import DEFAULT_DEVICE_POOL, DEFAULT_LOCATION
 
@@ -36,11 +43,12 @@ def _like(values: list[str]) -> str:
     return first[:size] + "%"
 
 
-def _existing_ports(cucm: CucmCluster, names: list[str]) -> set[str]:
+def existing_ports(cucm: CucmCluster, names: list[str]) -> set[str]:
+    """Folded names of the range's ports that exist, from one listPhone."""
     return {n.casefold() for n in cucm.axl.list_cti_ports(_like(names))}
 
 
-def _existing_lines(
+def existing_lines(
     cucm: CucmCluster, patterns: list[str], partition: str | None
 ) -> dict[str, str | None]:
     """Folded pattern -> CUCM's partition spelling, for the DNs of the range that exist."""
@@ -53,21 +61,43 @@ def _existing_lines(
     }
 
 
-def _port_after(
-    before: State | None, name: str, appearance: dict[str, Any], fields: dict[str, Any]
-) -> State | str:
-    """The port's target state, or the reason it cannot take this DN."""
+def plan_ports(
+    cucm: CucmCluster,
+    pairs: list[tuple[str, str]],
+    partition: str | None,
+    forwards: dict[str, str | None],
+) -> Iterator[DeviceSlot]:
+    """Each port of the range with its DN planned, in range order.
+
+    One listPhone and one listLine cover the whole range, so only objects
+    that exist are read in full. Lazy, so a caller that refuses a port stops
+    reading there.
+    """
+    ports = existing_ports(cucm, [n for n, _ in pairs])
+    lines = existing_lines(cucm, [p for _, p in pairs], partition)
+    for name, pattern in pairs:
+        known = pattern.casefold() in lines
+        request = LineRequest(pattern, lines.get(pattern.casefold(), partition), forwards=forwards)
+        line_step, spelled = plan_device_line(cucm, request, exists=known)
+        before = CTI_PORT.read(cucm, name) if name.casefold() in ports else None
+        yield DeviceSlot(CTI_PORT, name, pattern, spelled, line_step, before)
+
+
+def _port_after(slot: DeviceSlot, fields: dict[str, Any]) -> State | str:
+    """The port's target state, or the reason it cannot take this DN.
+
+    The TSP wants exactly one line per port: a bare port gets the DN, a port
+    on any other DN (or on several) is refused rather than re-wired.
+    """
+    appearance = appearance_state(1, slot.pattern, slot.partition)
+    before = slot.before
     if before is None:
-        return device_state(name, lines=[appearance], **fields)
+        return device_state(slot.name, lines=[appearance], **fields)
     after: dict[str, Any] = {**before, **fields}
     lines = before["lines"]
     if not lines:
         after["lines"] = [appearance]
-    elif (
-        line_key(lines[0]["pattern"], lines[0]["partition"]).casefold()
-        != line_key(appearance["pattern"], appearance["partition"]).casefold()
-        or len(lines) > 1
-    ):
+    elif len(lines) > 1 or line_index(before, slot.pattern, slot.partition) is None:
         shown = ", ".join(describe(a["pattern"], a["partition"]) for a in lines)
         return f"port {before['name']} already has {shown}"
     return after
@@ -145,16 +175,15 @@ class CreatePortsCommand:
             "location": location is not None,
         }
         changes = {k: v for k, v in fields.items() if given[k]}
-        ports = _existing_ports(cucm, names)
-        lines = _existing_lines(cucm, patterns, partition)
         problems: list[str] = []
-        for name, pattern in pairs:
-            steps, problem = _pair(
-                cucm, (name, pattern, partition), ports, lines, fields, changes, forwards
-            )
-            if problem:
-                problems.append(problem)
-            plan.steps += steps
+        for slot in plan_ports(cucm, pairs, partition, forwards):
+            after = _port_after(slot, fields if slot.before is None else changes)
+            if isinstance(after, str):
+                problems.append(after)
+                continue
+            summary = f"{slot.verb} CTI port {after['name']} on {slot.label}"
+            steps = [slot.line_step, slot.step(cucm, after, summary)]
+            plan.steps += [s for s in steps if s is not None]
         if problems:
             raise UsageError("Cannot create these ports: " + "; ".join(problems) + ".")
         if app_user is not None:
@@ -167,46 +196,6 @@ class CreatePortsCommand:
                 "`/cti associate-device <user> <port...>`."
             )
         return plan
-
-
-def _pair(
-    cucm: CucmCluster,
-    wanted: tuple[str, str, str | None],
-    ports: set[str],
-    lines: dict[str, str | None],
-    fields: dict[str, Any],
-    changes: dict[str, Any],
-    forwards: dict[str, str | None],
-) -> tuple[list[Step], str | None]:
-    """Steps for one port and its DN; `changes` (options given) converge an existing port."""
-    name, pattern, partition = wanted
-    steps: list[Step] = []
-    known = pattern.casefold() in lines
-    line_partition = lines[pattern.casefold()] if known else partition
-    line_before = LINE.read(cucm, line_key(pattern, line_partition)) if known else None
-    line_step, _ = plan_line(
-        cucm, LineRequest(pattern, line_partition, forwards=forwards), line_before
-    )
-    if line_step is not None:
-        steps.append(line_step)
-    port_before = CTI_PORT.read(cucm, name) if name.casefold() in ports else None
-    appearance = appearance_state(1, pattern, line_partition)
-    after = _port_after(port_before, name, appearance, fields if port_before is None else changes)
-    if isinstance(after, str):
-        return [], after
-    if after != port_before:
-        verb = "Create" if port_before is None else "Update"
-        steps.append(
-            change(
-                cucm,
-                CTI_PORT,
-                after["name"],
-                port_before,
-                after,
-                f"{verb} CTI port {after['name']} on {describe(pattern, line_partition)}",
-            )
-        )
-    return steps, None
 
 
 COMMANDS = [CreatePortsCommand()]

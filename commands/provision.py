@@ -11,30 +11,31 @@ as create-routepoint, create-ports, associate-device and add-user-to-group.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.cucm.errors import CucmError, NotFound
 from commands import device_args, ranges
 from commands.base import Arguments, Command, CommandSpec, Param, Plan, Role, Step, UsageError
 from commands.groups_catalog import ENABLED, match_groups, rule_warnings
-from commands.kinds.devices import CTI_PORT, ROUTE_POINT, appearance_state, device_state
-from commands.kinds.lines import LINE, describe, line_key
+from commands.kinds.devices import DeviceSlot, appearance_state, device_state, line_index
+from commands.kinds.lines import describe
 from commands.kinds.services import read_status
 from commands.kinds.users import plan_user, read_user
-from commands.lines import LineRequest, forwards_from, plan_line
-from commands.objects import State, change
-from commands.ports import _existing_lines as existing_lines
-from commands.ports import _existing_ports as existing_ports
-from commands.routepoints import DEFAULT_DEVICE_POOL, DEFAULT_LOCATION, apply_step
+from commands.lines import LineRequest, forwards_from
+from commands.objects import State
+from commands.ports import plan_ports
+from commands.routepoints import (
+    DEFAULT_DEVICE_POOL,
+    DEFAULT_LOCATION,
+    apply_step,
+    plan_route_point,
+)
 from commands.user_args import userid
 
 if TYPE_CHECKING:
     from bot.cucm.cluster import CucmCluster
     from bot.cucm.models import DevicePool
     from commands.context import Context
-
-RP_MAX_CALLS = 2
-RP_BUSY_TRIGGER = 1
 
 
 class ProvisionRequest:
@@ -112,34 +113,22 @@ def cti_manager_warning(cucm: CucmCluster, pool: DevicePool) -> str | None:
     )
 
 
-def _line_step(
-    cucm: CucmCluster,
-    pattern: str,
-    partition: str | None,
-    forwards: dict[str, str | None],
-    exists: bool = True,
-) -> tuple[Step | None, str | None]:
-    """The DN's step (None if it already matches) and CUCM's spelling of its partition."""
-    before = LINE.read(cucm, line_key(pattern, partition)) if exists else None
-    spelled = before["partition"] if before is not None else partition
-    step, _ = plan_line(cucm, LineRequest(pattern, spelled, forwards=forwards), before)
-    return step, spelled
+def _device_after(kind_label: str, slot: DeviceSlot, pool: str) -> State:
+    """The device's target: created on the DN, or existing and already carrying it.
 
-
-def _device_after(
-    kind_label: str, before: State | None, name: str, line: dict[str, Any], pool: str
-) -> State:
-    """The device's target: created on the DN, or existing and already carrying it."""
+    provision-app adopts an existing device as it is (no option converges it),
+    so a re-run plans nothing; one on another DN is refused outright. A new
+    route point gets create-routepoint's default call limits.
+    """
+    before = slot.before
     if before is None:
-        return device_state(name, device_pool=pool, location=DEFAULT_LOCATION, lines=[line])
-    wanted = line_key(line["pattern"], line["partition"]).casefold()
-    carried = [line_key(a["pattern"], a["partition"]).casefold() for a in before["lines"]]
-    if wanted not in carried:
+        line = appearance_state(1, slot.pattern, slot.partition)
+        return device_state(slot.name, device_pool=pool, location=DEFAULT_LOCATION, lines=[line])
+    if line_index(before, slot.pattern, slot.partition) is None:
         shown = ", ".join(describe(a["pattern"], a["partition"]) for a in before["lines"])
         raise UsageError(
             f"{kind_label} {before['name']} already exists with {shown or 'no line'}, not "
-            f"{describe(line['pattern'], line['partition'])}: pick another name or change it "
-            "in CUCM."
+            f"{slot.label}: pick another name or change it in CUCM."
         )
     return before
 
@@ -156,37 +145,24 @@ class DeviceSteps:
     def route_point(
         self, cucm: CucmCluster, request: ProvisionRequest, name: str, dn: str, pool: str
     ) -> None:
-        step, partition = _line_step(cucm, dn, request.partition, request.forwards)
-        self.lines += [step] if step else []
-        line = appearance_state(
-            1, dn, partition, max_calls=RP_MAX_CALLS, busy_trigger=RP_BUSY_TRIGGER
+        slot = plan_route_point(
+            cucm, name, LineRequest(dn, request.partition, forwards=request.forwards)
         )
-        before = ROUTE_POINT.read(cucm, name)
-        after = _device_after("Route point", before, name, line, pool)
-        self.names.append(after["name"])
-        if after != before:
-            summary = f"Create route point {after['name']} on {describe(dn, partition)}"
-            self.devices.append(change(cucm, ROUTE_POINT, after["name"], before, after, summary))
+        after = _device_after("Route point", slot, pool)
+        if self._add(cucm, slot, after, "route point"):
             self.apply = apply_step(cucm, after["name"], after)
 
     def ports(self, cucm: CucmCluster, request: ProvisionRequest, pool: str) -> None:
-        """One listPhone and one listLine for the range; only existing objects are read."""
-        names = [n for n, _ in request.ports]
-        patterns = [p for _, p in request.ports]
-        ports = existing_ports(cucm, names)
-        lines = existing_lines(cucm, patterns, request.partition)
-        for name, pattern in request.ports:
-            known = pattern.casefold() in lines
-            partition = lines[pattern.casefold()] if known else request.partition
-            step, partition = _line_step(cucm, pattern, partition, request.forwards, known)
-            self.lines += [step] if step else []
-            before = CTI_PORT.read(cucm, name) if name.casefold() in ports else None
-            line = appearance_state(1, pattern, partition)
-            after = _device_after("CTI port", before, name, line, pool)
-            self.names.append(after["name"])
-            if after != before:
-                summary = f"Create CTI port {after['name']} on {describe(pattern, partition)}"
-                self.devices.append(change(cucm, CTI_PORT, after["name"], before, after, summary))
+        for slot in plan_ports(cucm, request.ports, request.partition, request.forwards):
+            self._add(cucm, slot, _device_after("CTI port", slot, pool), "CTI port")
+
+    def _add(self, cucm: CucmCluster, slot: DeviceSlot, after: State, noun: str) -> bool:
+        """Record the slot's steps; True when the device is written."""
+        self.lines += [slot.line_step] if slot.line_step else []
+        self.names.append(after["name"])
+        step = slot.step(cucm, after, f"Create {noun} {after['name']} on {slot.label}")
+        self.devices += [step] if step else []
+        return step is not None
 
 
 class ProvisionAppCommand:

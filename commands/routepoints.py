@@ -18,13 +18,15 @@ from commands.kinds.devices import (
     DEFAULT_BUSY_TRIGGER,
     DEFAULT_MAX_CALLS,
     ROUTE_POINT,
+    DeviceSlot,
     appearance_state,
     device_state,
+    line_index,
 )
 from commands.kinds.lines import LINE, describe, line_key
 from commands.kinds.lines import from_model as line_from_model
 from commands.kinds.users import APP_USER, plan_association
-from commands.lines import LineRequest, forwards_from, plan_line
+from commands.lines import LineRequest, forwards_from, plan_device_line
 from commands.objects import State, change
 from commands.references import References
 
@@ -144,10 +146,11 @@ class CreateRoutePointCommand:
 
         cucm = ctx.cucm
         refs = References(cucm)
-        line_before = LINE.read(cucm, line_key(pattern, partition))
-        if line_before is not None:
-            partition = line_before["partition"]
-        rp_before = ROUTE_POINT.read(cucm, name)
+        slot = plan_route_point(
+            cucm, name, LineRequest(pattern, partition, forwards=forwards, description=description)
+        )
+        partition = slot.partition
+        rp_before = slot.before
         if rp_before is None:
             pool = refs.device_pool(pool or DEFAULT_DEVICE_POOL)
             calls = max_calls or DEFAULT_MAX_CALLS
@@ -166,8 +169,8 @@ class CreateRoutePointCommand:
             )
         else:
             name = rp_before["name"]
-            rp_after = _converged(rp_before, pattern, partition, args, refs, max_calls, busy)
-            if rp_after is None:
+            index = line_index(rp_before, pattern, partition)
+            if index is None:
                 lines = (
                     ", ".join(describe(a["pattern"], a["partition"]) for a in rp_before["lines"])
                     or "no line"
@@ -176,27 +179,22 @@ class CreateRoutePointCommand:
                     title=f"Route point {name} already exists with {lines}",
                     status="error",
                     lines=[
-                        f"It does not carry {describe(pattern, partition)}; change it in "
+                        f"It does not carry {slot.label}; change it in "
                         "CUCM or pick another route point name."
                     ],
                 )
+            rp_after = _updated(rp_before, args, refs, max_calls, busy, index)
 
         plan = Plan(
             command=self.spec.name,
             cluster=cucm.name,
-            title=f"create-routepoint {name} on {describe(pattern, partition)}",
+            title=f"create-routepoint {name} on {slot.label}",
         )
-        request = LineRequest(
-            pattern, partition, forwards=forwards, description=None if line_before else description
-        )
-        line_step, _ = plan_line(cucm, request, line_before)
-        if line_step is not None:
-            plan.steps.append(line_step)
-        if rp_after != rp_before:
-            verb = "Create" if rp_before is None else "Update"
-            plan.steps.append(
-                change(cucm, ROUTE_POINT, name, rp_before, rp_after, _rp_summary(verb, rp_after))
-            )
+        if slot.line_step is not None:
+            plan.steps.append(slot.line_step)
+        rp_step = slot.step(cucm, rp_after, _rp_summary(slot.verb, rp_after))
+        if rp_step is not None:
+            plan.steps.append(rp_step)
         if app_user is not None:
             association = plan_association(cucm, app_user, add=[name])
             if association is not None:
@@ -205,33 +203,21 @@ class CreateRoutePointCommand:
             plan.notes.append(
                 f"No `app-user=`: associate it later with `/cti associate-device <user> {name}`."
             )
-        if any(s.object_type == ROUTE_POINT.name for s in plan.steps):
+        if rp_step is not None:
             plan.steps.append(apply_step(cucm, name, rp_after))
         return plan
 
 
-def _converged(
-    before: State,
-    pattern: str,
-    partition: str | None,
-    args: Arguments,
-    refs: References,
-    max_calls: int | None,
-    busy: int | None,
-) -> State | None:
-    """The existing route point with the requested settings; None when it lacks the DN."""
-    wanted = line_key(pattern, partition).casefold()
-    index = next(
-        (
-            i
-            for i, a in enumerate(before["lines"])
-            if line_key(a["pattern"], a["partition"]).casefold() == wanted
-        ),
-        None,
+def plan_route_point(cucm: CucmCluster, name: str, line: LineRequest) -> DeviceSlot:
+    """The route point's DN planned and the route point read, DN first.
+
+    The DN is read before the device so the appearance can carry CUCM's
+    spelling of its partition.
+    """
+    line_step, partition = plan_device_line(cucm, line)
+    return DeviceSlot(
+        ROUTE_POINT, name, line.pattern, partition, line_step, ROUTE_POINT.read(cucm, name)
     )
-    if index is None:
-        return None
-    return _updated(before, args, refs, max_calls, busy, index)
 
 
 def _updated(

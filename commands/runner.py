@@ -22,7 +22,7 @@ from bot.changelog.confirmations import (
     ConfirmationExpired,
     ConfirmationNotFound,
 )
-from bot.cucm.errors import CucmError
+from bot.cucm.errors import AuthFailed, CucmError, Throttled, Timeout, Unreachable
 from bot.logging_setup import request_context
 from commands.apply import apply_plan, render_plan
 from commands.args import ParsedArgs, bind, parse
@@ -122,6 +122,7 @@ class Runner:
         role: Role,
         confirm: bool,
         request_id: str | None = None,
+        progress: Callable[[str], None] | None = None,
     ) -> Outcome:
         """A Confirm/Cancel click: status "denied" means the click changed nothing."""
         request_id = request_id or new_request_id()
@@ -129,7 +130,7 @@ class Runner:
             return self._guarded(
                 request_id,
                 token,
-                lambda: self._decide(token, actor, role, confirm, request_id),
+                lambda: self._decide(token, actor, role, confirm, request_id, progress),
                 lambda: UNKNOWN_COMMAND,
             )
 
@@ -310,7 +311,13 @@ class Runner:
         return ConfirmationRequest(reply=reply, token=pending.token, expires_at=pending.expires_at)
 
     def _decide(
-        self, token: str, actor: Actor, role: Role, confirm: bool, request_id: str
+        self,
+        token: str,
+        actor: Actor,
+        role: Role,
+        confirm: bool,
+        request_id: str,
+        progress: Callable[[str], None] | None,
     ) -> Outcome:
         try:
             pending = self.confirmations.get(token)
@@ -352,10 +359,15 @@ class Runner:
                 lines=[f"Cancelled by <@{actor.user_id}>; nothing was sent to CUCM."],
             )
             return self._done(name, "cancelled", cancelled)
-        return self._replan_and_apply(pending, actor, role, request_id)
+        return self._replan_and_apply(pending, actor, role, request_id, progress)
 
     def _replan_and_apply(
-        self, pending: PendingConfirmation, actor: Actor, role: Role, request_id: str
+        self,
+        pending: PendingConfirmation,
+        actor: Actor,
+        role: Role,
+        request_id: str,
+        progress: Callable[[str], None] | None,
     ) -> Outcome:
         parsed = parse(pending.command_text)
         found = self.registry.resolve(parsed.positionals)
@@ -369,7 +381,7 @@ class Runner:
         invocation.cluster = pending.cluster
         invocation.dry_run = False
         actor = replace(actor, channel_id=actor.channel_id or pending.channel_id)
-        ctx = self._context(invocation, actor, role, request_id, None)
+        ctx = self._context(invocation, actor, role, request_id, progress)
         result = command.execute(ctx, invocation.args)
         name = command.spec.name
         if isinstance(result, Reply):
@@ -465,12 +477,24 @@ def _no_change_reply(plan: Plan, set_id: int) -> Reply:
     )
 
 
+_ERROR_TITLES: tuple[tuple[type[CucmError], str], ...] = (
+    (Unreachable, "CUCM unreachable"),
+    (Timeout, "CUCM did not answer in time"),
+    (AuthFailed, "CUCM refused ctibot's credentials"),
+    (Throttled, "CUCM is throttling requests"),
+)
+
+
 def _cucm_error_reply(exc: CucmError, request_id: str) -> Reply:
+    """Raised while planning (reads only), so the title can say nothing was changed."""
+    title = next(
+        (t for kind, t in _ERROR_TITLES if isinstance(exc, kind)), "CUCM refused the request"
+    )
     lines = [f"{type(exc).__name__}: {exc}"]
     if exc.obj:
         lines.insert(0, f"Object: `{exc.obj}`")
-    lines.append(f"Request id `{request_id}`.")
-    return Reply(title="CUCM refused the request", status="error", lines=lines)
+    lines.append(f"Nothing was changed. Request id `{request_id}`.")
+    return Reply(title=title, status="error", lines=lines)
 
 
 def _plan_json(plan: Plan) -> str:

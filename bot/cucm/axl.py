@@ -89,6 +89,11 @@ class AxlClient(DeviceMixin, LineMixin, UserMixin):
         response = self._call("getCCMVersion")
         return text(field(ret(response), "componentVersion"), "version")
 
+    def probe_version(self) -> str:
+        """getCCMVersion once, without retries: a probe must report, not wait out an outage."""
+        response = self.soap.call("getCCMVersion", read=True, policy=RetryPolicy.none())
+        return text(field(ret(response), "componentVersion"), "version")
+
     def list_process_nodes(self) -> list[ProcessNode]:
         """CUCM nodes, without the virtual ``EnterpriseWideData`` node."""
         return list(self._cached(("listProcessNode",), self._load_process_nodes))

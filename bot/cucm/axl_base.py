@@ -6,7 +6,7 @@ from typing import Any
 
 from zeep import xsd
 
-from bot.cucm.convert import ret
+from bot.cucm.convert import items, ret, text
 from bot.cucm.soap import SoapService
 
 READ_PREFIXES = ("get", "list")
@@ -63,3 +63,13 @@ class AxlBase:
         """Run an add/update/remove/apply/reset and return CUCM's ``{UUID}`` or ``true``."""
         value = ret(self._call(operation, obj=obj, **kwargs))
         return "" if value is None else str(value)
+
+    def _list_names(self, operation: str, tag: str, like: str, key: str = "name") -> list[str]:
+        """The sorted names matching a LIKE pattern, asking CUCM for nothing but the name.
+
+        Several list* calls differ only in their operation, element and key field.
+        """
+        response = self._call(
+            operation, obj=like, searchCriteria={key: like}, returnedTags={key: ""}
+        )
+        return sorted(text(found, key) for found in items(ret(response), "", tag))

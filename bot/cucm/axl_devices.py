@@ -69,37 +69,51 @@ def _device_changes(
     return changes
 
 
+def _read_device(device: Any, name: str) -> dict[str, Any]:
+    """The fields route points and CTI ports share, as their models name them."""
+    return {
+        "name": text(device, "name") or name,
+        "description": text(device, "description"),
+        "device_pool": fk(field(device, "devicePoolName")),
+        "css": fk(field(device, "callingSearchSpaceName")),
+        "location": fk(field(device, "locationName")),
+        "lines": _read_lines(device),
+        "uuid": uuid_of(device),
+    }
+
+
+def _device_payload(
+    device: RoutePoint | CtiPort, product: str, kind: str, **extra: Any
+) -> dict[str, Any]:
+    """The add payload both device kinds need, with `extra` for a kind's own fields."""
+    payload: dict[str, Any] = {
+        "name": device.name,
+        "description": device.description or None,
+        "product": product,
+        "class": kind,
+        "protocol": "SCCP",
+        "protocolSide": "User",
+        "callingSearchSpaceName": device.css,
+        "devicePoolName": device.device_pool,
+        "locationName": device.location or DEFAULT_LOCATION,
+        "useTrustedRelayPoint": "Default",
+        **extra,
+    }
+    if device.lines:
+        payload["lines"] = _lines_payload(device.lines)
+    return payload
+
+
 class DeviceMixin(AxlBase):
     """Route point and CTI port operations."""
 
     # ----- route points -----
     def get_route_point(self, name: str) -> RoutePoint:
         device = field(ret(self._call("getCtiRoutePoint", obj=name, name=name)), "ctiRoutePoint")
-        return RoutePoint(
-            name=text(device, "name") or name,
-            description=text(device, "description"),
-            device_pool=fk(field(device, "devicePoolName")),
-            css=fk(field(device, "callingSearchSpaceName")),
-            location=fk(field(device, "locationName")),
-            lines=_read_lines(device),
-            uuid=uuid_of(device),
-        )
+        return RoutePoint(**_read_device(device, name))
 
     def add_route_point(self, rp: RoutePoint) -> str:
-        payload: dict[str, Any] = {
-            "name": rp.name,
-            "description": rp.description or None,
-            "product": ROUTE_POINT_PRODUCT,
-            "class": ROUTE_POINT_PRODUCT,
-            "protocol": "SCCP",
-            "protocolSide": "User",
-            "callingSearchSpaceName": rp.css,
-            "devicePoolName": rp.device_pool,
-            "locationName": rp.location or DEFAULT_LOCATION,
-            "useTrustedRelayPoint": "Default",
-        }
-        if rp.lines:
-            payload["lines"] = _lines_payload(rp.lines)
+        payload = _device_payload(rp, ROUTE_POINT_PRODUCT, ROUTE_POINT_PRODUCT)
         return self._write("addCtiRoutePoint", obj=rp.name, ctiRoutePoint=payload)
 
     def update_route_point(
@@ -127,13 +141,7 @@ class DeviceMixin(AxlBase):
         return self._write("resetCtiRoutePoint", obj=name, name=name)
 
     def list_route_points(self, name_like: str = "%") -> list[str]:
-        response = self._call(
-            "listCtiRoutePoint",
-            obj=name_like,
-            searchCriteria={"name": name_like},
-            returnedTags={"name": ""},
-        )
-        return sorted(text(rp, "name") for rp in items(ret(response), "", "ctiRoutePoint"))
+        return self._list_names("listCtiRoutePoint", "ctiRoutePoint", name_like)
 
     # ----- CTI ports -----
     def get_cti_port(self, name: str) -> CtiPort:
@@ -143,41 +151,23 @@ class DeviceMixin(AxlBase):
             raise NotFound(
                 f"device is a {product}, not a {CTI_PORT_PRODUCT}", operation="getPhone", obj=name
             )
-        return CtiPort(
-            name=text(device, "name") or name,
-            description=text(device, "description"),
-            device_pool=fk(field(device, "devicePoolName")),
-            css=fk(field(device, "callingSearchSpaceName")),
-            location=fk(field(device, "locationName")),
-            lines=_read_lines(device),
-            owner=fk(field(device, "ownerUserName")),
-            uuid=uuid_of(device),
-        )
+        return CtiPort(**_read_device(device, name), owner=fk(field(device, "ownerUserName")))
 
     def add_cti_port(self, port: CtiPort) -> str:
-        payload: dict[str, Any] = {
-            "name": port.name,
-            "description": port.description or None,
-            "product": CTI_PORT_PRODUCT,
-            "class": "Phone",
-            "protocol": "SCCP",
-            "protocolSide": "User",
-            "callingSearchSpaceName": port.css,
-            "devicePoolName": port.device_pool,
-            "commonPhoneConfigName": COMMON_PHONE_PROFILE,
-            "locationName": port.location or DEFAULT_LOCATION,
-            "useTrustedRelayPoint": "Default",
-            "phoneTemplateName": None,
-            "primaryPhoneName": None,
-            "builtInBridgeStatus": "Default",
-            "ownerUserName": port.owner,
-            "packetCaptureMode": "None",
-            "allowCtiControlFlag": "true",
-            "certificateOperation": "No Pending Operation",
-            "deviceMobilityMode": "Default",
-        }
-        if port.lines:
-            payload["lines"] = _lines_payload(port.lines)
+        payload = _device_payload(
+            port,
+            CTI_PORT_PRODUCT,
+            "Phone",
+            commonPhoneConfigName=COMMON_PHONE_PROFILE,
+            phoneTemplateName=None,
+            primaryPhoneName=None,
+            builtInBridgeStatus="Default",
+            ownerUserName=port.owner,
+            packetCaptureMode="None",
+            allowCtiControlFlag="true",
+            certificateOperation="No Pending Operation",
+            deviceMobilityMode="Default",
+        )
         return self._write("addPhone", obj=port.name, phone=payload)
 
     def update_cti_port(

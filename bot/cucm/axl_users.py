@@ -84,10 +84,7 @@ class UserMixin(AxlBase):
         return self._write("updateAppUser", obj=userid, userid=userid, **changes)
 
     def list_app_users(self, like: str = "%") -> list[str]:
-        response = self._call(
-            "listAppUser", obj=like, searchCriteria={"userid": like}, returnedTags={"userid": ""}
-        )
-        return sorted(text(u, "userid") for u in items(ret(response), "", "appUser"))
+        return self._list_names("listAppUser", "appUser", like, key="userid")
 
     # ----- end users -----
     def get_end_user(self, userid: str) -> EndUser:
@@ -113,10 +110,7 @@ class UserMixin(AxlBase):
         return self._write("updateUser", obj=userid, userid=userid, **changes)
 
     def list_end_users(self, like: str = "%") -> list[str]:
-        response = self._call(
-            "listUser", obj=like, searchCriteria={"userid": like}, returnedTags={"userid": ""}
-        )
-        return sorted(text(u, "userid") for u in items(ret(response), "", "user"))
+        return self._list_names("listUser", "user", like, key="userid")
 
     # ----- user groups -----
     def get_user_group(self, name: str) -> UserGroup:
@@ -128,10 +122,7 @@ class UserMixin(AxlBase):
         )
 
     def list_user_groups(self, like: str = "%") -> list[str]:
-        response = self._call(
-            "listUserGroup", obj=like, searchCriteria={"name": like}, returnedTags={"name": ""}
-        )
-        return sorted(text(g, "name") for g in items(ret(response), "", "userGroup"))
+        return self._list_names("listUserGroup", "userGroup", like)
 
     def update_user_group_members(
         self, name: str, add: Iterable[str] = (), remove: Iterable[str] = ()

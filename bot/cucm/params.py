@@ -256,9 +256,3 @@ class ParameterResolver:
         spec = spec_for(concept)
         name = self.resolve(node, concept)
         return self._axl.update_service_parameter(node, spec.service, name, str(number))
-
-    def forget(self, node: str | None = None) -> None:
-        """Drop cached names (after an upgrade, or when a node was renamed)."""
-        with self._lock:
-            self._names = {k: v for k, v in self._names.items() if node and k[0] != node}
-            self._resolved = {k: v for k, v in self._resolved.items() if node and k[0] != node}

@@ -141,8 +141,17 @@ class SoapService:
         body = envelope.find("{http://schemas.xmlsoap.org/soap/envelope/}Body")
         return body[0] if body is not None and len(body) else envelope
 
-    def call(self, operation: str, *, read: bool, obj: str = "", **kwargs: Any) -> Any:
-        """Send ``operation`` with retries; return zeep's result or raise a ``CucmError``."""
+    def call(
+        self,
+        operation: str,
+        *,
+        read: bool,
+        obj: str = "",
+        policy: RetryPolicy | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Send ``operation`` with retries (``policy`` overrides the endpoint's for this call);
+        return zeep's result or raise a ``CucmError``."""
         if self.recorder is not None:
             body = self._build_checked(operation, obj, kwargs)
             self.recorder(operation, body)
@@ -172,7 +181,7 @@ class SoapService:
             return result
 
         try:
-            return run_with_retries(self.policy, attempt, read=read, sleep=self._sleep)
+            return run_with_retries(policy or self.policy, attempt, read=read, sleep=self._sleep)
         except CucmError:
             self.stats.failed(key)
             raise

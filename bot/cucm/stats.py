@@ -67,10 +67,6 @@ class Stats:
         with self._lock:
             return {op: dict(vars(s)) for op, s in self._ops.items()}
 
-    def total_requests(self) -> int:
-        with self._lock:
-            return sum(s.requests for s in self._ops.values())
-
     def reset(self) -> None:
         with self._lock:
             self._ops.clear()

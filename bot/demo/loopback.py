@@ -6,17 +6,15 @@ so what the tests prove is what the demo shows.
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import requests
-
-from bot.bootstrap import Bot, bootstrap
-from bot.config import load_settings
+from bot.bootstrap import Bot
 from bot.demo.fake_slack import FakeSlack
 from bot.demo.slack_peer import SlackPeer
-from bot.slack.server import HttpServer, create_http_server, make_wsgi
+from bot.demo.stack import serve_bot, set_env, unwind, unwound_on_error
+from bot.slack.server import EVENTS_PATH, HttpServer
 from commands.registry import Registry
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
@@ -44,18 +42,11 @@ class Loopback:
     http: HttpServer
     peer: SlackPeer
     config_path: Path
-    saved_env: dict[str, str | None]
+    _stops: list[Callable[[], None]] = field(default_factory=list)
 
     def stop(self) -> None:
-        self.http.stop()
-        self.bot.close()
-        self.fake.stop()
-        self.sim.stop()
-        for key, value in self.saved_env.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        """Stop everything started, newest first, and put the environment back."""
+        unwind(self._stops)
 
 
 def write_config(directory: Path, sim: SimServer, fake: FakeSlack, roles: Roles) -> Path:
@@ -97,16 +88,13 @@ def start(
     directory: Path, *, registry: Registry | None = None, roles: Roles | None = None
 ) -> Loopback:
     """Start everything on 127.0.0.x; returns once /healthz answers 200."""
-    saved = {k: os.environ.get(k) for k in ENV}
-    os.environ.update(ENV)
-    sim = SimServer(SimOptions(seed="demo")).start()
-    fake = FakeSlack().start()
-    config = write_config(directory, sim, fake, roles or Roles())
-    bot = bootstrap(load_settings(config), registry=registry)
-    wsgi = make_wsgi(bot.app, bot.health, bot.metrics.render)
-    http = create_http_server(wsgi, "127.0.0.1", 0).start()
-    health = requests.get(f"{http.url}/healthz", timeout=5)
-    if health.status_code != 200:
-        raise RuntimeError(f"bot not healthy: {health.status_code} {health.text}")
-    peer = SlackPeer(f"{http.url}/slack/events", SIGNING_SECRET, fake)
-    return Loopback(sim, fake, bot, http, peer, config, saved)
+    with unwound_on_error() as stops:
+        set_env(ENV, stops)
+        sim = SimServer(SimOptions(seed="demo")).start()
+        stops.append(sim.stop)
+        fake = FakeSlack().start()
+        stops.append(fake.stop)
+        config = write_config(directory, sim, fake, roles or Roles())
+        bot, http = serve_bot(config, stops, registry=registry)
+    peer = SlackPeer(f"{http.url}{EVENTS_PATH}", SIGNING_SECRET, fake)
+    return Loopback(sim, fake, bot, http, peer, config, stops)

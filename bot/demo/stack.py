@@ -14,7 +14,7 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from bot.demo.feed import DemoSlack
 from bot.demo.signed_client import DEMO_USER, SignedClient
 from bot.demo.sim_actions import SimActions
 from bot.slack.server import EVENTS_PATH, HttpServer, create_http_server, make_wsgi
+from commands.registry import Registry
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
 
@@ -65,24 +66,33 @@ class DemoStack:
 
     def stop(self) -> None:
         """Stop everything started, newest first; safe to call twice."""
-        while self._stops:
-            with contextlib.suppress(Exception):
-                self._stops.pop()()
+        unwind(self._stops)
+
+
+def unwind(stops: list[Callable[[], None]]) -> None:
+    """Run the stops newest first, each once, so a failing one never keeps the rest running."""
+    while stops:
+        with contextlib.suppress(Exception):
+            stops.pop()()
+
+
+@contextlib.contextmanager
+def unwound_on_error() -> Iterator[list[Callable[[], None]]]:
+    """A list to register stops in as parts start; a failed start stops what had started."""
+    stops: list[Callable[[], None]] = []
+    try:
+        yield stops
+    except BaseException:
+        unwind(stops)
+        raise
 
 
 def start_stack(
     *, port: int = 0, timing: HealthTiming | None = None, directory: Path | None = None
 ) -> DemoStack:
     """Start every part; returns once the bot's /healthz answers 200."""
-    timing = timing or HealthTiming()
-    stops: list[Callable[[], None]] = []
-    try:
-        return _start(port, timing, directory, stops)
-    except BaseException:
-        while stops:
-            with contextlib.suppress(Exception):
-                stops.pop()()
-        raise
+    with unwound_on_error() as stops:
+        return _start(port, timing or HealthTiming(), directory, stops)
 
 
 def _start(
@@ -92,7 +102,7 @@ def _start(
         directory = Path(tempfile.mkdtemp(prefix="ctibot-demo-"))
         stops.append(lambda: shutil.rmtree(directory, ignore_errors=True))
     secret = secrets.token_hex(16)
-    _set_env(
+    set_env(
         {
             "SLACK_SIGNING_SECRET": secret,
             "SLACK_BOT_TOKEN": "xoxb-demo-" + secrets.token_hex(6),
@@ -113,14 +123,7 @@ def _start(
     slack = DemoSlack().start()
     stops.append(slack.stop)
     config_path = write_config(directory, sim, slack, timing)
-    bot = bootstrap(load_settings(config_path))
-    stops.append(bot.close)
-    wsgi = make_wsgi(bot.app, bot.health, bot.metrics.render)
-    http = create_http_server(wsgi, "127.0.0.1", port).start()
-    stops.append(http.stop)
-    health = requests.get(f"{http.url}/healthz", timeout=10)
-    if health.status_code != 200:
-        raise RuntimeError(f"the bot is not healthy: {health.status_code} {health.text}")
+    bot, http = serve_bot(config_path, stops, port=port)
     stop_health = start_health(bot)
     if stop_health is not None:
         stops.append(stop_health)
@@ -138,6 +141,28 @@ def _start(
         health_running=stop_health is not None,
         _stops=stops,
     )
+
+
+def serve_bot(
+    config_path: Path,
+    stops: list[Callable[[], None]],
+    *,
+    port: int = 0,
+    registry: Registry | None = None,
+) -> tuple[Bot, HttpServer]:
+    """The bot from a config file behind the HTTP stack `ctibot serve` uses, /metrics included.
+
+    Returns once /healthz answers 200, so callers never race the bot's start.
+    """
+    bot = bootstrap(load_settings(config_path), registry=registry)
+    stops.append(bot.close)
+    wsgi = make_wsgi(bot.app, bot.health, bot.metrics.render)
+    http = create_http_server(wsgi, "127.0.0.1", port).start()
+    stops.append(http.stop)
+    health = requests.get(f"{http.url}/healthz", timeout=10)
+    if health.status_code != 200:
+        raise RuntimeError(f"the bot is not healthy: {health.status_code} {health.text}")
+    return bot, http
 
 
 def write_config(directory: Path, sim: SimServer, slack: DemoSlack, timing: HealthTiming) -> Path:
@@ -212,7 +237,8 @@ def start_health(bot: Bot) -> Callable[[], None] | None:
     return stop
 
 
-def _set_env(values: dict[str, str], stops: list[Callable[[], None]]) -> None:
+def set_env(values: dict[str, str], stops: list[Callable[[], None]]) -> None:
+    """Set the variables in this process only; the registered stop puts the old values back."""
     saved = {key: os.environ.get(key) for key in values}
     os.environ.update(values)
 

@@ -91,12 +91,11 @@ class HealthScheduler:
             return self._targets[cluster]
         cucm = self._clusters.get(cluster)
         configured = next((c for c in self.settings.clusters if c.name == cluster), None)
-        control = getattr(cucm, "control_center", None) or cucm.controlcenter
         cached = self._targets.get(cluster)
         target = Target(
             name=cluster,
             axl=cucm.axl,
-            control_center=control,
+            controlcenter=cucm.controlcenter,
             ris=cached.ris if cached else LimitedRis(cucm.ris, self._limiter("ris")),
             perfmon=cached.perfmon
             if cached
@@ -223,6 +222,8 @@ class HealthScheduler:
             log.exception("health tick")
 
     def shutdown(self) -> None:
+        """Waits for running checks (each bounded by check_timeout): none may outlive the bot's
+        database or write an alert after the process said it stopped."""
         if self.scheduler is not None and self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+            self.scheduler.shutdown(wait=True)
         self._pool.shutdown(wait=False, cancel_futures=True)

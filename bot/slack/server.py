@@ -142,6 +142,7 @@ class HttpServer:
     server: Any
     host: str
     thread: threading.Thread | None = None
+    stopping: bool = False
 
     @property
     def port(self) -> int:
@@ -152,7 +153,13 @@ class HttpServer:
         return f"http://{self.host}:{self.port}"
 
     def serve_forever(self) -> None:
-        self.server.run()
+        """waitress has no stop call: closing its sockets under the loop is the way, and the
+        loop's select() then fails with EBADF, which is the expected end, not an error."""
+        try:
+            self.server.run()
+        except OSError:
+            if not self.stopping:
+                raise
 
     def start(self) -> HttpServer:
         self.thread = threading.Thread(target=self.serve_forever, name="http", daemon=True)
@@ -160,6 +167,7 @@ class HttpServer:
         return self
 
     def stop(self) -> None:
+        self.stopping = True
         self.server.close()
         if self.thread is not None:
             self.thread.join(timeout=5)

@@ -9,15 +9,19 @@ they change, which keeps an undo from clobbering fields nobody touched.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.cucm.errors import NotFound
 from bot.cucm.models import CtiPort, LineAppearance, RoutePoint
-from commands.objects import ObjectKind, State, register
+from commands.kinds.lines import describe, line_key
+from commands.objects import ObjectKind, State, change, register
 
 if TYPE_CHECKING:
     from bot.cucm.cluster import CucmCluster
+    from commands.base import Step
 
 DEVICE_FIELDS = ("description", "device_pool", "css", "location")
 DEFAULT_MAX_CALLS = 2
@@ -113,75 +117,103 @@ def changed_fields(before: State, after: State) -> dict[str, Any]:
     return fields
 
 
-def first_line(state: State) -> dict[str, Any] | None:
-    return state["lines"][0] if state["lines"] else None
+def line_index(state: State, pattern: str, partition: str | None) -> int | None:
+    """Position of the appearance on this DN, None when the device does not carry it.
+
+    Compared through `line_key` folded, as CUCM matches DN and partition names.
+    """
+    wanted = line_key(pattern, partition).casefold()
+    return next(
+        (
+            i
+            for i, a in enumerate(state["lines"])
+            if line_key(a["pattern"], a["partition"]).casefold() == wanted
+        ),
+        None,
+    )
 
 
-class RoutePointKind(ObjectKind):
-    name = "route_point"
-    add_op = "addCtiRoutePoint"
-    update_op = "updateCtiRoutePoint"
-    remove_op = "removeCtiRoutePoint"
+class _DeviceKind(ObjectKind):
+    """Route points and CTI ports share one state and one write policy.
+
+    Only their AXL calls differ, so subclasses supply those and the reading,
+    model building and changed-fields gating live here once.
+    """
+
+    model: type[RoutePoint] | type[CtiPort]
+
+    @abstractmethod
+    def _get(self, cucm: CucmCluster, key: str) -> RoutePoint | CtiPort | None: ...
+
+    @abstractmethod
+    def _add(self, cucm: CucmCluster, device: Any) -> None: ...
+
+    @abstractmethod
+    def _update(self, cucm: CucmCluster, key: str, fields: dict[str, Any]) -> None: ...
 
     def read(self, cucm: CucmCluster, key: str) -> State | None:
         try:
-            found = cucm.axl.get_route_point(key)
+            found = self._get(cucm, key)
         except NotFound:
             return None
         return None if found is None else from_model(found)
 
     def create(self, cucm: CucmCluster, state: State) -> None:
-        cucm.axl.add_route_point(
-            RoutePoint(
+        self._add(
+            cucm,
+            self.model(
                 name=state["name"],
                 description=state["description"],
                 device_pool=state["device_pool"],
                 css=state["css"],
                 location=state["location"],
                 lines=appearances(state),
-            )
+            ),
         )
 
     def update(self, cucm: CucmCluster, key: str, before: State, after: State) -> None:
         fields = changed_fields(before, after)
         if fields:
-            cucm.axl.update_route_point(key, **fields)
+            self._update(cucm, key, fields)
+
+
+class RoutePointKind(_DeviceKind):
+    name = "route_point"
+    add_op = "addCtiRoutePoint"
+    update_op = "updateCtiRoutePoint"
+    remove_op = "removeCtiRoutePoint"
+    model = RoutePoint
+
+    def _get(self, cucm: CucmCluster, key: str) -> RoutePoint | None:
+        return cucm.axl.get_route_point(key)
+
+    def _add(self, cucm: CucmCluster, device: RoutePoint) -> None:
+        cucm.axl.add_route_point(device)
+
+    def _update(self, cucm: CucmCluster, key: str, fields: dict[str, Any]) -> None:
+        cucm.axl.update_route_point(key, **fields)
 
     def delete(self, cucm: CucmCluster, key: str) -> None:
         cucm.axl.remove_route_point(key)
 
 
-class CtiPortKind(ObjectKind):
+class CtiPortKind(_DeviceKind):
     """A phone with product "CTI Port"; one line, as the Cisco TAPI TSP requires."""
 
     name = "cti_port"
     add_op = "addPhone"
     update_op = "updatePhone"
     remove_op = "removePhone"
+    model = CtiPort
 
-    def read(self, cucm: CucmCluster, key: str) -> State | None:
-        try:
-            found = cucm.axl.get_cti_port(key)
-        except NotFound:
-            return None
-        return None if found is None else from_model(found)
+    def _get(self, cucm: CucmCluster, key: str) -> CtiPort | None:
+        return cucm.axl.get_cti_port(key)
 
-    def create(self, cucm: CucmCluster, state: State) -> None:
-        cucm.axl.add_cti_port(
-            CtiPort(
-                name=state["name"],
-                description=state["description"],
-                device_pool=state["device_pool"],
-                css=state["css"],
-                location=state["location"],
-                lines=appearances(state),
-            )
-        )
+    def _add(self, cucm: CucmCluster, device: CtiPort) -> None:
+        cucm.axl.add_cti_port(device)
 
-    def update(self, cucm: CucmCluster, key: str, before: State, after: State) -> None:
-        fields = changed_fields(before, after)
-        if fields:
-            cucm.axl.update_cti_port(key, **fields)
+    def _update(self, cucm: CucmCluster, key: str, fields: dict[str, Any]) -> None:
+        cucm.axl.update_cti_port(key, **fields)
 
     def delete(self, cucm: CucmCluster, key: str) -> None:
         cucm.axl.remove_cti_port(key)
@@ -189,3 +221,34 @@ class CtiPortKind(ObjectKind):
 
 ROUTE_POINT = register(RoutePointKind())
 CTI_PORT = register(CtiPortKind())
+
+
+@dataclass(frozen=True)
+class DeviceSlot:
+    """A device to put on a DN: the DN's step is planned, the device is as CUCM has it.
+
+    create-routepoint, create-ports and provision-app read and plan the same
+    way but differ on an existing device (converge the options given, refuse
+    it, or adopt it), so each command decides the target and hands it back.
+    """
+
+    kind: ObjectKind
+    name: str
+    pattern: str
+    partition: str | None  # CUCM's spelling when the DN exists
+    line_step: Step | None
+    before: State | None
+
+    @property
+    def verb(self) -> str:
+        return "Create" if self.before is None else "Update"
+
+    @property
+    def label(self) -> str:
+        return describe(self.pattern, self.partition)
+
+    def step(self, cucm: CucmCluster, after: State, summary: str) -> Step | None:
+        """The device write towards `after`, None when it already matches."""
+        if after == self.before:
+            return None
+        return change(cucm, self.kind, after["name"], self.before, after, summary)

@@ -18,7 +18,7 @@ class FakeClusters:
         return list(self.versions)
 
     def get(self, name: str) -> Any:
-        def get_version() -> str:
+        def probe_version() -> str:
             self.calls += 1
             answer = self.versions[name]
             if isinstance(answer, Exception):
@@ -28,7 +28,7 @@ class FakeClusters:
                 return "late"
             return str(answer)
 
-        return SimpleNamespace(axl=SimpleNamespace(get_version=get_version))
+        return SimpleNamespace(axl=SimpleNamespace(probe_version=probe_version))
 
 
 def test_all_clusters_answering_is_ready_and_cached() -> None:

@@ -71,22 +71,13 @@ class Perfmon(Protocol):
     def collect(self, node: str, object_name: str = ...) -> list[PerfCounter]: ...
 
 
-class Cucm(Protocol):
-    """The part of ``bot.cucm.cluster.CucmCluster`` the checks use."""
-
-    axl: Axl
-    control_center: ControlCenter
-    ris: Ris
-    perfmon: Perfmon
-
-
 @dataclass
 class Target:
     """One cluster as the checks see it."""
 
     name: str
     axl: Axl
-    control_center: ControlCenter
+    controlcenter: ControlCenter
     ris: Ris
     perfmon: Perfmon
     pool: Executor

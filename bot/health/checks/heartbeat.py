@@ -25,7 +25,7 @@ def run(target: Target, settings: HealthSettings, store: HealthStore) -> list[Ch
 
     def probe(node: str) -> float:
         began = time.monotonic()
-        target.control_center.get_service_status(node, [CTI_MANAGER])
+        target.controlcenter.get_service_status(node, [CTI_MANAGER])
         return round((time.monotonic() - began) * 1000, 1)
 
     for node, outcome in zip(nodes, target.per_node(probe, nodes), strict=True):

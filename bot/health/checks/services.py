@@ -18,7 +18,7 @@ NOT_ACTIVATED_CODE = -1068
 
 
 def _status(target: Target, node: str) -> ServiceStatus:
-    for status in target.control_center.get_service_status(node, [CTI_MANAGER]):
+    for status in target.controlcenter.get_service_status(node, [CTI_MANAGER]):
         if status.service.casefold() == CTI_MANAGER.casefold():
             return status
     raise LookupError(f"{CTI_MANAGER} is not installed on {node}")

@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 
 from bot.logging_setup import request_id_var
 from bot.slack.deps import SlackDeps
+from bot.slack.progress import MessageProgress
 from bot.slack.render import CANCEL_ACTION, CONFIRM_ACTION, outcome_message, reply_message
 from bot.slack.request_id import CONTEXT_KEY
 from commands.base import Actor, Reply
@@ -63,14 +64,21 @@ def decide(
     ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
     grant = deps.roles.grant_of(user["id"])
     actor = Actor(user_id=user["id"], name=user.get("username", ""), channel_id=channel_id)
+    editable = bool(channel_id and ts and not container.get("is_ephemeral"))
+    progress = MessageProgress(client, channel_id, ts) if editable and confirm else None
     outcome = deps.runner.decide(
-        str(action.get("value") or ""), actor, grant.role, confirm, request_id=request_id_var.get()
+        str(action.get("value") or ""),
+        actor,
+        grant.role,
+        confirm,
+        request_id=request_id_var.get(),
+        progress=progress,
     )
     if isinstance(outcome, Reply) and outcome.status == "denied":
         respond(response_type="ephemeral", replace_original=False, **reply_message(outcome))
         return
     message = outcome_message(outcome)
-    if channel_id and ts and not container.get("is_ephemeral"):
+    if editable:
         client.chat_update(channel=channel_id, ts=ts, **message)
     else:
         respond(replace_original=True, **message)

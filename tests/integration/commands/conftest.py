@@ -24,7 +24,7 @@ from bot.cucm.retry import RetryPolicy
 from commands.apply import apply_plan
 from commands.args import ParsedArgs, bind
 from commands.base import Actor, Command, Plan, Reply, Role
-from commands.context import Context
+from commands.context import Context, SingleCluster
 from commands.registry import Registry
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
@@ -46,22 +46,6 @@ FAST_RETRIES = RetryPolicy(
     max_wait_s=0.02,
     jitter=False,
 )
-
-
-class Clusters:
-    """A ClusterDirectory holding the one simulated cluster."""
-
-    def __init__(self, cluster: CucmCluster) -> None:
-        self._cluster = cluster
-        self.default_name = cluster.name
-
-    def names(self) -> list[str]:
-        return [self.default_name]
-
-    def get(self, name: str) -> CucmCluster:
-        if name.casefold() != self.default_name.casefold():
-            raise KeyError(f"unknown cluster {name!r}")
-        return self._cluster
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +114,7 @@ def make_ctx(cucm: CucmCluster, changelog: ChangeLog) -> Callable[..., Context]:
             actor=Actor(user_id=user_id, name=user_id.lower(), channel_id="CTEST"),
             role=role,
             cluster_name=cluster,
-            clusters=Clusters(cucm),
+            clusters=SingleCluster(cucm),
             changelog=changelog,
             registry=Registry(),
             command_text=extra.pop("command_text", "/cti test"),

@@ -14,9 +14,9 @@ from bot.changelog.db import make_engine
 from bot.changelog.store import ChangeLog
 from commands import lines, ports, routepoints
 from commands.base import Actor, Reply, Role
+from commands.context import SingleCluster
 from commands.registry import Registry
 from commands.runner import ConfirmationRequest, Runner
-from tests.integration.commands.conftest import Clusters
 from tests.integration.commands.simdevices import axl_writes, controlled, device, line
 from tests.integration.commands.simobjects import plant_user
 
@@ -30,7 +30,7 @@ def runner(tmp_path: Path, _migrated_changelog: Path, cucm: Any) -> Iterator[Run
     shutil.copyfile(_migrated_changelog, path)
     engine = make_engine(f"sqlite:///{path}")
     registry = Registry([*lines.COMMANDS, *routepoints.COMMANDS, *ports.COMMANDS])
-    yield Runner(registry, Clusters(cucm), ChangeLog(engine), ConfirmationStore(engine), 600)
+    yield Runner(registry, SingleCluster(cucm), ChangeLog(engine), ConfirmationStore(engine), 600)
     engine.dispose()
 
 

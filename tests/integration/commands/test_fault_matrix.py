@@ -34,9 +34,10 @@ from bot.changelog.store import ChangeLog, ChangeSetRecord
 from bot.cucm.cluster import CucmCluster
 from commands.base import Actor, Reply, Role
 from commands.catalog import build_registry
+from commands.context import SingleCluster
 from commands.runner import ConfirmationRequest, Outcome, Runner
 from tests.e2e.hardening import write_log
-from tests.integration.commands.conftest import FAST_RETRIES, FAULT_DELAY_S, Clusters
+from tests.integration.commands.conftest import FAST_RETRIES, FAULT_DELAY_S
 from tests.integration.commands.simobjects import plant_device, plant_user
 
 KINDS = ("timeout", "timeout_after", "reset", "http503", "axl_fault", "http401")
@@ -51,7 +52,7 @@ def runner(cucm: CucmCluster, tmp_path: Path, _migrated_changelog: Path) -> Runn
     shutil.copyfile(_migrated_changelog, path)
     engine = make_engine(f"sqlite:///{path}")
     return Runner(
-        build_registry(), Clusters(cucm), ChangeLog(engine), ConfirmationStore(engine), 900
+        build_registry(), SingleCluster(cucm), ChangeLog(engine), ConfirmationStore(engine), 900
     )
 
 

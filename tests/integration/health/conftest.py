@@ -23,6 +23,7 @@ from bot.health.alerts import AlertEngine
 from bot.health.notifier import Notifier
 from bot.health.scheduler import HealthScheduler
 from bot.health.store import HealthStore
+from commands.context import SingleCluster
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
 
@@ -35,17 +36,6 @@ FAST = RetryPolicy(
     max_wait_s=0.02,
     jitter=False,
 )
-
-
-class OneCluster:
-    def __init__(self, cluster: CucmCluster) -> None:
-        self.cluster = cluster
-
-    def names(self) -> list[str]:
-        return [self.cluster.name]
-
-    def get(self, name: str) -> CucmCluster:
-        return self.cluster
 
 
 @dataclass
@@ -147,7 +137,7 @@ def build_health(sim: SimServer, fake: FakeSlack, url: str, settings: Settings) 
     )
     notifier.start()
     engine = AlertEngine(store, settings.health, notifier)
-    scheduler = HealthScheduler(settings, OneCluster(cucm), store, engine, rate_backoff_s=0.1)
+    scheduler = HealthScheduler(settings, SingleCluster(cucm), store, engine, rate_backoff_s=0.1)
     return Health(sim, cucm, fake, settings, store, engine, notifier, scheduler, url)
 
 
