@@ -191,7 +191,7 @@ def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bo
             signing_secret=_secret(settings.slack.signing_secret),
             seen_before=lambda key: deliveries.seen_before(engine, key),
         )
-        alert_buttons.register(bot.app, monitor.alerts, roles)
+        alert_buttons.register(bot.app, monitor.alerts, roles, bot.workers)
         _announce_interrupted(bot, interrupted)
     return bot
 

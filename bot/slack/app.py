@@ -1,10 +1,11 @@
 """The Bolt app: construction, Slack retry de-duplication, listener registration.
 
 Bolt verifies every request's signature (401 on a bad, missing or stale one)
-before any of our code runs. `process_before_response=False` lets the HTTP
-answer leave as soon as a listener acks; the slow work then runs on our own
-bounded worker pool. Nothing calls Slack at construction time, so tests and
-`ctibot run` need no Slack at all.
+before any of our code runs. Every listener acks and hands the slow work to
+our own bounded worker pool, so the listener itself is quick and runs on the
+request thread (`process_before_response=True`): the HTTP answer leaves when
+it returns, without Bolt's extra thread hop and ack polling. Nothing calls
+Slack at construction time, so tests and `ctibot run` need no Slack at all.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def build_app(
     app = App(
         client=client,
         signing_secret=signing_secret,
-        process_before_response=False,
+        process_before_response=True,
         token_verification_enabled=False,
     )
     app.use(tag_request)

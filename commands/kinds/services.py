@@ -81,10 +81,15 @@ def wait_for_status(
     target: str,
     timeout_s: float = SETTLE_TIMEOUT_S,
 ) -> ServiceStatus:
-    """Poll until `target` (Started/Stopped) holds; progress goes to the command's sink."""
+    """Poll until `target` (Started/Stopped) holds; progress goes to the command's sink.
+
+    Control Center answers a deployment or control request at once with the service still
+    Starting/Stopping, so the first poll waits one interval instead of asking straight away.
+    """
     deadline = time.monotonic() + timeout_s
     last = ""
     while True:
+        time.sleep(POLL_INTERVAL_S)
         status = read_status(cucm, node, service)
         if status.status == target:
             _report(f"{service} on {node}: {target}")
@@ -97,7 +102,6 @@ def wait_for_status(
                 f"{service} on {node} is still {status.status} after {timeout_s:.0f} s "
                 f"(expected {target}); check Serviceability > Control Center"
             )
-        time.sleep(POLL_INTERVAL_S)
 
 
 class ServiceKind(ObjectKind):

@@ -16,16 +16,17 @@ from slack_bolt import Ack, App, Respond
 
 from bot.health.alerts import AlertEngine
 from bot.health.render import ACK_ACTION, SILENCE_ACTIONS
+from bot.slack.deps import Workers
 from bot.slack.rbac import RoleResolver
 from commands.base import Role
 
 log = logging.getLogger(__name__)
 
 
-def register(app: App, engine: AlertEngine, roles: RoleResolver) -> None:
+def register(app: App, engine: AlertEngine, roles: RoleResolver, workers: Workers) -> None:
     def on_ack(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
-        handle(engine, roles, body, action, respond)
+        workers.submit(handle, engine, roles, body, action, respond)
 
     app.action(ACK_ACTION)(on_ack)
     for action_id in SILENCE_ACTIONS:
