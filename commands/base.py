@@ -39,6 +39,11 @@ class UsageError(ValueError):
     """Bad arguments: the reply is the message plus the command's usage; nothing ran."""
 
 
+class Refused(UsageError):
+    """Well-formed, but CUCM's or the change log's state forbids it: the reply is the reason
+    alone (usage would only distract), and nothing was sent."""
+
+
 @dataclass(frozen=True)
 class Param:
     """One argument of a command: positional, key=value option, or --flag."""

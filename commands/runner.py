@@ -26,7 +26,7 @@ from bot.cucm.errors import AuthFailed, CucmError, Throttled, Timeout, Unreachab
 from bot.logging_setup import request_context
 from commands.apply import apply_plan, render_plan
 from commands.args import ParsedArgs, bind, parse
-from commands.base import Actor, Arguments, Command, Plan, Reply, Role, UsageError
+from commands.base import Actor, Arguments, Command, Plan, Refused, Reply, Role, UsageError
 from commands.context import ClusterDirectory, Context
 
 if TYPE_CHECKING:
@@ -225,10 +225,7 @@ class Runner:
             )
             return self._done(spec.name, "error", reply)
         ctx = self._context(invocation, actor, role, request_id, progress, grant)
-        try:
-            result = command.execute(ctx, invocation.args)
-        except UsageError as exc:
-            return self._done(spec.name, "error", _usage_reply(command, exc))
+        result = _execute(command, ctx, invocation.args)
         if isinstance(result, Reply):
             kind = "error" if result.status == "error" else "read"
             return self._done(spec.name, kind, self._visibility(result, spec.name, spec.in_channel))
@@ -282,7 +279,10 @@ class Runner:
             set_id = self._record(ctx, plan, "dry_run")
             reply = render_plan(plan, title_prefix="Dry run")
             reply.change_set_id = set_id
-            reply.footer = f"{reply.footer} Run it again without --dry-run to apply."
+            reply.footer = (
+                f"{reply.footer} Recorded as change set #{set_id} (dry_run). "
+                "Run it again without --dry-run to apply."
+            )
             return self._done(spec.name, "dry_run", reply)
         if plan.needs_confirmation:
             return self._done(spec.name, "confirmation", self._ask(ctx, invocation, plan))
@@ -382,7 +382,7 @@ class Runner:
         invocation.dry_run = False
         actor = replace(actor, channel_id=actor.channel_id or pending.channel_id)
         ctx = self._context(invocation, actor, role, request_id, progress)
-        result = command.execute(ctx, invocation.args)
+        result = _execute(command, ctx, invocation.args)
         name = command.spec.name
         if isinstance(result, Reply):
             return self._done(name, "error" if result.status == "error" else "read", result)
@@ -456,6 +456,20 @@ class Runner:
 
 _HELP_HINT = "Type `/cti help` for the commands you may run."
 _STALE_BUTTON = "This button no longer matches a pending plan; nothing was sent to CUCM."
+
+
+def _execute(command: Command, ctx: Context, args: Arguments) -> Reply | Plan:
+    """Plan (or answer); a refusal or bad arguments become the reply, with nothing sent."""
+    try:
+        return command.execute(ctx, args)
+    except Refused as exc:
+        return Reply(
+            title=f"Refused: `{command.spec.name}`",
+            status="error",
+            lines=[str(exc), "Nothing was sent to CUCM."],
+        )
+    except UsageError as exc:
+        return _usage_reply(command, exc)
 
 
 def _usage_reply(command: Command, exc: UsageError) -> Reply:

@@ -15,7 +15,17 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from commands.audit import parse_set_id
-from commands.base import Arguments, Command, CommandSpec, Param, Plan, Role, Step, UsageError
+from commands.base import (
+    Arguments,
+    Command,
+    CommandSpec,
+    Param,
+    Plan,
+    Refused,
+    Role,
+    Step,
+    UsageError,
+)
 from commands.objects import KINDS, ObjectKind, State, change
 
 if TYPE_CHECKING:
@@ -28,7 +38,7 @@ HELD = ("applied", "compensation_failed")  # change statuses whose write still h
 SCAN_PAGE = 200
 
 
-class UndoRefused(UsageError):
+class UndoRefused(Refused):
     """The undo would not restore the recorded state safely; nothing is planned."""
 
 

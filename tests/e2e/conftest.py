@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.demo.loopback import Loopback, Roles, start
-from commands.catalog import build_registry
+from commands.catalog import build_registry, health_commands
 from tests.e2e.param_command import SetServiceParam
 
 ADMIN, OPERATOR, VIEWER, GROUPIE = "UADMIN1", "UOPER1", "UVIEW1", "UGROUP1"
@@ -24,6 +24,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loopback]:
     loopback = start(tmp_path_factory.mktemp("e2e"), registry=registry, roles=roles)
     loopback.fake.usergroups[OPS_GROUP] = [GROUPIE]
     try:
+        for command in health_commands(loopback.bot.monitor):  # as `serve` registers them
+            registry.add(command)
         yield loopback
     finally:
         loopback.stop()

@@ -20,7 +20,7 @@ from bot.demo.loopback import Loopback, Roles, start
 from bot.demo.signed_client import Button, block_actions_payload
 from bot.slack.render import CONFIRM_ACTION
 from cucmsim.model import key
-from tests.e2e.hardening import wait_until
+from tests.e2e.slack_helpers import ask
 
 ADMIN, OPERATOR, VIEWER = "ULDADMIN", "ULDOPER", "ULDVIEW"
 ROLES = Roles(admins=[ADMIN], operators=[OPERATOR], viewers=[VIEWER])
@@ -154,19 +154,6 @@ def test_acks_stay_fast_and_replies_say_unreachable_while_cucm_is_down(dead: Loo
 # ----------------------------------------------------------------------- duplicate clicks
 
 
-def ask(stack: Loopback, text: str) -> tuple[str, str]:
-    """Run a command that needs confirming; (token, ts) of the posted confirmation."""
-    posts = len(stack.fake.calls_to("chat.postMessage"))
-    response, _ = stack.peer.command(text, ADMIN)
-    assert response.status_code == 200
-    post = stack.fake.wait_for("chat.postMessage", count=posts + 1)[-1]
-    actions = post.params["blocks"][-1]
-    assert actions["type"] == "actions", post.params
-    token = actions["elements"][0]["value"]
-    ts = wait_until(lambda: stack.bot.confirmations.get(token).message_ts)
-    return token, ts
-
-
 def applied_params(stack: Loopback) -> int:
     sets = stack.bot.changelog.query(status="applied", limit=10_000)
     return len([s for s in sets if s.command == "params set"])
@@ -176,7 +163,7 @@ def applied_params(stack: Loopback) -> int:
 def test_redelivered_click_decides_once(load: Loopback, concurrent: bool) -> None:
     stack = load
     value = "2601" if concurrent else "2602"
-    token, ts = ask(stack, f"params set max-devices-per-provider {value} --all-nodes")
+    token, ts = ask(stack, f"params set max-devices-per-provider {value} --all-nodes", ADMIN)
     button = Button("Confirm", CONFIRM_ACTION, token, "cti_confirmation", "CCTI", ts)
     reply_key = f"dupclick{value}"
     payload = block_actions_payload(button, ADMIN, stack.fake.response_url(reply_key))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,26 +12,11 @@ from typer.testing import CliRunner
 
 from bot.changelog.models import PendingConfirmation
 from bot.cli import app
-from bot.demo.fake_slack import Call
 from bot.slack.render import CANCEL_ACTION, CONFIRM_ACTION
 from tests.e2e.conftest import ADMIN, GROUPIE, OPERATOR, VIEWER, Stack
+from tests.e2e.slack_helpers import ask, reply_to, run, text_of
 
 PARAM = "CtiMaxDevicesPerNode"
-
-
-def reply_to(stack: Stack, key: str) -> dict[str, Any]:
-    calls = stack.fake.wait_for("response_url", where=lambda c: c.path.endswith(f"/{key}"))
-    return calls[-1].params
-
-
-def text_of(message: dict[str, Any]) -> str:
-    return message["text"] + json.dumps(message.get("blocks", []))
-
-
-def run(stack: Stack, text: str, user: str) -> dict[str, Any]:
-    response, key = stack.peer.command(text, user)
-    assert response.status_code == 200, response.text
-    return reply_to(stack, key)
 
 
 def axl_value(stack: Stack, name: str = PARAM) -> str | None:
@@ -95,25 +78,7 @@ def test_whoami_via_user_group(stack: Stack) -> None:
 
 def _ask(stack: Stack, value: str, user: str = OPERATOR) -> tuple[str, str]:
     """Run the risky command; return (token, message ts) of the posted confirmation."""
-    count = len(stack.fake.calls_to("chat.postMessage"))
-    response, _ = stack.peer.command(f"tparam set {PARAM} {value}", user)
-    assert response.status_code == 200
-    post = stack.fake.wait_for("chat.postMessage", count=count + 1)[-1]
-    actions = post.params["blocks"][-1]
-    assert actions["type"] == "actions"
-    token = actions["elements"][0]["value"]
-    ts = _ts_of(stack, post)
-    return token, ts
-
-
-def _ts_of(stack: Stack, post: Call) -> str:
-    pending = stack.bot.confirmations.get(post.params["blocks"][-1]["elements"][0]["value"])
-    for _ in range(50):
-        if pending.message_ts:
-            return pending.message_ts
-        time.sleep(0.05)
-        pending = stack.bot.confirmations.get(post.params["blocks"][-1]["elements"][0]["value"])
-    raise AssertionError("confirmation message never attached")
+    return ask(stack, f"tparam set {PARAM} {value}", user)
 
 
 def _update(stack: Stack, count: int) -> dict[str, Any]:

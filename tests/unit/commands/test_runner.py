@@ -6,7 +6,7 @@ import pytest
 from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine, upgrade
 from bot.changelog.store import ChangeLog
-from commands.base import Actor, Reply, Role
+from commands.base import Actor, Refused, Reply, Role
 from commands.builtin import HelpCommand, VersionCommand, WhoamiCommand
 from commands.registry import Registry
 from commands.runner import ConfirmationRequest, Runner
@@ -144,3 +144,22 @@ def test_stale_plan_gives_a_new_confirmation(runner: Runner, store: dict[str, st
 
 def test_unknown_token(runner: Runner) -> None:
     assert _reply(runner.decide("nope", ALICE, Role.ADMIN, confirm=True)).status == "denied"
+
+
+def test_a_refusal_at_click_time_is_the_reason_not_an_internal_error(
+    runner: Runner, store: dict[str, str]
+) -> None:
+    outcome = _ask(runner)
+    found = runner.registry.resolve(["params", "set"])
+    assert found is not None
+    command = found[0]
+
+    def refuse(ctx: object, args: object) -> None:
+        raise Refused("MaxDevices is locked by a maintenance window")
+
+    command.execute = refuse  # type: ignore[method-assign]
+    reply = _reply(runner.decide(outcome.token, BOB, Role.OPERATOR, confirm=True))
+    assert reply.title == "Refused: `params set`"
+    assert "locked by a maintenance window" in reply.as_text()
+    assert "Usage" not in reply.as_text()
+    assert store["MaxDevices"] == "2000"

@@ -1,0 +1,212 @@
+"""`ctibot run "/cti ..."` end to end against a simulator this module starts.
+
+The writes run `ctibot` as a real subprocess (the console script, a TOML
+config, the AXL password only in the child's environment, SQLite beside the
+config); the quicker steps use typer's CliRunner in-process on the same
+config. After each step: the simulator's model read directly, and the change
+sets read back from the SQLite file through bot.changelog.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.changelog.db import make_engine
+from bot.changelog.store import ChangeLog, ChangeSetRecord
+from bot.cli import app
+from cucmsim.api import SimServer
+from cucmsim.model import Device, key
+from cucmsim.options import SimOptions
+from tests.e2e.hardening import write_count
+
+USER = "UCLIADMIN"
+PASSWORD_ENV = "CTIBOT_CLITEST_PASSWORD"
+CTIBOT = Path(sys.executable).with_name("ctibot")
+ROUTE_POINT = (
+    "create-routepoint RP_CLI 8501 partition=PT_CTI device-pool=DP_CTI app-user=ctiapp_rec"
+)
+PORTS = "create-ports CLIP{01..12} 8511-8522 partition=PT_CTI device-pool=DP_CTI"
+PORT_NAMES = [f"CLIP{n:02d}" for n in range(1, 13)]
+PORT_DNS = [str(8511 + n) for n in range(12)]
+
+
+@dataclass
+class Cli:
+    sim: SimServer
+    config: Path
+    env: dict[str, str]
+    changelog: ChangeLog
+    sets: dict[str, int] = field(default_factory=dict)
+
+
+@pytest.fixture(scope="module")
+def cli(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+    directory = tmp_path_factory.mktemp("cli")
+    database = f"sqlite:///{directory / 'ctibot.db'}"
+    with SimServer(SimOptions(seed="demo", service_transition_s=0.05)) as sim:
+        nodes = ", ".join(f'"{n.name}" = "{n.address}"' for n in sim.cluster.nodes.values())
+        config = directory / "ctibot.toml"
+        config.write_text(
+            f"""
+[database]
+url = "{database}"
+
+[[clusters]]
+name = "lab"
+host = "{sim.cluster.publisher.address}"
+port = {sim.port}
+scheme = "http"
+username = "{sim.options.username}"
+password_env = "{PASSWORD_ENV}"
+axl_version = "14.0"
+verify_tls = false
+nodes = {{ {nodes} }}
+
+[rbac]
+admins = ["{USER}"]
+"""
+        )
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CTIBOT_"))}
+        env |= {PASSWORD_ENV: sim.options.password, "COLUMNS": "200"}
+        engine = make_engine(database)
+        try:
+            yield Cli(sim, config, env, ChangeLog(engine))
+        finally:
+            engine.dispose()
+
+
+def ctibot_process(cli: Cli, text: str, *, yes: bool = False) -> tuple[int, str]:
+    """`ctibot run` in a child process; (exit code, stdout + stderr)."""
+    args = [str(CTIBOT), "run", "--config", str(cli.config), "--as", USER, text]
+    if yes:
+        args.insert(-1, "--yes")
+    done = subprocess.run(args, env=cli.env, capture_output=True, text=True, timeout=60)
+    return done.returncode, done.stdout + done.stderr
+
+
+def ctibot_in_process(
+    cli: Cli, text: str, monkeypatch: pytest.MonkeyPatch, answer: str | None = None
+) -> tuple[int, str]:
+    """The same command through typer's CliRunner; `answer` is typed at the prompt."""
+    for name in list(os.environ):
+        if name.startswith(("SLACK_", "CTIBOT_")):
+            monkeypatch.delenv(name)
+    for name, value in cli.env.items():
+        monkeypatch.setenv(name, value)
+    args = ["run", "--config", str(cli.config), "--as", USER, text]
+    result = CliRunner().invoke(app, args, input=answer)
+    return result.exit_code, result.output
+
+
+def change_set(cli: Cli, output: str) -> ChangeSetRecord:
+    found = re.search(r"Change set #(\d+)", output)
+    assert found, output
+    record = cli.changelog.get(int(found.group(1)))
+    assert record is not None
+    assert (record.actor_id, record.actor_name, record.cluster) == (USER, "cli", "lab")
+    return record
+
+
+def device(cli: Cli, name: str) -> Device | None:
+    with cli.sim.cluster.lock:
+        return copy.deepcopy(cli.sim.cluster.devices.get(key(name)))
+
+
+def has_line(cli: Cli, pattern: str) -> bool:
+    with cli.sim.cluster.lock:
+        return (key(pattern), key("PT_CTI")) in cli.sim.cluster.lines
+
+
+def controlled_by(cli: Cli, userid: str) -> list[str]:
+    with cli.sim.cluster.lock:
+        return sorted(cli.sim.cluster.app_users[key(userid)].associated_devices)
+
+
+def test_create_routepoint(cli: Cli) -> None:
+    code, output = ctibot_process(cli, f"/cti {ROUTE_POINT}")
+    assert code == 0 and "Applied: create-routepoint RP_CLI" in output, output
+    record = change_set(cli, output)
+    cli.sets["route point"] = record.id
+    assert (record.command, record.status) == ("create-routepoint", "applied")
+    assert [(c.operation, c.object_name, c.status) for c in record.changes] == [
+        ("addLine", "8501/PT_CTI", "applied"),
+        ("addCtiRoutePoint", "RP_CLI", "applied"),
+        ("updateAppUser", "ctiapp_rec", "applied"),
+        ("applyCtiRoutePoint", "RP_CLI", "applied"),
+    ]
+    rp = device(cli, "RP_CLI")
+    assert rp is not None and rp.device_pool == "DP_CTI"
+    assert [(a.pattern, a.partition) for a in rp.lines] == [("8501", "PT_CTI")]
+    assert has_line(cli, "8501") and controlled_by(cli, "ctiapp_rec") == ["RP_CLI"]
+
+
+def test_the_same_again_changes_nothing(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    writes = write_count(cli.sim)
+    code, output = ctibot_in_process(cli, ROUTE_POINT, monkeypatch)  # "/cti" is optional
+    assert code == 0 and "No change" in output, output
+    record = change_set(cli, output)
+    assert (record.command, record.status, record.changes) == ("create-routepoint", "no_change", ())
+    assert write_count(cli.sim) == writes
+
+
+def test_more_than_ten_ports_declined_at_the_prompt(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writes = write_count(cli.sim)
+    code, output = ctibot_in_process(cli, f"/cti {PORTS}", monkeypatch, answer="n\n")
+    assert code == 0 and "24 objects" in output and "Cancelled" in output, output
+    assert write_count(cli.sim) == writes
+    assert device(cli, PORT_NAMES[0]) is None
+
+
+def test_more_than_ten_ports_with_yes(cli: Cli) -> None:
+    code, output = ctibot_process(cli, f"/cti {PORTS}", yes=True)
+    assert code == 0 and "24 objects" in output and "Applied: create-ports" in output, output
+    record = change_set(cli, output)
+    cli.sets["ports"] = record.id
+    assert (record.command, record.status) == ("create-ports", "applied")
+    expected = []
+    for name, dn in zip(PORT_NAMES, PORT_DNS, strict=True):
+        expected += [("addLine", f"{dn}/PT_CTI"), ("addPhone", name)]
+    assert [(c.operation, c.object_name) for c in record.changes] == expected
+    assert {c.status for c in record.changes} == {"applied"}
+    for name, dn in zip(PORT_NAMES, PORT_DNS, strict=True):
+        port = device(cli, name)
+        assert port is not None and port.product == "CTI Port", name
+        assert [a.pattern for a in port.lines] == [dn]
+
+
+def test_log(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    writes = write_count(cli.sim)
+    code, output = ctibot_in_process(cli, "/cti log", monkeypatch)
+    assert code == 0, output
+    rows = {int(m.group(1)): m.group(0) for m in re.finditer(r"#(\d+)\b.*", output)}
+    assert "applied" in rows[cli.sets["route point"]] and "applied" in rows[cli.sets["ports"]]
+    assert any("no_change" in row for row in rows.values()), output
+    assert write_count(cli.sim) == writes
+
+
+def test_undo_with_yes(cli: Cli) -> None:
+    undone = cli.sets["ports"]
+    code, output = ctibot_process(cli, f"/cti undo {undone}", yes=True)
+    assert code == 0 and f"Applied: Undo change set #{undone}" in output, output
+    record = change_set(cli, output)
+    assert (record.command, record.status, record.undo_of) == ("undo", "applied", undone)
+    expected = []
+    for name, dn in zip(reversed(PORT_NAMES), reversed(PORT_DNS), strict=True):
+        expected += [("removePhone", name), ("removeLine", f"{dn}/PT_CTI")]
+    assert [(c.operation, c.object_name) for c in record.changes] == expected
+    assert {c.status for c in record.changes} == {"applied"}
+    assert not any(device(cli, name) for name in PORT_NAMES)
+    assert not any(has_line(cli, dn) for dn in PORT_DNS)
+    assert device(cli, "RP_CLI") is not None  # the route point's change set is not touched
