@@ -52,6 +52,7 @@ class HealthCommand:
             lines=[*problems, *self._applications(found["applications"])],
             table=self._nodes(found),
             fields=[
+                ("Devices open per provider", self._providers(found["limits"])),
                 ("Last checks", self._last_runs(cluster)),
                 ("Active alerts", self._alerts(cluster)),
             ],
@@ -81,6 +82,17 @@ class HealthCommand:
         return Table(
             ("Node", "CTIManager", "Devices open / limit"), [tuple(r) for r in rows.values()]
         )
+
+    @staticmethod
+    def _providers(results: list[CheckResult]) -> str:
+        """Per provider as well as per node: each has its own Maximum Devices limit."""
+        lines = [
+            f"{r.subject.removeprefix('provider/')} on {r.node}: "
+            f"{r.details['open']}/{r.details['limit']} ({r.details['percent']} %)"
+            for r in results
+            if r.subject.startswith("provider/")
+        ]
+        return "\n".join(lines) or "none open"
 
     @staticmethod
     def _applications(results: list[CheckResult]) -> list[str]:

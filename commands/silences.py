@@ -8,9 +8,11 @@ so nobody has to remember to undo it.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot.cucm.errors import CucmError
+from bot.health.checks import CHECKS
 from commands.base import Arguments, Command, CommandSpec, Param, Reply, Role, Table, UsageError
 
 if TYPE_CHECKING:
@@ -31,6 +33,32 @@ def parse_duration(text: str) -> timedelta:
     if not timedelta(0) < duration <= MAX_DURATION:
         raise UsageError("A silence lasts between 1 minute and 30 days.")
     return duration
+
+
+def _known(value: str, names: list[str], what: str) -> str:
+    """The canonical spelling of ``value``; a typo must not silence nothing for hours."""
+    for name in names:
+        if name.casefold() == value.casefold():
+            return name
+    raise UsageError(f"`{value}` is not a {what}; known: {', '.join(names) or 'none'}.")
+
+
+def resolve_target(ctx: Context, kind: str, value: str) -> tuple[str, str, str | None]:
+    """(value, cluster it applies to, note for the reply).
+
+    An unreachable AXL does not block a node silence: CUCM struggling is when
+    people silence most, so the name is then taken as typed and the reply says so.
+    """
+    if kind == "check":
+        return _known(value, list(CHECKS), "health check"), ctx.cluster_name, None
+    if kind == "cluster":
+        name = _known(value, ctx.clusters.names(), "configured cluster")
+        return name, name, None
+    try:
+        nodes = [n.name for n in ctx.cucm.axl.list_process_nodes()]
+    except CucmError as exc:
+        return value, ctx.cluster_name, f"Could not check that {value} is a node ({exc})."
+    return _known(value, nodes, f"node of {ctx.cluster_name}"), ctx.cluster_name, None
 
 
 class SilenceCommand:
@@ -73,16 +101,20 @@ class SilenceCommand:
         if kind not in KINDS:
             raise UsageError(f"Silence by one of {', '.join(KINDS)}, not `{kind}`.")
         duration = parse_duration(str(args["duration"]))
+        value, cluster, note = resolve_target(ctx, kind, str(args["value"]))
         reason = args.get("reason") or ""
         reason = " ".join(reason) if isinstance(reason, list | tuple) else str(reason)
         silence = self._engine.add_silence(
-            kind, str(args["value"]), ctx.cluster_name, duration, ctx.actor.user_id, reason
+            kind, value, cluster, duration, ctx.actor.user_id, reason
         )
         until = silence.ends_at.strftime("%Y-%m-%d %H:%M UTC")
         return Reply(
             title=f"Silence #{silence.id}: {kind} {silence.matcher_value} until {until}",
             status="ok",
-            lines=[f"Cluster {ctx.cluster_name}. Undo with `/cti unsilence {silence.id}`."],
+            lines=[
+                *([note] if note else []),
+                f"Cluster {cluster}. Undo with `/cti unsilence {silence.id}`.",
+            ],
         )
 
 
@@ -98,7 +130,7 @@ class SilencesCommand:
         self._engine = engine
 
     def execute(self, ctx: Context, args: Arguments) -> Reply:
-        silences = self._engine.store.silences(datetime.now(UTC))
+        silences = self._engine.silences()
         if not silences:
             return Reply(title="No silences in force", status="info")
         rows = [

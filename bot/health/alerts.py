@@ -7,7 +7,8 @@ a check that flips every run never reaches Slack. A silence or maintenance
 window keeps an alert's state moving but stops its notifications; an
 acknowledgement stops reminders. Every transition is written to the store
 before the notifier is asked to tell Slack, so a restart resumes from the
-database and never re-posts a message it already has.
+database and never re-posts a message it already has. Each maintenance
+window's start and end are announced once, by the engine that can reach Slack.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from bot.config import HealthSettings, MaintenanceWindow
+from bot.config import HealthSettings
+from bot.health import maintenance
 from bot.health.checks.base import CheckResult
+from bot.health.maintenance import window_matches
 from bot.health.store import (
     ACTIVE_STATES,
     NOTIFIED_STATES,
@@ -35,6 +38,7 @@ class Notices(Protocol):
 
     def post(self, alert_id: int) -> None: ...
     def update(self, alert_id: int, line: str) -> None: ...
+    def announce(self, notice_id: int) -> None: ...
 
 
 class _Quiet:
@@ -42,6 +46,9 @@ class _Quiet:
         return None
 
     def update(self, alert_id: int, line: str) -> None:
+        return None
+
+    def announce(self, notice_id: int) -> None:
         return None
 
 
@@ -81,17 +88,6 @@ def silence_matches(silence: SilenceRecord, alert: AlertRecord) -> bool:
     }.get(silence.matcher_kind, False)
 
 
-def window_matches(window: MaintenanceWindow, alert: AlertRecord, now: datetime) -> bool:
-    if not window.start <= now < window.end:
-        return False
-    wanted = (
-        (window.cluster, alert.cluster),
-        (window.node, alert.node or ""),
-        (window.check, alert.check),
-    )
-    return all(rule is None or rule.casefold() == value.casefold() for rule, value in wanted)
-
-
 class AlertEngine:
     def __init__(
         self,
@@ -104,6 +100,9 @@ class AlertEngine:
         self.store = store
         self.settings = settings
         self.notifier: Notices = notifier or _Quiet()
+        # A process without Slack (``ctibot run``) must leave announcements to the bot's
+        # process: claiming one here would mark it done while nobody can send it.
+        self._announces = notifier is not None
         self._clock = clock
         self._lock = threading.RLock()
 
@@ -275,6 +274,10 @@ class AlertEngine:
         self.tick()
         return silence
 
+    def silences(self) -> list[SilenceRecord]:
+        """In force or scheduled, by the engine's clock (the one that ends them)."""
+        return self.store.silences(self._clock())
+
     def cancel_silence(self, silence_id: int) -> SilenceRecord | None:
         cancelled = self.store.cancel_silence(silence_id, self._clock())
         if cancelled is not None:
@@ -288,6 +291,7 @@ class AlertEngine:
             self._tick(self._clock())
 
     def _tick(self, now: datetime) -> None:
+        self._maintenance(now)
         for alert in self.store.alerts(states=NOTIFIED_STATES):
             quiet = self._suppression(alert, now)
             if alert.state == "silenced" and quiet is None:
@@ -303,6 +307,33 @@ class AlertEngine:
                 self._history(
                     alert, now, "reminder", f"still failing after {since}, not acknowledged"
                 )
+
+    def _maintenance(self, now: datetime) -> None:
+        """Announce windows starting or ending; before the alerts move, so the channel reads
+        "maintenance ended" before the alerts it names are posted again."""
+        if not self._announces:
+            return
+        for window in self.settings.maintenance:
+            if now < window.start:
+                continue
+            key = maintenance.window_key(window)
+            done = self.store.notice_phases(key)
+            if now < window.end:
+                if maintenance.STARTED not in done:
+                    text = maintenance.started_text(window, now)
+                    self._announce(key, maintenance.STARTED, now, text)
+            elif maintenance.STARTED in done and maintenance.ENDED not in done:
+                firing = [
+                    alert
+                    for alert in self.store.alerts(states=NOTIFIED_STATES)
+                    if maintenance.covers(window, alert)
+                ]
+                self._announce(key, maintenance.ENDED, now, maintenance.ended_text(window, firing))
+
+    def _announce(self, key: str, phase: str, now: datetime, text: str) -> None:
+        notice = self.store.claim_notice(key, phase, now, text)
+        if notice is not None:
+            self.notifier.announce(notice.id)
 
     def _unsilence(self, alert: AlertRecord, now: datetime) -> None:
         state = "acknowledged" if alert.acked_by else "firing"
@@ -328,7 +359,7 @@ class AlertEngine:
                 return Suppression(silence.id, text)
         for window in self.settings.maintenance:
             if window_matches(window, alert, now):
-                until = window.end.strftime("%Y-%m-%d %H:%M UTC")
+                until = window.end.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
                 why = f": {window.reason}" if window.reason else ""
                 return Suppression(None, f"maintenance window until {until}{why}")
         return None
@@ -338,8 +369,11 @@ class AlertEngine:
         self.notifier.update(alert.id, text)
 
     def resync(self) -> None:
-        """At start-up: announce firing alerts whose first post never reached Slack."""
+        """At start-up: send firing alerts and maintenance notices that never reached Slack."""
         with self._lock:
             for alert in self.store.alerts(states=("firing", "acknowledged")):
                 if alert.message_ts is None:
                     self.notifier.post(alert.id)
+            if self._announces:
+                for notice in self.store.unsent_notices():
+                    self.notifier.announce(notice.id)

@@ -1,14 +1,14 @@
 """The health tables, on the change log's metadata so one migration history covers both.
 
-Migration 0002 creates exactly these. Alert state, Slack message ids and silences
-live here so a restart neither re-posts nor forgets.
+Migration 0002 creates these, 0003 the maintenance notices. Alert state, Slack
+message ids and silences live here so a restart neither re-posts nor forgets.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.changelog.models import Base
@@ -90,3 +90,23 @@ class DriftBaseline(Base):
     cluster: Mapped[str] = mapped_column(String(64))
     value_json: Mapped[str] = mapped_column(Text)
     seen_at: Mapped[datetime]
+
+
+class MaintenanceNotice(Base):
+    """A maintenance window's start or end announcement, claimed once per (window, phase).
+
+    The unique pair is what makes each announcement happen once across restarts;
+    ``message_ts`` stays empty until Slack has it, so a restart re-sends only
+    what never arrived.
+    """
+
+    __tablename__ = "maintenance_notices"
+    __table_args__ = (UniqueConstraint("window_key", "phase"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    window_key: Mapped[str] = mapped_column(String(255))
+    phase: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime]
+    text: Mapped[str] = mapped_column(Text)
+    channel: Mapped[str | None] = mapped_column(String(64))
+    message_ts: Mapped[str | None] = mapped_column(String(32))

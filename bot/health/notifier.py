@@ -1,11 +1,12 @@
 """Slack posting for alerts: one sender thread, paced per channel, 429-proof.
 
-The alert engine only enqueues "post alert N" or "update alert N with this
-history line"; the message is rendered from the alert's stored state when it is
-sent, so a queued edit always shows the newest state. Slack allows about one
-message a second per channel, so sends are paced; a 429 that the WebClient's
-own retry handler could not absorb puts the notice back at the head of the
-queue after Retry-After, so a burst loses nothing.
+The alert engine only enqueues "post alert N", "update alert N with this
+history line" or "announce maintenance notice N"; the message is rendered from
+the stored state when it is sent, so a queued edit always shows the newest
+state. Slack allows about one message a second per channel, so sends are
+paced; a 429 that the WebClient's own retry handler could not absorb puts the
+notice back at the head of the queue after Retry-After, so a burst loses
+nothing.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ POSTABLE = frozenset({"firing", "acknowledged"})
 
 @dataclass
 class Notice:
-    alert_id: int
-    kind: str  # "post" | "edit" | "reply"
+    ref: int  # the alert's id; the maintenance notice's id for "announce"
+    kind: str  # "post" | "edit" | "reply" | "announce"
     line: str = ""
     attempts: int = 0
 
@@ -83,6 +84,9 @@ class Notifier:
     def update(self, alert_id: int, line: str) -> None:
         self._put(Notice(alert_id, "edit"))
         self._put(Notice(alert_id, "reply", line))
+
+    def announce(self, notice_id: int) -> None:
+        self._put(Notice(notice_id, "announce"))
 
     def _put(self, notice: Notice) -> None:
         with self._cond:
@@ -143,7 +147,9 @@ class Notifier:
             wait = retry_after(exc)
             if wait is not None:
                 self.rate_limited += 1
-                log.warning("Slack rate limit, retrying alert %s in %.1fs", notice.alert_id, wait)
+                log.warning(
+                    "Slack rate limit, retrying %s %s in %.1fs", notice.kind, notice.ref, wait
+                )
                 self._requeue(notice)
                 self._sleep(wait)
                 return
@@ -154,9 +160,9 @@ class Notifier:
     def _failed(self, notice: Notice, exc: Exception) -> None:
         notice.attempts += 1
         if notice.attempts >= MAX_ATTEMPTS:
-            log.error("giving up on %s for alert %s: %s", notice.kind, notice.alert_id, exc)
+            log.error("giving up on %s %s: %s", notice.kind, notice.ref, exc)
             return
-        log.warning("%s for alert %s failed (%s); will retry", notice.kind, notice.alert_id, exc)
+        log.warning("%s %s failed (%s); will retry", notice.kind, notice.ref, exc)
         self._requeue(notice)
         self._sleep(min(2.0**notice.attempts, 30.0))
 
@@ -173,7 +179,10 @@ class Notifier:
         self._last_sent[channel] = time.monotonic()
 
     def _send(self, notice: Notice) -> None:
-        alert = self._store.get_alert_by_id(notice.alert_id)
+        if notice.kind == "announce":
+            self._announce(notice.ref)
+            return
+        alert = self._store.get_alert_by_id(notice.ref)
         if alert is None:
             return
         if alert.message_ts is None:
@@ -198,4 +207,14 @@ class Notifier:
         self._store.save_alert(
             alert.key, {"channel": response["channel"], "message_ts": response["ts"]}
         )
+        self.sent += 1
+
+    def _announce(self, notice_id: int) -> None:
+        """A top-level message of its own; sent once, as its stored ts says."""
+        notice = self._store.get_notice(notice_id)
+        if notice is None or notice.message_ts is not None:
+            return
+        self._pace(self.channel)
+        response: Any = self._client.chat_postMessage(channel=self.channel, text=notice.text)
+        self._store.notice_sent(notice.id, response["channel"], response["ts"])
         self.sent += 1

@@ -63,7 +63,7 @@ def top_text(alert: AlertRecord) -> str:
 
 def _detail_lines(alert: AlertRecord) -> str:
     shown = {k: v for k, v in alert.details.items() if v not in (None, "", [], {})}
-    text = "\n".join(f"*{k.replace('_', ' ')}:* {v}" for k, v in shown.items())
+    text = "\n".join(f"*{k.replace('_', ' ')}:* {_value(v)}" for k, v in shown.items())
     return text[:MAX_SECTION]
 
 
@@ -150,3 +150,10 @@ def message(alert: AlertRecord) -> dict[str, Any]:
         "text": text,
         "attachments": [{"color": _colour(alert), "fallback": text, "blocks": blocks(alert)}],
     }
+
+
+def _value(value: object) -> str:
+    """Lists read as `a, b`, not as Python's repr, in a message meant for people."""
+    if isinstance(value, list | tuple | set):
+        return ", ".join(str(v) for v in value)
+    return str(value)

@@ -1,4 +1,5 @@
-"""Database access for alerts, their history, silences, check runs and drift baselines.
+"""Database access for alerts, their history, silences, maintenance notices, check runs
+and drift baselines.
 
 Every method is one short transaction and hands back frozen records, so the alert
 engine, the notifier thread, Slack listeners and commands can share one store
@@ -15,10 +16,18 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from bot.changelog.models import Change, ChangeSet
-from bot.health.models import Alert, AlertEvent, CheckRun, DriftBaseline, Silence
+from bot.health.models import (
+    Alert,
+    AlertEvent,
+    CheckRun,
+    DriftBaseline,
+    MaintenanceNotice,
+    Silence,
+)
 
 ACTIVE_STATES = frozenset({"pending", "firing", "acknowledged", "silenced"})
 NOTIFIED_STATES = frozenset({"firing", "acknowledged", "silenced"})
@@ -78,6 +87,17 @@ class SilenceRecord:
 
 
 @dataclass(frozen=True)
+class NoticeRecord:
+    id: int
+    window_key: str
+    phase: str
+    at: datetime
+    text: str
+    channel: str | None
+    message_ts: str | None
+
+
+@dataclass(frozen=True)
 class CheckRunRecord:
     check: str
     cluster: str
@@ -111,6 +131,10 @@ def _alert(row: Alert) -> AlertRecord:
 
 def _silence(row: Silence) -> SilenceRecord:
     return SilenceRecord(**{f.name: getattr(row, f.name) for f in fields(SilenceRecord)})
+
+
+def _notice(row: MaintenanceNotice) -> NoticeRecord:
+    return NoticeRecord(**{f.name: getattr(row, f.name) for f in fields(NoticeRecord)})
 
 
 class HealthStore:
@@ -223,6 +247,48 @@ class HealthStore:
             row.cancelled_at = at
             session.flush()
             return _silence(row)
+
+    # ----- maintenance notices -----
+    def claim_notice(
+        self, window_key: str, phase: str, at: datetime, text: str
+    ) -> NoticeRecord | None:
+        """The new notice, or None when this window's phase was claimed before (by anyone)."""
+        try:
+            with self._sessions.begin() as session:
+                row = MaintenanceNotice(window_key=window_key, phase=phase, at=at, text=text)
+                session.add(row)
+                session.flush()
+                return _notice(row)
+        except IntegrityError:
+            return None
+
+    def notice_phases(self, window_key: str) -> set[str]:
+        statement = select(MaintenanceNotice.phase).where(
+            MaintenanceNotice.window_key == window_key
+        )
+        with self._sessions() as session:
+            return set(session.scalars(statement))
+
+    def get_notice(self, notice_id: int) -> NoticeRecord | None:
+        with self._sessions() as session:
+            row = session.get(MaintenanceNotice, notice_id)
+            return None if row is None else _notice(row)
+
+    def unsent_notices(self) -> list[NoticeRecord]:
+        statement = (
+            select(MaintenanceNotice)
+            .where(MaintenanceNotice.message_ts.is_(None))
+            .order_by(MaintenanceNotice.id)
+        )
+        with self._sessions() as session:
+            return [_notice(row) for row in session.scalars(statement)]
+
+    def notice_sent(self, notice_id: int, channel: str, ts: str) -> None:
+        with self._sessions.begin() as session:
+            row = session.get(MaintenanceNotice, notice_id)
+            if row is not None:
+                row.channel = channel
+                row.message_ts = ts
 
     # ----- check runs -----
     def record_run(self, run: CheckRunRecord) -> None:

@@ -14,6 +14,7 @@ from bot.config import HealthSettings
 from bot.cucm.errors import NotFound
 from bot.cucm.params import CATALOGUE
 from bot.health.checks.base import CheckResult, Target, fail, ok
+from bot.health.checks.line_drift import line_changes
 from bot.health.store import HealthStore, RecordedObject
 
 NAME = "drift"
@@ -97,7 +98,7 @@ def _read(target: Target, obj: RecordedObject) -> dict[str, Any] | None:
         found = reader(obj.name)
     except NotFound:
         return None
-    return {f: getattr(found, f, None) for f in OBJECT_FIELDS}
+    return {**{f: getattr(found, f, None) for f in OBJECT_FIELDS}, "lines": found.lines}
 
 
 def _object_results(target: Target, objects: list[RecordedObject]) -> list[CheckResult]:
@@ -127,6 +128,8 @@ def _object_results(target: Target, objects: list[RecordedObject]) -> list[Check
             for f in OBJECT_FIELDS
             if f in obj.after and (obj.after.get(f) or None) != (current[f] or None)
         }
+        if "lines" in obj.after:
+            changed.update(line_changes(obj.after["lines"], current["lines"]))
         if not changed:
             results.append(ok(target, NAME, subject, "as the bot left it"))
             continue

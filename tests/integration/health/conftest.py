@@ -7,23 +7,30 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from slack_sdk import WebClient
 
+from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine, upgrade
+from bot.changelog.store import ChangeLog
 from bot.config import Settings
 from bot.cucm.cluster import CucmCluster
 from bot.cucm.endpoint import ClusterEndpoint
 from bot.cucm.retry import RetryPolicy
 from bot.demo.fake_slack import FakeSlack
-from bot.health.alerts import AlertEngine
+from bot.health.alerts import AlertEngine, utcnow
 from bot.health.notifier import Notifier
 from bot.health.scheduler import HealthScheduler
 from bot.health.store import HealthStore
+from commands import health as health_commands
+from commands import silences
 from commands.context import SingleCluster
+from commands.registry import Registry
+from commands.runner import Runner
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
 
@@ -115,7 +122,13 @@ def health_settings(sim: SimServer, **health: Any) -> Settings:
     )
 
 
-def build_health(sim: SimServer, fake: FakeSlack, url: str, settings: Settings) -> Health:
+def build_health(
+    sim: SimServer,
+    fake: FakeSlack,
+    url: str,
+    settings: Settings,
+    clock: Callable[[], datetime] = utcnow,
+) -> Health:
     cluster = settings.clusters[0]
     endpoint = ClusterEndpoint(
         name="lab",
@@ -136,7 +149,7 @@ def build_health(sim: SimServer, fake: FakeSlack, url: str, settings: Settings) 
         client, store, ALERTS, interval_s=0, sleep=lambda s: time.sleep(min(s, 0.05))
     )
     notifier.start()
-    engine = AlertEngine(store, settings.health, notifier)
+    engine = AlertEngine(store, settings.health, notifier, clock=clock)
     scheduler = HealthScheduler(settings, SingleCluster(cucm), store, engine, rate_backoff_s=0.1)
     return Health(sim, cucm, fake, settings, store, engine, notifier, scheduler, url)
 
@@ -170,8 +183,8 @@ def db_url(tmp_path: Path) -> str:
 def make_health(sim: SimServer, fake: FakeSlack, db_url: str) -> Iterator[Callable[..., Health]]:
     built: list[Health] = []
 
-    def make(**health: Any) -> Health:
-        stack = build_health(sim, fake, db_url, health_settings(sim, **health))
+    def make(clock: Callable[[], datetime] = utcnow, **health: Any) -> Health:
+        stack = build_health(sim, fake, db_url, health_settings(sim, **health), clock)
         built.append(stack)
         return stack
 
@@ -185,3 +198,17 @@ def make_health(sim: SimServer, fake: FakeSlack, db_url: str) -> Iterator[Callab
 @pytest.fixture
 def health(make_health: Callable[..., Health]) -> Health:
     return make_health()
+
+
+def runner(health: Health) -> Runner:
+    """`/cti health` and the silence commands as Slack and the CLI run them."""
+    engine = make_engine(health.url)
+    registry = Registry(
+        [
+            *health_commands.build_commands(health.scheduler),
+            *silences.build_commands(health.engine),
+        ]
+    )
+    return Runner(
+        registry, SingleCluster(health.cucm), ChangeLog(engine), ConfirmationStore(engine), 600
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -25,6 +25,9 @@ class Recorder:
 
     def update(self, alert_id: int, line: str) -> None:
         self.calls.append(("update", alert_id, line))
+
+    def announce(self, notice_id: int) -> None:
+        self.calls.append(("announce", notice_id, ""))
 
 
 class Clock:
@@ -106,11 +109,94 @@ def test_maintenance_window_suppresses_then_announces(store: HealthStore) -> Non
     }
     alerts, notes = engine(store, clock, fire_after=1, maintenance=[window])
     alerts.process("lab", "services", [result(False)])
-    assert store.get_alert(KEY).state == "silenced" and notes.calls == []
+    assert store.get_alert(KEY).state == "silenced"
+    assert [c[0] for c in notes.calls] == ["announce"]  # the window's start, not the alert
     clock.now += timedelta(hours=2)
     alerts.process("lab", "services", [result(False)])
     assert store.get_alert(KEY).state == "firing"
-    assert [c[0] for c in notes.calls] == ["post"]
+    assert [c[0] for c in notes.calls] == ["announce", "announce", "post"]
+
+
+def patching(clock: Clock, **window: object) -> dict[str, object]:
+    return {
+        "cluster": "lab",
+        "node": "cucm-sub1",
+        "start": clock.now + timedelta(minutes=1),
+        "end": clock.now + timedelta(hours=2),
+        "reason": "patching",
+        **window,
+    }
+
+
+def announced(store: HealthStore, notes: Recorder) -> list[str]:
+    return [store.get_notice(ref).text for kind, ref, _ in notes.calls if kind == "announce"]
+
+
+def test_maintenance_start_and_end_are_announced_once(store: HealthStore) -> None:
+    clock = Clock()
+    window = patching(clock)
+    alerts, notes = engine(store, clock, fire_after=1, maintenance=[window])
+    alerts.tick()
+    assert notes.calls == []  # not started yet
+    clock.now += timedelta(minutes=1)
+    alerts.tick()
+    alerts.tick()
+    assert announced(store, notes) == [
+        ":construction: Maintenance started on cucm-sub1 (lab) until 14:00 UTC: patching; "
+        "alerts suppressed"
+    ]
+    alerts.process("lab", "services", [result(False)])
+    assert store.get_alert(KEY).state == "silenced"
+
+    restarted, again = engine(store, clock, fire_after=1, maintenance=[window])
+    clock.now += timedelta(hours=2)
+    restarted.process("lab", "services", [result(False)])
+    restarted.tick()
+    assert announced(store, again) == [
+        ":white_check_mark: Maintenance ended on cucm-sub1 (lab): patching; 1 alert still "
+        "firing: [CRITICAL] CTIManager down on cucm-sub1 (lab)"
+    ]
+    assert [c[0] for c in again.calls] == ["announce", "post"]  # the end, then the alert itself
+    assert store.get_alert(KEY).state == "firing"
+
+
+def test_maintenance_end_with_nothing_firing(store: HealthStore) -> None:
+    clock = Clock()
+    windows = [patching(clock, start=clock.now, node=None, check="drift", reason="")]
+    alerts, notes = engine(store, clock, maintenance=windows)
+    alerts.tick()
+    clock.now += timedelta(days=1)
+    alerts.tick()
+    assert announced(store, notes) == [
+        ":construction: Maintenance started on drift checks on lab until 14:00 UTC; "
+        "alerts suppressed",
+        ":white_check_mark: Maintenance ended on drift checks on lab; no alerts firing",
+    ]
+
+
+def test_a_window_missed_entirely_or_without_slack_is_not_announced(store: HealthStore) -> None:
+    clock = Clock()
+    quiet = AlertEngine(store, HealthSettings(maintenance=[patching(clock)]), clock=clock)
+    clock.now += timedelta(minutes=5)
+    quiet.tick()  # a process that cannot post leaves the notice to the one that can
+    assert store.unsent_notices() == []
+    clock.now += timedelta(hours=3)
+    alerts, notes = engine(store, clock, maintenance=[patching(clock, start=clock.now)])
+    alerts.tick()  # the other window ended before anyone could announce its start
+    assert len(announced(store, notes)) == 1
+
+
+def test_announced_times_are_utc_whatever_offset_the_window_was_written_in(
+    store: HealthStore,
+) -> None:
+    clock = Clock()
+    paris = timezone(timedelta(hours=1))
+    window = patching(
+        clock, start=clock.now.astimezone(paris), end=datetime(2026, 1, 2, 3, tzinfo=paris)
+    )
+    alerts, notes = engine(store, clock, maintenance=[window])
+    alerts.tick()
+    assert "until 2026-01-02 02:00 UTC: patching" in announced(store, notes)[0]
 
 
 def test_duration_text() -> None:
