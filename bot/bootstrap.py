@@ -133,6 +133,10 @@ class Bot:
         }
         return ok, detail
 
+    @property
+    def signing_secret(self) -> str:
+        return _secret(self.settings.slack.signing_secret)
+
     def close(self) -> None:
         if self.readiness is not None:
             self.readiness.close()
@@ -181,8 +185,10 @@ def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bo
         readiness=ClusterProbe(clusters),
     )
     metrics.watch_alerts(alert_counts(monitor.store.alerts))
-    interrupted = changelog.mark_interrupted()
     if slack and client is not None:
+        # Only the serving process recovers: a `ctibot run` beside it must not mark that
+        # process's in-flight change sets as interrupted.
+        interrupted = changelog.mark_interrupted()
         bot.workers = Workers(settings.slack.worker_threads)
         deps = SlackDeps(runner, roles, confirmations, bot.workers)
         bot.app = build_app(

@@ -39,7 +39,12 @@ def serve(
             bot.metrics.watch_scheduler(bot.monitor.scheduler.scheduler)
     app_token = settings.slack.app_token
     socket_mode = app_token is not None and bot.app is not None
-    wsgi = make_wsgi(None if socket_mode else bot.app, bot.health, bot.metrics.render)
+    wsgi = make_wsgi(
+        None if socket_mode else bot.app,
+        bot.health,
+        bot.metrics.render,
+        signing_secret=bot.signing_secret,
+    )
     server = create_http_server(
         wsgi, host or settings.server.host, settings.server.port if port is None else port
     )

@@ -156,7 +156,7 @@ def serve_bot(
     """
     bot = bootstrap(load_settings(config_path), registry=registry)
     stops.append(bot.close)
-    wsgi = make_wsgi(bot.app, bot.health, bot.metrics.render)
+    wsgi = make_wsgi(bot.app, bot.health, bot.metrics.render, signing_secret=bot.signing_secret)
     http = create_http_server(wsgi, "127.0.0.1", port).start()
     stops.append(http.stop)
     health = requests.get(f"{http.url}/healthz", timeout=10)

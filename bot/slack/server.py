@@ -44,10 +44,16 @@ Environ = dict[str, Any]
 
 
 def make_wsgi(
-    app: App | None, health: Health, metrics: Exposition | None = None
+    app: App | None,
+    health: Health,
+    metrics: Exposition | None = None,
+    *,
+    signing_secret: str = "",
 ) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
     """Slack's route is absent in Socket Mode, where nothing should POST to us."""
-    slack = _verified(app, SlackRequestHandler(app, path=EVENTS_PATH)) if app is not None else None
+    slack = None
+    if app is not None:
+        slack = _verified(signing_secret, SlackRequestHandler(app, path=EVENTS_PATH))
 
     def wsgi(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -75,7 +81,7 @@ def make_wsgi(
 WsgiApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 
-def _verified(app: App, bolt: SlackRequestHandler) -> WsgiApp:
+def _verified(secret: str, bolt: SlackRequestHandler) -> WsgiApp:
     """Check the signature and the body's shape before Bolt sees the request.
 
     Bolt parses the body (including the `payload` JSON) before its own signature
@@ -83,7 +89,6 @@ def _verified(app: App, bolt: SlackRequestHandler) -> WsgiApp:
     Here an unsigned request is a 401 and a signed but unparseable one a 400;
     Bolt still verifies again, so this can only refuse more, never accept more.
     """
-    secret = getattr(app, "_signing_secret", None)
     if not secret:
         raise RuntimeError("the Slack app has no signing secret; refusing to serve /slack/events")
     verifier = SignatureVerifier(secret)
