@@ -92,7 +92,7 @@ def run(target: Target, settings: HealthSettings, store: HealthStore) -> list[Ch
                 results.append(
                     _result(
                         target,
-                        f"provider/{user}",
+                        f"provider/{user}/{node}",
                         f"Provider {user} on {node}",
                         count,
                         provider_limit,

@@ -23,7 +23,17 @@ def test_per_node_limit_exceeded(health: Health) -> None:
     assert alert.state == "firing" and alert.severity == "critical"
     assert alert.details["open"] == 2 and alert.details["limit"] == 1
     assert alert.details["perfmon"]["DevicesOpen"] == 2
-    assert health.alert("limits", "provider/ctiapp_ivr") is None  # 2 of 2000
+    assert health.alert("limits", "provider/ctiapp_ivr/cucm-sub1") is None  # 2 of 2000
+
+
+def test_per_provider_limit_is_keyed_by_provider_and_node(health: Health) -> None:
+    health.cucm.axl.update_service_parameter(
+        "cucm-sub1", "Cisco CTIManager", "CtiMaxDevicesPerProvider", "1"
+    )
+    health.sweep("limits", times=2)
+    alert = health.alert("limits", "provider/ctiapp_ivr/cucm-sub1")
+    assert alert.state == "firing" and alert.severity == "warning"
+    assert alert.details["open"] == 1 and alert.details["limit"] == 1
 
 
 def test_parameter_changed_outside_the_bot_is_drift(health: Health) -> None:
