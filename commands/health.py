@@ -87,10 +87,10 @@ class HealthCommand:
     def _providers(results: list[CheckResult]) -> str:
         """Per provider as well as per node: each has its own Maximum Devices limit."""
         lines = [
-            f"{r.subject.removeprefix('provider/')} on {r.node}: "
+            f"{r.details['provider']} on {r.node}: "
             f"{r.details['open']}/{r.details['limit']} ({r.details['percent']} %)"
             for r in results
-            if r.subject.startswith("provider/")
+            if "provider" in r.details
         ]
         return "\n".join(lines) or "none open"
 

@@ -97,6 +97,7 @@ def run(target: Target, settings: HealthSettings, store: HealthStore) -> list[Ch
                         count,
                         provider_limit,
                         node,
+                        provider=user,
                     )
                 )
     return results
