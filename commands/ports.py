@@ -34,10 +34,18 @@ if TYPE_CHECKING:
 
 
 def _like(values: list[str]) -> str:
-    """A LIKE pattern covering every value: their common prefix, then `%`."""
-    first, last = min(values, key=str.casefold).casefold(), max(values, key=str.casefold).casefold()
+    """A LIKE pattern covering every value: their common prefix as typed, then `%`.
+
+    The prefix keeps the admin's spelling (device names are upper case on CUCM, and
+    whether its LIKE folds case is not something to bet a duplicate-add on).
+    """
+    first, last = min(values, key=str.casefold), max(values, key=str.casefold)
     size = next(
-        (i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b),
+        (
+            i
+            for i, (a, b) in enumerate(zip(first.casefold(), last.casefold(), strict=False))
+            if a != b
+        ),
         min(len(first), len(last)),
     )
     return first[:size] + "%"

@@ -104,13 +104,17 @@ def test_viewer_is_refused_and_operator_acknowledges(stack: AlertStack) -> None:
 
     assert _click(stack, ACK_ACTION, alert_id, OPERATOR, ts) == 200
     _wait(lambda: stack.engine.store.get_alert_by_id(alert_id).state == "acknowledged")
-    assert stack.notifier.flush(5)
-    update = stack.fake.calls_to("chat.update")[-1]
-    assert update.params["ts"] == ts and "[ACKNOWLEDGED]" in update.params["text"]
-    replies = [
-        c for c in stack.fake.calls_to("chat.postMessage") if c.params.get("thread_ts") == ts
-    ]
-    assert any(f"acknowledged by <@{OPERATOR}>" in r.params["text"] for r in replies)
+    update = stack.fake.wait_for(
+        "chat.update", where=lambda c: "[ACKNOWLEDGED]" in c.params.get("text", "")
+    )[-1]
+    assert update.params["ts"] == ts
+    stack.fake.wait_for(
+        "chat.postMessage",
+        where=lambda c: (
+            c.params.get("thread_ts") == ts
+            and f"acknowledged by <@{OPERATOR}>" in c.params.get("text", "")
+        ),
+    )
     assert stack.engine.store.get_alert_by_id(alert_id).acked_by == OPERATOR
 
 
@@ -121,5 +125,4 @@ def test_silence_button_silences_for_four_hours(stack: AlertStack) -> None:
     silence = stack.engine.store.silences(stack.engine.store.get_alert_by_id(alert_id).fired_at)[0]
     assert silence.created_by == OPERATOR
     assert round((silence.ends_at - silence.starts_at).total_seconds()) == 4 * 3600
-    assert stack.notifier.flush(5)
-    assert "[SILENCED]" in stack.fake.calls_to("chat.update")[-1].params["text"]
+    stack.fake.wait_for("chat.update", where=lambda c: "[SILENCED]" in c.params.get("text", ""))
