@@ -168,13 +168,16 @@ def test_sigkill_mid_provision_then_restart(
                     message,
                 )
         assert checked >= 1, message
+
         # Told in the alert channel and in the channel the command came from.
-        channels = {
-            c.params["channel"]
-            for c in fake.calls_to("chat.postMessage")[posts:]
-            if f"#{set_id}" in c.params.get("text", "")
-        }
-        assert channels == {"CALERTS", "CCTI"}
+        def channels() -> set[str]:
+            return {
+                c.params["channel"]
+                for c in fake.calls_to("chat.postMessage")[posts:]
+                if f"#{set_id}" in c.params.get("text", "")
+            }
+
+        wait_until(lambda: channels() == {"CALERTS", "CCTI"}, timeout=10)
 
         # The old confirmation is spent: clicking it again changes nothing.
         peer = SlackPeer(f"{restarted.url}/slack/events", SIGNING_SECRET, fake)
