@@ -23,7 +23,7 @@ from bench.axl_minimums import CASES, Case
 from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine, upgrade
 from bot.changelog.store import ChangeLog
-from bot.cucm.cluster import CucmCluster
+from bot.cucm.cluster import CucmCluster, SingleCluster
 from bot.cucm.endpoint import ClusterEndpoint
 from commands import (
     associate,
@@ -38,7 +38,6 @@ from commands import (
 )
 from commands.base import Actor, Command, Reply, Role
 from commands.catalog import build_registry
-from commands.context import SingleCluster
 from commands.registry import Registry
 from commands.runner import ConfirmationRequest, Runner
 from cucmsim.api import SimServer

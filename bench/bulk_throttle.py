@@ -18,12 +18,11 @@ from pathlib import Path
 from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine, upgrade
 from bot.changelog.store import ChangeLog
-from bot.cucm.cluster import CucmCluster
+from bot.cucm.cluster import CucmCluster, SingleCluster
 from bot.cucm.endpoint import ClusterEndpoint
 from bot.cucm.pacer import is_axl_write
 from commands.base import Actor, Reply, Role
 from commands.catalog import build_registry
-from commands.context import SingleCluster
 from commands.runner import ConfirmationRequest, Runner
 from cucmsim.api import SimServer
 from cucmsim.model import key

@@ -15,12 +15,11 @@ from pathlib import Path
 
 from bot.changelog.db import make_engine, upgrade
 from bot.config import Settings
-from bot.cucm.cluster import CucmCluster
+from bot.cucm.cluster import CucmCluster, SingleCluster
 from bot.cucm.endpoint import ClusterEndpoint
 from bot.health.alerts import AlertEngine
 from bot.health.scheduler import HealthScheduler
 from bot.health.store import HealthStore
-from commands.context import SingleCluster
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
 

@@ -15,16 +15,13 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING
 
 CACHE_TTL_S = 10.0
 PROBE_TIMEOUT_S = 5.0
 
-
-class Clusters(Protocol):
-    def names(self) -> list[str]: ...
-
-    def get(self, name: str) -> Any: ...
+if TYPE_CHECKING:
+    from bot.cucm.cluster import ClusterDirectory
 
 
 @dataclass(frozen=True)
@@ -39,7 +36,7 @@ class ClusterProbe:
 
     def __init__(
         self,
-        clusters: Clusters,
+        clusters: ClusterDirectory,
         *,
         ttl_s: float = CACHE_TTL_S,
         timeout_s: float = PROBE_TIMEOUT_S,

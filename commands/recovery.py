@@ -17,7 +17,7 @@ from commands.objects import KINDS
 
 if TYPE_CHECKING:
     from bot.changelog.store import ChangeRecord, ChangeSetRecord
-    from commands.context import ClusterDirectory
+    from bot.cucm.cluster import ClusterDirectory
 
 log = logging.getLogger(__name__)
 

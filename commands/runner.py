@@ -27,11 +27,12 @@ from bot.logging_setup import request_context
 from commands.apply import apply_plan, render_plan
 from commands.args import ParsedArgs, bind, parse
 from commands.base import Actor, Arguments, Command, Plan, Refused, Reply, Role, UsageError
-from commands.context import ClusterDirectory, Context
+from commands.context import Context
 
 if TYPE_CHECKING:
     from bot.changelog.confirmations import ConfirmationStore, PendingConfirmation
     from bot.changelog.store import ChangeLog
+    from bot.cucm.cluster import ClusterDirectory
     from commands.registry import Registry
 
 log = logging.getLogger(__name__)

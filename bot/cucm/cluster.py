@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 import zeep
 
@@ -109,3 +110,36 @@ class CucmCluster:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+class ClusterDirectory(Protocol):
+    """The configured CUCM clusters, connected lazily (parsing a WSDL costs ~1 s).
+
+    One shape for every consumer: the workflows, the health monitor and the readiness probe.
+    """
+
+    default_name: str
+
+    def names(self) -> list[str]: ...
+
+    def get(self, name: str) -> CucmCluster: ...
+
+
+class SingleCluster:
+    """A ClusterDirectory of one already-connected cluster, for benches and tests.
+
+    It refuses other names as the configured directory does, so a caller that
+    asks for the wrong cluster fails instead of silently writing to this one.
+    """
+
+    def __init__(self, cluster: CucmCluster) -> None:
+        self.cluster = cluster
+        self.default_name = cluster.name
+
+    def names(self) -> list[str]:
+        return [self.default_name]
+
+    def get(self, name: str) -> CucmCluster:
+        if name.casefold() != self.default_name.casefold():
+            raise KeyError(f"unknown cluster {name!r}")
+        return self.cluster

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.cucm.cluster import ClusterDirectory
 from bot.health.alerts import AlertEngine
 from bot.health.notifier import Notifier
-from bot.health.scheduler import Clusters, HealthScheduler
+from bot.health.scheduler import HealthScheduler
 from bot.health.store import HealthStore
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ class HealthMonitor:
 
 
 def build_monitor(
-    settings: Settings, engine: Engine, clusters: Clusters, client: WebClient | None
+    settings: Settings, engine: Engine, clusters: ClusterDirectory, client: WebClient | None
 ) -> HealthMonitor:
     store = HealthStore(engine)
     channel = settings.slack.alert_channel

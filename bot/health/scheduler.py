@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor as JobExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -35,12 +35,8 @@ log = logging.getLogger(__name__)
 TICK_JOB = "health-tick"
 TICK_INTERVAL_S = 60
 
-
-class Clusters(Protocol):
-    """The configured clusters (``bot.bootstrap.ConfiguredClusters``)."""
-
-    def names(self) -> list[str]: ...
-    def get(self, name: str) -> Any: ...
+if TYPE_CHECKING:
+    from bot.cucm.cluster import ClusterDirectory
 
 
 class _Inline(Executor):
@@ -66,7 +62,7 @@ class HealthScheduler:
     def __init__(
         self,
         settings: Settings,
-        clusters: Clusters,
+        clusters: ClusterDirectory,
         store: HealthStore,
         engine: AlertEngine,
         *,

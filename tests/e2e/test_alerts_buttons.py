@@ -18,6 +18,7 @@ from bot.health.alerts import AlertEngine
 from bot.health.checks.base import CheckResult
 from bot.health.notifier import Notifier
 from bot.health.render import ACK_ACTION
+from tests.e2e.hardening import wait_until
 
 OPERATOR, VIEWER = "UOPER1", "UVIEW1"
 
@@ -88,13 +89,6 @@ def _click(stack: AlertStack, action_id: str, alert_id: int, user: str, ts: str)
     return stack.peer.post(urlencode({"payload": json.dumps(payload)})).status_code
 
 
-def _wait(condition, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
-
-
 def test_viewer_is_refused_and_operator_acknowledges(stack: AlertStack) -> None:
     alert_id, ts = _fire(stack)
     assert _click(stack, ACK_ACTION, alert_id, VIEWER, ts) == 200
@@ -103,7 +97,7 @@ def test_viewer_is_refused_and_operator_acknowledges(stack: AlertStack) -> None:
     assert stack.engine.store.get_alert_by_id(alert_id).state == "firing"
 
     assert _click(stack, ACK_ACTION, alert_id, OPERATOR, ts) == 200
-    _wait(lambda: stack.engine.store.get_alert_by_id(alert_id).state == "acknowledged")
+    wait_until(lambda: stack.engine.store.get_alert_by_id(alert_id).state == "acknowledged")
     update = stack.fake.wait_for(
         "chat.update", where=lambda c: "[ACKNOWLEDGED]" in c.params.get("text", "")
     )[-1]
@@ -121,7 +115,7 @@ def test_viewer_is_refused_and_operator_acknowledges(stack: AlertStack) -> None:
 def test_silence_button_silences_for_four_hours(stack: AlertStack) -> None:
     alert_id, ts = _fire(stack)
     assert _click(stack, "health_alert_silence_4h", alert_id, OPERATOR, ts) == 200
-    _wait(lambda: stack.engine.store.get_alert_by_id(alert_id).state == "silenced")
+    wait_until(lambda: stack.engine.store.get_alert_by_id(alert_id).state == "silenced")
     silence = stack.engine.store.silences(stack.engine.store.get_alert_by_id(alert_id).fired_at)[0]
     assert silence.created_by == OPERATOR
     assert round((silence.ends_at - silence.starts_at).total_seconds()) == 4 * 3600

@@ -18,13 +18,13 @@ import pytest
 
 from bot.changelog.db import make_engine, upgrade
 from bot.changelog.store import ChangeLog
-from bot.cucm.cluster import CucmCluster
+from bot.cucm.cluster import CucmCluster, SingleCluster
 from bot.cucm.endpoint import ClusterEndpoint
 from bot.cucm.retry import RetryPolicy
 from commands.apply import apply_plan
 from commands.args import ParsedArgs, bind
 from commands.base import Actor, Command, Plan, Reply, Role
-from commands.context import Context, SingleCluster
+from commands.context import Context
 from commands.registry import Registry
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions

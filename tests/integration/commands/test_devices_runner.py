@@ -12,9 +12,9 @@ import pytest
 from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine
 from bot.changelog.store import ChangeLog
+from bot.cucm.cluster import SingleCluster
 from commands import lines, ports, routepoints
 from commands.base import Actor, Reply, Role
-from commands.context import SingleCluster
 from commands.registry import Registry
 from commands.runner import ConfirmationRequest, Runner
 from tests.integration.commands.simdevices import axl_writes, controlled, device, line

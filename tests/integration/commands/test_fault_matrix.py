@@ -31,10 +31,9 @@ import pytest
 from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine
 from bot.changelog.store import ChangeLog, ChangeSetRecord
-from bot.cucm.cluster import CucmCluster
+from bot.cucm.cluster import CucmCluster, SingleCluster
 from commands.base import Actor, Reply, Role
 from commands.catalog import build_registry
-from commands.context import SingleCluster
 from commands.runner import ConfirmationRequest, Outcome, Runner
 from tests.e2e.hardening import write_log
 from tests.integration.commands.conftest import FAST_RETRIES, FAULT_DELAY_S

@@ -18,7 +18,7 @@ from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine, upgrade
 from bot.changelog.store import ChangeLog
 from bot.config import Settings
-from bot.cucm.cluster import CucmCluster
+from bot.cucm.cluster import CucmCluster, SingleCluster
 from bot.cucm.endpoint import ClusterEndpoint
 from bot.cucm.retry import RetryPolicy
 from bot.demo.fake_slack import FakeSlack
@@ -28,7 +28,6 @@ from bot.health.scheduler import HealthScheduler
 from bot.health.store import HealthStore
 from commands import health as health_commands
 from commands import silences
-from commands.context import SingleCluster
 from commands.registry import Registry
 from commands.runner import Runner
 from cucmsim.api import SimServer

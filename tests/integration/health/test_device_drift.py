@@ -5,9 +5,9 @@ from __future__ import annotations
 from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine
 from bot.changelog.store import ChangeLog
+from bot.cucm.cluster import SingleCluster
 from commands import routepoints
 from commands.base import Actor, Reply, Role
-from commands.context import SingleCluster
 from commands.registry import Registry
 from commands.runner import Runner
 from cucmsim.model import key
