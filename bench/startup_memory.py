@@ -131,15 +131,20 @@ def serve(config: Path, env: dict[str, str], port: int) -> Iterator[subprocess.P
             process.stderr.close()
 
 
+# /healthz is readiness: the first probe connects every cluster (AXL getCCMVersion),
+# which may take seconds; the probe itself answers within 5 s.
+PROBE_READ_TIMEOUT_S = 6.0
+
+
 def wait_ready(process: subprocess.Popen[bytes], url: str, started: float) -> float:
     while time.perf_counter() - started < READY_TIMEOUT_S:
         if process.poll() is not None:
             error = process.stderr.read().decode() if process.stderr else ""
             raise RuntimeError(f"ctibot serve exited {process.returncode}: {error[-2000:]}")
         try:
-            if requests.get(url, timeout=1).status_code == 200:
+            if requests.get(url, timeout=PROBE_READ_TIMEOUT_S).status_code == 200:
                 return time.perf_counter() - started
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             pass
         time.sleep(0.01)
     raise RuntimeError(f"ctibot serve not ready after {READY_TIMEOUT_S} s")
