@@ -131,10 +131,12 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "params set",
-        "params set max-devices-per-provider 2500 --node cucm-sub1",
-        reads={"axl.listServiceParameter": 1},
-        writes={"axl.updateServiceParameter": 1},
-        why="one list resolves the internal name and reads the value; risky, so confirmed",
+        "params set max-devices-per-provider 2500",
+        reads={"axl.listServiceParameter": 3},
+        refs={"axl.listProcessNode": 1},
+        writes={"axl.updateServiceParameter": 3},
+        why="clusterwide, so every node: one list per node resolves the internal name and "
+        "reads the value, one write per node; risky, so confirmed",
     ),
     Case(
         "service activate",

@@ -13,7 +13,15 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from bot.cucm.errors import ParameterUnresolved
-from bot.cucm.params import CATALOGUE, ParameterSpec, choose_name, validate
+from bot.cucm.params import (
+    CATALOGUE,
+    Effect,
+    ParameterSpec,
+    Scope,
+    choose_name,
+    outside_range,
+    validate,
+)
 from commands.base import UsageError
 
 if TYPE_CHECKING:
@@ -32,7 +40,19 @@ def services() -> list[str]:
 
 
 def range_text(spec: ParameterSpec) -> str:
-    return f"{spec.minimum}-{spec.maximum}"
+    """The range, marked `(own)` when it is ctibot's and not confirmed by Cisco."""
+    own = "" if spec.range_confirmed else " (own)"
+    return f"{spec.minimum}-{spec.maximum}{own}"
+
+
+def effect_text(spec: ParameterSpec) -> str:
+    if spec.effect is Effect.RESTART:
+        return f"after a restart of {spec.service}"
+    return spec.effect.value
+
+
+def is_clusterwide(spec: ParameterSpec) -> bool:
+    return spec.scope is Scope.CLUSTERWIDE
 
 
 def _squash(text: str) -> str:
@@ -65,21 +85,28 @@ def cli_key(spec: ParameterSpec) -> str:
     return spec.key.replace("_", "-")
 
 
-def check_value(spec: ParameterSpec, text: str) -> int:
-    """Whole number within the catalogue's range; AXL itself would store anything."""
+def check_value(spec: ParameterSpec, text: str) -> tuple[int, str | None]:
+    """A whole number CUCM can store, plus a warning when it is outside the catalogue's
+    range: that range is advice (CUCM does not check it over AXL), never a refusal."""
     try:
-        return validate(spec.key, text)
+        number = validate(spec.key, text)
     except ValueError as exc:
         raise UsageError(f"{exc} (default {spec.default}).") from None
+    return number, outside_range(spec, number)
+
+
+def int_value(current: str | None) -> int | None:
+    """A value as AXL holds it (a string), as a whole number when it is one."""
+    if current is None:
+        return None
+    try:
+        return int(current.strip())
+    except ValueError:
+        return None
 
 
 def same_value(current: str | None, wanted: int) -> bool:
-    if current is None:
-        return False
-    try:
-        return int(current.strip()) == wanted
-    except ValueError:
-        return False
+    return int_value(current) == wanted
 
 
 def resolve(
@@ -102,9 +129,4 @@ def current_value(cucm: CucmCluster, node: str, key: str) -> int | None:
     """A catalogue parameter's value on one node (one listServiceParameter), or None."""
     spec = CATALOGUE[key]
     found = resolve(cucm, spec, cucm.axl.list_service_parameters(node, spec.service))
-    if found is None or found.value is None:
-        return None
-    try:
-        return int(found.value)
-    except ValueError:
-        return None
+    return None if found is None else int_value(found.value)

@@ -1,16 +1,20 @@
 """`/cti params …`: the CTI service parameters, per node, shown and set safely.
 
-AXL neither knows display names nor checks ranges, so both happen here:
-the parameter is resolved from the catalogue, the value is range-checked
-before CUCM is read, and the internal name comes from what the node lists.
+AXL neither knows display names nor checks ranges, so both happen here: the
+parameter is resolved from the catalogue, the value's type is checked before
+CUCM is read (its range only warns: the range is ctibot's own), and the
+internal name comes from what the node lists. CUCM stores every parameter per
+node, so a clusterwide one is written to every node in one change set; writing
+one node would leave the cluster disagreeing with itself.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.cucm.models import ServiceParameter
-from bot.cucm.params import ParameterSpec
+from bot.cucm.params import CATALOGUE, Effect, ParameterSpec, ordered_partner
 from commands.base import (
     Arguments,
     Command,
@@ -28,7 +32,11 @@ from commands.objects import change
 from commands.param_names import (
     catalogue,
     check_value,
+    cli_key,
+    effect_text,
     find_param,
+    int_value,
+    is_clusterwide,
     range_text,
     resolve,
     same_value,
@@ -49,7 +57,8 @@ def _listed(cucm: CucmCluster, node: str, service: str) -> list[ServiceParameter
 class ParamsShowCommand:
     spec = CommandSpec(
         name="params show",
-        summary="The CTI service parameters per node: value, default, range, internal name.",
+        summary="The CTI service parameters per node: value, default, range (ctibot's own "
+        "or Cisco's), scope, when a change takes effect, internal name.",
         role=Role.VIEWER,
         params=(
             Param("node", _NODE_HELP, placeholder="cucm-sub1"),
@@ -76,12 +85,15 @@ class ParamsShowCommand:
             return _show_all(cucm.name, nodes, listed)
         rows: list[tuple[str, ...]] = []
         missing: list[str] = []
+        disagree: list[str] = []
         for entry in catalogue():
+            values: dict[str, str | None] = {}
             for node in nodes:
                 found = resolve(cucm, entry, listed[(node, entry.service)])
                 if found is None:
                     missing.append(f"{entry.display_name} on {node}")
                     continue
+                values[node] = found.value
                 marker = "" if same_value(found.value, entry.default) else " *"
                 rows.append(
                     (
@@ -90,19 +102,43 @@ class ParamsShowCommand:
                         f"{found.value}{marker}",
                         str(entry.default),
                         range_text(entry),
+                        entry.scope.value,
+                        effect_text(entry),
                         found.name,
                     )
                 )
+            if is_clusterwide(entry) and len(set(values.values())) > 1:
+                listing = ", ".join(f"{n} {v}" for n, v in values.items())
+                disagree.append(
+                    f"Nodes disagree on clusterwide {entry.display_name} ({listing}): "
+                    f"`/cti params set {cli_key(entry)} <value>` sets every node."
+                )
         lines = [
-            f"Services {', '.join(services())}; * marks a value that differs from the default."
+            f"Services {', '.join(services())}; * marks a value that differs from the default.",
+            "(own): ctibot's own range, not confirmed by Cisco; `params set` outside it "
+            "warns instead of refusing. Clusterwide: one value for the cluster, set on "
+            "every node at once.",
+            *disagree,
         ]
         if missing:
             lines.append(f"Not found on CUCM (name unresolved): {'; '.join(missing)}.")
         return Reply(
             title=f"CTI service parameters on cluster {cucm.name}",
-            status="warning" if missing else "info",
+            status="warning" if missing or disagree else "info",
             lines=lines,
-            table=Table(("Parameter", "Node", "Value", "Default", "Range", "Internal name"), rows),
+            table=Table(
+                (
+                    "Parameter",
+                    "Node",
+                    "Value",
+                    "Default",
+                    "Range",
+                    "Scope",
+                    "Takes effect",
+                    "Internal name",
+                ),
+                rows,
+            ),
         )
 
 
@@ -125,7 +161,8 @@ def _show_all(
 class ParamsSetCommand:
     spec = CommandSpec(
         name="params set",
-        summary="Set a CTI service parameter on one node or on every node, range-checked.",
+        summary="Set a CTI service parameter: a clusterwide one on every node in one change, "
+        "a per-node one where you say.",
         role=Role.ADMIN,
         params=(
             Param(
@@ -138,17 +175,28 @@ class ParamsSetCommand:
             ),
             Param(
                 "value",
-                "The new value (checked against the allowed range).",
+                "The new value: a whole number. Outside ctibot's own range it warns, "
+                "and asks for confirmation.",
                 positional=True,
                 required=True,
                 placeholder="2500",
             ),
-            Param("node", "Set it on this node only.", placeholder="cucm-sub1"),
-            Param("all-nodes", "Set it on every node of the cluster.", flag=True),
+            Param(
+                "node",
+                "Per-node parameters only: set it on this node. "
+                "Refused for a clusterwide parameter.",
+                placeholder="cucm-sub1",
+            ),
+            Param(
+                "all-nodes",
+                "Per-node parameters: set it on every node (a clusterwide one always is).",
+                flag=True,
+            ),
         ),
         examples=(
-            "/cti params set max-devices-per-provider 2500 --all-nodes",
-            '/cti params set "Application Heartbeat Maximum Interval" 600 --node cucm-sub1',
+            "/cti params set max-devices-per-provider 2500",
+            "/cti params set heartbeat-max-interval 600",
+            "/cti params set new-call-accept-timer 6 --node cucm-sub1",
         ),
         writes=True,
         risky=True,
@@ -156,20 +204,25 @@ class ParamsSetCommand:
 
     def execute(self, ctx: Context, args: Arguments) -> Plan:
         entry = find_param(args["param"])
-        value = check_value(entry, args["value"])
-        node_arg, all_nodes = args.get("node"), bool(args.get("all-nodes"))
-        if (node_arg is None) == (not all_nodes):
-            raise UsageError("Say where: `--node <node>` for one node, or `--all-nodes`.")
-        wanted = None if node_arg is None else check_node_name(node_arg)
+        value, warning = check_value(entry, args["value"])
+        wanted = _where(entry, args.get("node"), bool(args.get("all-nodes")))
         cucm = ctx.cucm
+        targets = _targets(cucm, entry, wanted)
+        _check_order(cucm, entry, value, targets)
+        where = f"on {wanted}" if wanted else "on every node"
+        scope = " (clusterwide)" if is_clusterwide(entry) else ""
         plan = Plan(
             command=self.spec.name,
             cluster=cucm.name,
-            title=f"Set {entry.display_name} to {value}"
-            + (" on every node" if all_nodes else f" on {wanted}"),
+            title=f"Set {entry.display_name} to {value} {where}{scope}",
             risky=True,
         )
-        for node, found in _targets(cucm, entry, wanted):
+        if warning:
+            plan.warnings.append(warning)
+        if is_clusterwide(entry):
+            plan.notes.extend(_disagreement(entry, targets))
+        for target in targets:
+            node, found = target.node, target.param
             if same_value(found.value, value):
                 plan.notes.append(f"{entry.display_name} is already {value} on {node}.")
                 continue
@@ -189,13 +242,43 @@ class ParamsSetCommand:
                     summary,
                 )
             )
+        if plan.steps:
+            plan.notes.append(f"Takes effect: {effect_text(entry)}.{_EFFECT_HINT[entry.effect]}")
         return plan
 
 
-def _targets(
-    cucm: CucmCluster, entry: ParameterSpec, wanted: str | None
-) -> list[tuple[str, ServiceParameter]]:
-    """(node, current parameter) per target node: one listServiceParameter per node.
+_EFFECT_HINT = {
+    Effect.AT_ONCE: "",
+    Effect.RESTART: " Restart it with `/cti service restart <node>` when convenient.",
+    Effect.UNKNOWN: " ctibot's catalogue does not know whether the service must restart; "
+    "see the parameter's help in CUCM's Service Parameter window.",
+}
+
+
+def _where(entry: ParameterSpec, node_arg: str | None, all_nodes: bool) -> str | None:
+    """The one node to set, or None for every node; refused before anything is read."""
+    if is_clusterwide(entry):
+        if node_arg is not None:
+            raise UsageError(
+                f"{entry.display_name} is a clusterwide {entry.service} parameter: CUCM keeps "
+                "one value for the whole cluster, so ctibot sets it on every node in one "
+                f"change. Drop `--node {node_arg}`; nothing was changed."
+            )
+        return None
+    if (node_arg is None) == (not all_nodes):
+        raise UsageError("Say where: `--node <node>` for one node, or `--all-nodes`.")
+    return None if node_arg is None else check_node_name(node_arg)
+
+
+@dataclass(frozen=True)
+class _Target:
+    node: str
+    param: ServiceParameter
+    listed: list[ServiceParameter]  # the node's whole listing of the service
+
+
+def _targets(cucm: CucmCluster, entry: ParameterSpec, wanted: str | None) -> list[_Target]:
+    """The parameter on each target node: one listServiceParameter per node.
 
     For one node the node list is read only when that node lists nothing, to
     tell a typo from a parameter CUCM does not have.
@@ -217,8 +300,43 @@ def _targets(
                 "its internal name could not be resolved, so nothing is sent. "
                 "See `/cti params show --all`."
             )
-        targets.append((node if wanted is None else found.node or node, found))
+        targets.append(_Target(node if wanted is None else found.node or node, found, params))
     return targets
+
+
+def _check_order(
+    cucm: CucmCluster, entry: ParameterSpec, value: int, targets: list[_Target]
+) -> None:
+    """Refuse a minimum above its maximum (or the reverse) against the other's live value."""
+    paired = ordered_partner(entry.key)
+    if paired is None:
+        return
+    other_key, is_lower = paired
+    other = CATALOGUE[other_key]
+    clashes: dict[int, list[str]] = {}
+    for target in targets:
+        found = resolve(cucm, other, target.listed)
+        live = None if found is None else int_value(found.value)
+        if live is not None and (value > live if is_lower else value < live):
+            clashes.setdefault(live, []).append(target.node)
+    if not clashes:
+        return
+    where = "; ".join(f"{live} on {', '.join(nodes)}" for live, nodes in sorted(clashes.items()))
+    lower, upper = (entry, other) if is_lower else (other, entry)
+    direction = "above" if is_lower else "below"
+    raise UsageError(
+        f"{entry.display_name} {value} would be {direction} {other.display_name} ({where}): "
+        f"{lower.display_name} must stay at or below {upper.display_name}. "
+        f"Change {other.display_name} first; nothing was changed."
+    )
+
+
+def _disagreement(entry: ParameterSpec, targets: list[_Target]) -> list[str]:
+    values = {t.node: t.param.value for t in targets}
+    if len(set(values.values())) <= 1:
+        return []
+    listing = ", ".join(f"{node} {value}" for node, value in values.items())
+    return [f"The nodes disagree on this clusterwide parameter today ({listing})."]
 
 
 COMMANDS: list[Command] = [ParamsShowCommand(), ParamsSetCommand()]

@@ -4,7 +4,8 @@ CUCM's internal parameter names for the CTI settings are not published (referenc
 so nothing here sends a guessed name: a concept is resolved against the names the node
 actually returns from ``listServiceParameter`` - configured override first, then our
 candidate guesses, then a token match of the GUI display name. AXL does not range-check
-values either, so the allowed ranges below are the product's own table.
+values either, so the ranges below are the product's own table: advice, not law. What is
+law is the value's type: a whole number CUCM can store.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
 from bot.cucm.axl import AxlClient
 from bot.cucm.errors import ParameterUnresolved
@@ -20,6 +22,29 @@ from bot.cucm.models import ServiceParameter
 
 CTI_MANAGER = "Cisco CTIManager"
 CALL_MANAGER = "Cisco CallManager"
+
+
+# The widest whole number a "long" service parameter holds (a signed 32-bit integer). CUCM's
+# own bound is not published; the simulator refuses beyond it, so the product never relies
+# on CUCM storing more.
+LONG_MIN = -(2**31)
+LONG_MAX = 2**31 - 1
+
+
+class Scope(StrEnum):
+    """Where the value lives. CUCM stores every service parameter per node, but a clusterwide
+    one is one setting for the cluster: the Service Parameter window writes it to every node."""
+
+    CLUSTERWIDE = "clusterwide"
+    PER_NODE = "per node"
+
+
+class Effect(StrEnum):
+    """When a new value takes effect, as far as the catalogue knows."""
+
+    AT_ONCE = "at once"
+    RESTART = "after a service restart"
+    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
@@ -32,11 +57,17 @@ class ParameterSpec:
     minimum: int
     maximum: int
     unit: str = ""
+    scope: Scope = Scope.PER_NODE
+    effect: Effect = Effect.UNKNOWN
+    range_confirmed: bool = False  # False: the range is ctibot's own, not Cisco's
 
 
 # Defaults are Cisco's (SysConfig, "Configure CTI Applications"). Ranges are the PRODUCT'S OWN
-# TABLE, taken from the Service Parameter GUI help as we know it; they are not confirmed by
-# AXL (which reports no ranges) - adjust here if a release's GUI says otherwise.
+# TABLE, not confirmed by Cisco (AXL reports no ranges), so a value outside one is a warning,
+# never a refusal - adjust here if a release's GUI says otherwise. The devices-per-provider,
+# devices-per-node and heartbeat parameters are CTIManager's advanced clusterwide parameters;
+# the others are not known to be clusterwide, so they stay per node (a node may be chosen).
+# When a value takes effect is not documented for any of them: Effect.UNKNOWN, honestly.
 CATALOGUE: dict[str, ParameterSpec] = {
     spec.key: spec
     for spec in (
@@ -49,6 +80,7 @@ CATALOGUE: dict[str, ParameterSpec] = {
             1,
             40000,
             "devices",
+            scope=Scope.CLUSTERWIDE,
         ),
         ParameterSpec(
             "max_devices_per_node",
@@ -59,6 +91,7 @@ CATALOGUE: dict[str, ParameterSpec] = {
             1,
             40000,
             "devices",
+            scope=Scope.CLUSTERWIDE,
         ),
         ParameterSpec(
             "heartbeat_min_interval",
@@ -69,6 +102,7 @@ CATALOGUE: dict[str, ParameterSpec] = {
             1,
             300,
             "seconds",
+            scope=Scope.CLUSTERWIDE,
         ),
         ParameterSpec(
             "heartbeat_max_interval",
@@ -79,6 +113,7 @@ CATALOGUE: dict[str, ParameterSpec] = {
             30,
             3600,
             "seconds",
+            scope=Scope.CLUSTERWIDE,
         ),
         ParameterSpec(
             "new_call_accept_timer",
@@ -141,19 +176,49 @@ def fuzzy_match(display_name: str, names: list[str]) -> list[str]:
     return [name for extra, name in scored if extra == best]
 
 
+# (lower, upper): the first must never exceed the second, on any node.
+ORDERED_PAIRS: tuple[tuple[str, str], ...] = (("heartbeat_min_interval", "heartbeat_max_interval"),)
+
+
 def validate(concept: str, value: object) -> int:
-    """The value as an int within the product's allowed range, else ``ValueError``."""
+    """The value as an int CUCM can store, else ``ValueError``; the catalogue's range is
+    only advice (see ``outside_range``)."""
     spec = spec_for(concept)
     try:
         number = int(str(value).strip())
     except ValueError:
         raise ValueError(f"{spec.display_name} must be a whole number, not {value!r}") from None
-    if not spec.minimum <= number <= spec.maximum:
+    if not LONG_MIN <= number <= LONG_MAX:
         raise ValueError(
-            f"{spec.display_name} must be between {spec.minimum} and {spec.maximum}"
-            f"{' ' + spec.unit if spec.unit else ''} (got {number})"
+            f"{spec.display_name} {number} is beyond what CUCM stores for a whole-number "
+            f"parameter ({LONG_MIN} to {LONG_MAX})"
         )
     return number
+
+
+def outside_range(spec: ParameterSpec, number: int) -> str | None:
+    """Why ``number`` deserves a second look, or None when it is within the catalogue's range."""
+    if spec.minimum <= number <= spec.maximum:
+        return None
+    unit = f" {spec.unit}" if spec.unit else ""
+    whose = "Cisco's range"
+    if not spec.range_confirmed:
+        whose = "ctibot's own range (not confirmed by Cisco)"
+    return (
+        f"{spec.display_name} {number} is outside {whose} {spec.minimum}-{spec.maximum}{unit}. "
+        "CUCM does not check ranges over AXL; make sure this release's Service Parameter "
+        "help allows it."
+    )
+
+
+def ordered_partner(concept: str) -> tuple[str, bool] | None:
+    """(the other concept, True when ``concept`` is the lower one) for an ordered pair."""
+    for lower, upper in ORDERED_PAIRS:
+        if concept == lower:
+            return upper, True
+        if concept == upper:
+            return lower, False
+    return None
 
 
 def spec_for(concept: str) -> ParameterSpec:
@@ -251,7 +316,7 @@ class ParameterResolver:
         return self._axl.get_service_parameter(node, spec.service, self.resolve(node, concept))
 
     def set(self, node: str, concept: str, value: object) -> str:
-        """Validate against the product's range, then write the resolved parameter."""
+        """Validate the value's type, then write the resolved parameter on this node."""
         number = validate(concept, value)
         spec = spec_for(concept)
         name = self.resolve(node, concept)

@@ -1,6 +1,12 @@
 """Service parameters, stored per process node under CUCM's internal names.
 
-AXL does not validate parameter values (reference §7), so neither do we.
+Every parameter, clusterwide or not, is a row per node, and an update names
+one node and changes only that row: a client that sets a clusterwide
+parameter on one node leaves the nodes disagreeing, as on CUCM. AXL applies
+none of the Service Parameter window's ranges, but a value must still be of
+the parameter's type: a whole number a signed 32-bit "long" holds, T or F for
+a boolean. CUCM's own answer to such a value is unconfirmed, so the
+simulator takes the strict side and refuses it with fault 5003.
 """
 
 from __future__ import annotations
@@ -43,10 +49,34 @@ def get_service_parameter(call: AxlCall) -> Element:
     return get_result(call, _render(call, _find(call)))
 
 
+LONG_BOUNDS = (-(2**31), 2**31 - 1)
+BOOLEANS = frozenset({"T", "F"})
+
+
+def _type_problem(param: ServiceParameter, text: str) -> str | None:
+    if param.value_type == "long":
+        try:
+            number = int(text.strip())
+        except ValueError:
+            return "is not a whole number"
+        low, high = LONG_BOUNDS
+        return None if low <= number <= high else f"is outside {low} to {high}"
+    if param.value_type == "boolean" and text not in BOOLEANS:
+        return "is not T or F"
+    return None
+
+
 def update_service_parameter(call: AxlCall) -> str:
     param = _find(call)
     if has(call.body, "value"):
-        param.value = value(call.body, "value") or ""
+        text = value(call.body, "value") or ""
+        problem = _type_problem(param, text)
+        if problem is not None:
+            raise faults.invalid(
+                f"Value '{text}' of Service Parameter {param.name} ({param.value_type}) {problem}",
+                call.operation,
+            )
+        param.value = text
     return param.uuid
 
 

@@ -36,7 +36,8 @@ PT = "PT_CTI"
 IVR, REC, APP = "e2e_ivr", "e2e_rec", "e2e_app"  # application users of this story
 RP = "RP_E2E_IVR"
 FALLBACK = "8400"  # where CFNA / CFOF send calls while the application is down
-HEARTBEAT = ("cucm-sub2", "CtiApplicationHeartbeatMaxInterval")
+HEARTBEAT = "CtiApplicationHeartbeatMaxInterval"  # clusterwide: set on every node at once
+NODES = ("cucm-pub", "cucm-sub1", "cucm-sub2")
 Row = tuple[str, str, str]  # (operation, object type, object name)
 TEST_ONLY = {"tparam set"}  # conftest's own workflow, not a product command
 
@@ -360,25 +361,23 @@ def test_provision_app_in_one_change_set(stack: Stack, story: Story) -> None:
         }
 
 
+def _heartbeat_rows(nodes: tuple[str, ...]) -> list[Row]:
+    return [
+        ("updateServiceParameter", "service_parameter", f"{node}/{CTI_MANAGER}/{HEARTBEAT}")
+        for node in nodes
+    ]
+
+
 def test_params_set_is_confirmed_first(stack: Stack, story: Story) -> None:
-    node, name = HEARTBEAT
-    assert parameter(stack, node, name) == "3600"
-    message = run_confirmed(
-        stack, f'params set "Application Heartbeat Maximum Interval" 600 node={node}', ADMIN
-    )
-    record = applied(
-        stack,
-        message,
-        "params set",
-        ADMIN,
-        [("updateServiceParameter", "service_parameter", f"{node}/{CTI_MANAGER}/{name}")],
-    )
+    """A clusterwide parameter: every node in one change set, never one node alone."""
+    assert {parameter(stack, node, HEARTBEAT) for node in NODES} == {"3600"}
+    message = run_confirmed(stack, 'params set "Application Heartbeat Maximum Interval" 600', ADMIN)
+    record = applied(stack, message, "params set", ADMIN, _heartbeat_rows(NODES))
     story.sets["params set"] = record.id
-    before, after = record.changes[0].before, record.changes[0].after
-    assert before is not None and after is not None
-    assert (before["value"], after["value"]) == ("3600", "600")
-    assert parameter(stack, node, name) == "600"
-    assert parameter(stack, "cucm-sub1", name) == "3600"  # only the node asked for
+    for change in record.changes:
+        assert change.before is not None and change.after is not None
+        assert (change.before["value"], change.after["value"]) == ("3600", "600")
+    assert {parameter(stack, node, HEARTBEAT) for node in NODES} == {"600"}
 
 
 def test_service_activate_restart_deactivate(stack: Stack, story: Story) -> None:
@@ -423,18 +422,11 @@ def test_remove_routepoint_is_confirmed_first(stack: Stack, story: Story) -> Non
 
 
 def test_undo_restores_the_recorded_before_state(stack: Stack, story: Story) -> None:
-    node, name = HEARTBEAT
     undone = story.sets["params set"]
     message = run_confirmed(stack, f"undo {undone}", ADMIN)
-    record = applied(
-        stack,
-        message,
-        "undo",
-        ADMIN,
-        [("updateServiceParameter", "service_parameter", f"{node}/{CTI_MANAGER}/{name}")],
-    )
+    record = applied(stack, message, "undo", ADMIN, _heartbeat_rows(NODES[::-1]))
     assert record.undo_of == undone
-    assert parameter(stack, node, name) == "3600"
+    assert {parameter(stack, node, HEARTBEAT) for node in NODES} == {"3600"}
 
 
 def test_dry_run_writes_nothing(stack: Stack, story: Story) -> None:

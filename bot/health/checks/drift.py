@@ -3,6 +3,9 @@
 The reference is the after-state the bot last recorded in the change log. A
 value the bot never wrote gets a baseline in the health tables the first time it
 is seen, and is compared against that from then on: the first run never alerts.
+A clusterwide parameter is also compared across nodes: CUCM stores it per node,
+so a write to one node (AXL, CLI, an older ctibot) leaves nodes disagreeing,
+which no baseline would notice.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import Any
 
 from bot.config import HealthSettings
 from bot.cucm.errors import NotFound
-from bot.cucm.params import CATALOGUE
+from bot.cucm.params import CATALOGUE, Scope
 from bot.health.checks.base import CheckResult, Target, fail, ok
 from bot.health.checks.line_drift import line_changes
 from bot.health.store import HealthStore, RecordedObject
@@ -50,12 +53,14 @@ def _param_results(
     nodes = target.node_names()
     now = datetime.now(UTC)
     results = []
+    seen: dict[str, dict[str, str | None]] = {}
     for node, outcome in zip(
         nodes, target.per_node(lambda n: _params(target, n), nodes), strict=True
     ):
         if isinstance(outcome, Exception):
             raise outcome
         for concept, (service, name, value) in outcome.items():
+            seen.setdefault(concept, {})[node] = value
             display = CATALOGUE[concept].display_name
             subject = f"param/{node}/{name}"
             record = recorded.get(f"{node}/{service}/{name}")
@@ -87,6 +92,35 @@ def _param_results(
                     last_seen=f"{_when(seen_at)} ({source})",
                 )
             )
+    return results + _clusterwide_results(target, seen)
+
+
+def _clusterwide_results(
+    target: Target, seen: dict[str, dict[str, str | None]]
+) -> list[CheckResult]:
+    """One result per clusterwide parameter: do all nodes hold the same value?"""
+    results = []
+    for concept, values in seen.items():
+        spec = CATALOGUE[concept]
+        if spec.scope is not Scope.CLUSTERWIDE:
+            continue
+        subject = f"clusterwide/{concept}"
+        if len(set(values.values())) <= 1:
+            results.append(ok(target, NAME, subject, f"{spec.display_name} same on every node"))
+            continue
+        listing = ", ".join(f"{node} {value}" for node, value in values.items())
+        results.append(
+            fail(
+                target,
+                NAME,
+                subject,
+                "warning",
+                f"Nodes disagree on clusterwide {spec.display_name}: {listing} ({target.name})",
+                parameter=spec.display_name,
+                values=values,
+                fix=f"/cti params set {spec.key.replace('_', '-')} <value>",
+            )
+        )
     return results
 
 

@@ -121,7 +121,7 @@ def _provision(sim: Any, runner: Runner, n: int) -> str:
 
 
 def _params(sim: Any, runner: Runner, n: int) -> str:
-    return f"params set maximumdevicespernode {1000 + n} node=cucm-sub1"
+    return f"params set maximumdevicespernode {1000 + n}"
 
 
 def _activate(sim: Any, runner: Runner, n: int) -> str:

@@ -162,15 +162,31 @@ def test_undo_params_set(sim, make_ctx) -> None:
         params = [
             p
             for p in sim.cluster.service_parameters.values()
-            if p.node == "cucm-sub1" and p.name == "CtiMaxDevicesPerNode"
+            if p.name == "CtiNewCallAcceptTimerSecs"
         ]
-        old = params[0].value
+        old = {p.node: p.value for p in params}
     set_id = _run(
-        ctx, ParamsSetCommand(), param="max-devices-per-node", value="900", node="cucm-sub1"
+        ctx, ParamsSetCommand(), param="new-call-accept-timer", value="9", node="cucm-sub1"
     )
-    assert params[0].value == "900"
+    assert {p.node: p.value for p in params} == {**old, "cucm-sub1": "9"}
     _undo(ctx, set_id)
-    assert params[0].value == old
+    assert {p.node: p.value for p in params} == old
+
+
+def test_undo_clusterwide_params_set_restores_every_node(sim, make_ctx) -> None:
+    ctx = make_ctx()
+    with sim.cluster.lock:
+        params = [
+            p for p in sim.cluster.service_parameters.values() if p.name == "CtiMaxDevicesPerNode"
+        ]
+    assert len(params) == 3
+    old = {p.node: p.value for p in params}
+    set_id = _run(ctx, ParamsSetCommand(), param="max-devices-per-node", value="900")
+    assert {p.value for p in params} == {"900"}
+    undo_id = _undo(ctx, set_id)
+    assert {p.node: p.value for p in params} == old
+    undone = ctx.changelog.get(undo_id).changes
+    assert sorted(c.object_name.split("/")[0] for c in undone) == sorted(old)
 
 
 def test_undo_service_activation_and_restart_refused(sim, make_ctx) -> None:

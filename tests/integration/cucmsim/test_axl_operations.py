@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
+
 from cucmsim.api import SimServer
 from cucmsim.model import key
 
@@ -364,6 +366,32 @@ def test_service_parameters(axl: Axl) -> None:
     assert axl.ok("getServiceParameter", other_node)[0].findtext("value") == "800"
     missing = axl.call("getServiceParameter", identity.replace("PerNode", "PerMoon"))
     assert missing.axlcode == 5007
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "problem", "accepted"),
+    [
+        ("CtiMaxDevicesPerNode", "lots", "is not a whole number", "-5"),
+        ("CtiMaxDevicesPerNode", "2147483648", "is outside -2147483648 to 2147483647", "99999"),
+        ("CtiSecureConnectionEnabled", "yes", "is not T or F", "T"),
+    ],
+)
+def test_service_parameter_value_of_the_wrong_type_is_refused(
+    axl: Axl, name: str, value: str, problem: str, accepted: str
+) -> None:
+    """No range is checked (AXL has none), but the value must be of the parameter's type."""
+    identity = (
+        f"<processNodeName>cucm-sub2</processNodeName><name>{name}</name>"
+        "<service>Cisco CTIManager</service>"
+    )
+    before = axl.ok("getServiceParameter", identity)[0].findtext("value")
+    refused = axl.call("updateServiceParameter", identity + f"<value>{value}</value>")
+    assert refused.status == 500 and refused.axlcode == 5003
+    assert problem in refused.faultstring
+    assert axl.ok("getServiceParameter", identity)[0].findtext("value") == before
+    axl.ok("updateServiceParameter", identity + f"<value>{accepted}</value>")
+    assert axl.ok("getServiceParameter", identity)[0].findtext("value") == accepted
+    axl.ok("updateServiceParameter", identity + f"<value>{before}</value>")
 
 
 def test_list_requires_returned_tags(axl: Axl) -> None:

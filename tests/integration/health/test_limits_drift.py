@@ -49,4 +49,30 @@ def test_parameter_changed_outside_the_bot_is_drift(health: Health) -> None:
     assert alert.state == "firing" and alert.severity == "warning"
     assert alert.details["expected"] == "3600" and alert.details["actual"] == "1800"
     assert "first seen" in alert.details["last_seen"]
-    assert list(health.firing()) == [alert.key]
+    disagree = health.alert("drift", "clusterwide/heartbeat_max_interval")
+    assert sorted(health.firing()) == sorted([alert.key, disagree.key])
+
+
+def test_clusterwide_parameter_set_on_one_node_is_drift(health: Health) -> None:
+    """What a product writing one node leaves behind: the baselines agree with each node,
+    yet the nodes disagree with each other."""
+    health.cucm.axl.update_service_parameter(
+        "cucm-sub1", "Cisco CTIManager", "CtiMaxDevicesPerNode", "900"
+    )
+    health.sweep("drift", times=2)
+    alert = health.alert("drift", "clusterwide/max_devices_per_node")
+    assert alert.state == "firing" and alert.severity == "warning"
+    assert alert.summary == (
+        "Nodes disagree on clusterwide Maximum Devices Per Node: "
+        "cucm-pub 800, cucm-sub1 900, cucm-sub2 800 (lab)"
+    )
+    assert alert.details["values"] == {"cucm-pub": "800", "cucm-sub1": "900", "cucm-sub2": "800"}
+    assert alert.details["fix"] == "/cti params set max-devices-per-node <value>"
+    assert list(health.firing()) == [alert.key]  # each node matches its own baseline
+
+    for node in ("cucm-pub", "cucm-sub2"):
+        health.cucm.axl.update_service_parameter(
+            node, "Cisco CTIManager", "CtiMaxDevicesPerNode", "900"
+        )
+    health.sweep("drift", times=2)
+    assert health.alert("drift", "clusterwide/max_devices_per_node").state == "resolved"

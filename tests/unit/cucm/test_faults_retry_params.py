@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.cucm.errors import (
@@ -15,7 +17,18 @@ from bot.cucm.errors import (
     Unreachable,
 )
 from bot.cucm.faults import FaultInfo, to_error
-from bot.cucm.params import CATALOGUE, fuzzy_match, tokens, validate
+from bot.cucm.params import (
+    CATALOGUE,
+    LONG_MAX,
+    ORDERED_PAIRS,
+    Effect,
+    Scope,
+    fuzzy_match,
+    ordered_partner,
+    outside_range,
+    tokens,
+    validate,
+)
 from bot.cucm.retry import RetryPolicy, is_retryable, run_with_retries
 
 
@@ -139,13 +152,46 @@ def test_fuzzy_match_prefers_closest_and_reports_ambiguity() -> None:
     ]
 
 
-def test_validate_ranges() -> None:
+def test_validate_checks_the_type_and_leaves_the_range_to_a_warning() -> None:
     assert validate("max_devices_per_provider", "2500") == 2500
-    with pytest.raises(ValueError, match="between 1 and 40000"):
-        validate("max_devices_per_provider", 50000)
+    assert validate("max_devices_per_provider", 50000) == 50000  # outside our range: allowed
+    assert validate("heartbeat_min_interval", str(LONG_MAX)) == LONG_MAX
+    with pytest.raises(ValueError, match="beyond what CUCM stores"):
+        validate("heartbeat_min_interval", LONG_MAX + 1)
     with pytest.raises(ValueError, match="whole number"):
         validate("heartbeat_min_interval", "five")
     with pytest.raises(ValueError, match="unknown parameter"):
         validate("nope", 1)
     for spec in CATALOGUE.values():
         assert spec.minimum <= spec.default <= spec.maximum
+
+
+def test_outside_range_says_whose_range_it_is() -> None:
+    spec = CATALOGUE["max_devices_per_provider"]
+    assert outside_range(spec, 40000) is None
+    assert outside_range(spec, 40001) == (
+        "Maximum Devices Per Provider 40001 is outside ctibot's own range (not confirmed by "
+        "Cisco) 1-40000 devices. CUCM does not check ranges over AXL; make sure this release's "
+        "Service Parameter help allows it."
+    )
+    confirmed = replace(spec, range_confirmed=True)
+    assert "outside Cisco's range 1-40000" in (outside_range(confirmed, 0) or "")
+
+
+def test_catalogue_scope_and_effect() -> None:
+    clusterwide = {k for k, s in CATALOGUE.items() if s.scope is Scope.CLUSTERWIDE}
+    assert clusterwide == {
+        "max_devices_per_provider",
+        "max_devices_per_node",
+        "heartbeat_min_interval",
+        "heartbeat_max_interval",
+    }
+    assert {s.effect for s in CATALOGUE.values()} == {Effect.UNKNOWN}  # nothing confirmed
+
+
+def test_ordered_pairs_share_a_service_and_name_each_other() -> None:
+    for lower, upper in ORDERED_PAIRS:
+        assert CATALOGUE[lower].service == CATALOGUE[upper].service  # one listing holds both
+        assert ordered_partner(lower) == (upper, True)
+        assert ordered_partner(upper) == (lower, False)
+    assert ordered_partner("max_devices_per_node") is None
