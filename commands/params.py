@@ -208,7 +208,7 @@ class ParamsSetCommand:
         wanted = _where(entry, args.get("node"), bool(args.get("all-nodes")))
         cucm = ctx.cucm
         targets = _targets(cucm, entry, wanted)
-        _check_order(cucm, entry, value, targets)
+        unchecked = _check_order(cucm, entry, value, targets)
         where = f"on {wanted}" if wanted else "on every node"
         scope = " (clusterwide)" if is_clusterwide(entry) else ""
         plan = Plan(
@@ -219,6 +219,7 @@ class ParamsSetCommand:
         )
         if warning:
             plan.warnings.append(warning)
+        plan.warnings.extend(unchecked)
         if is_clusterwide(entry):
             plan.notes.extend(_disagreement(entry, targets))
         for target in targets:
@@ -228,9 +229,10 @@ class ParamsSetCommand:
                 continue
             before = param_state(node, entry.service, found.name, found.value)
             after = param_state(node, entry.service, found.name, str(value))
+            whose = "Cisco's" if entry.range_confirmed else "own"
             summary = (
                 f"{entry.display_name} on {node}: {found.value} -> {value} "
-                f"(default {entry.default}, range {range_text(entry)})"
+                f"(default {entry.default}; {whose} range {entry.minimum}-{entry.maximum})"
             )
             plan.steps.append(
                 change(
@@ -306,21 +308,30 @@ def _targets(cucm: CucmCluster, entry: ParameterSpec, wanted: str | None) -> lis
 
 def _check_order(
     cucm: CucmCluster, entry: ParameterSpec, value: int, targets: list[_Target]
-) -> None:
-    """Refuse a minimum above its maximum (or the reverse) against the other's live value."""
+) -> list[str]:
+    """Refuse a minimum above its maximum (or the reverse) against the other's live value;
+    a warning for each node where the other's value cannot be read."""
     paired = ordered_partner(entry.key)
     if paired is None:
-        return
+        return []
     other_key, is_lower = paired
     other = CATALOGUE[other_key]
     clashes: dict[int, list[str]] = {}
+    unread: list[str] = []
     for target in targets:
         found = resolve(cucm, other, target.listed)
         live = None if found is None else int_value(found.value)
-        if live is not None and (value > live if is_lower else value < live):
+        if live is None:
+            unread.append(target.node)
+        elif value > live if is_lower else value < live:
             clashes.setdefault(live, []).append(target.node)
     if not clashes:
-        return
+        if not unread:
+            return []
+        return [
+            f"{other.display_name} could not be read on {', '.join(unread)}: check yourself "
+            f"that {entry.display_name} {value} keeps the minimum at or below the maximum."
+        ]
     where = "; ".join(f"{live} on {', '.join(nodes)}" for live, nodes in sorted(clashes.items()))
     lower, upper = (entry, other) if is_lower else (other, entry)
     direction = "above" if is_lower else "below"

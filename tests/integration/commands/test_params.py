@@ -253,6 +253,22 @@ def test_heartbeat_maximum_below_the_live_minimum_is_refused_naming_both(
     assert axl_writes() == {}
 
 
+def test_unreadable_heartbeat_maximum_is_a_warning_not_a_guess(
+    sim: Any, make_ctx: Any, plan_only: Any
+) -> None:
+    set_sim_value(sim, "cucm-sub1", CTI, HB_MAX, "")  # as CLI or a bad import may leave it
+    try:
+        plan = plan_only(make_ctx(), SET, param="heartbeat-min-interval", value="60")
+    finally:
+        set_sim_value(sim, "cucm-sub1", CTI, HB_MAX, "3600")
+    assert plan.warnings == [
+        "Application Heartbeat Maximum Interval could not be read on cucm-sub1: check "
+        "yourself that Application Heartbeat Minimum Interval 60 keeps the minimum at or "
+        "below the maximum."
+    ]
+    assert len(plan.steps) == 3
+
+
 def test_outside_the_own_range_warns_and_applies(sim: Any, make_ctx: Any, plan_only: Any) -> None:
     name = "CtiMaxDevicesPerProvider"
     ctx = make_ctx()
