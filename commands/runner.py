@@ -28,6 +28,7 @@ from commands.apply import apply_plan, render_plan
 from commands.args import ParsedArgs, bind, parse
 from commands.base import Actor, Arguments, Command, Plan, Refused, Reply, Role, UsageError
 from commands.context import Context
+from commands.inflight import refuse_if_racing
 
 if TYPE_CHECKING:
     from bot.changelog.confirmations import ConfirmationStore, PendingConfirmation
@@ -462,7 +463,10 @@ _STALE_BUTTON = "This button no longer matches a pending plan; nothing was sent 
 def _execute(command: Command, ctx: Context, args: Arguments) -> Reply | Plan:
     """Plan (or answer); a refusal or bad arguments become the reply, with nothing sent."""
     try:
-        return command.execute(ctx, args)
+        result = command.execute(ctx, args)
+        if isinstance(result, Plan) and not result.no_change:
+            refuse_if_racing(ctx.changelog, result)
+        return result
     except Refused as exc:
         return Reply(
             title=f"Refused: `{command.spec.name}`",

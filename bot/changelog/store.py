@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import Engine, Select, select, update
+from sqlalchemy import Engine, Select, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.changelog.models import Change, ChangeSet, utcnow
@@ -41,6 +41,7 @@ CHANGE_STATUSES: Final = frozenset(
         "unknown",  # sent, outcome unknown
         "compensated",
         "compensation_failed",
+        "not_reverted",  # applied; left alone by compensation because it changed since
         "skipped",
     }
 )
@@ -88,6 +89,19 @@ class ChangeSetRecord:
     plan_digest: str | None
     request_id: str | None
     changes: tuple[ChangeRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class InFlightChange:
+    """One write of a change set that is applying right now, as planning sees it."""
+
+    change_set_id: int
+    actor_id: str
+    command_text: str
+    operation: str
+    object_type: str
+    object_name: str
+    status: str
 
 
 def redact_state(value: Any) -> Any:
@@ -312,6 +326,35 @@ class ChangeLog:
         with self._sessions() as session:
             row = session.scalars(statement).first()
             return None if row is None else change_record(row)
+
+    def in_flight(self, cluster: str | None, object_names: Sequence[str]) -> list[InFlightChange]:
+        """Writes of applying change sets on these objects (names compared case-folded)."""
+        folded = sorted({name.casefold() for name in object_names})
+        if not folded:
+            return []
+        statement = (
+            select(Change, ChangeSet)
+            .join(ChangeSet, Change.change_set_id == ChangeSet.id)
+            .where(
+                ChangeSet.status == "applying",
+                ChangeSet.cluster == cluster,
+                func.lower(Change.object_name).in_(folded),
+            )
+            .order_by(ChangeSet.id, Change.seq)
+        )
+        with self._sessions() as session:
+            return [
+                InFlightChange(
+                    change_set_id=change_set.id,
+                    actor_id=change_set.actor_id,
+                    command_text=change_set.command_text,
+                    operation=change.operation,
+                    object_type=change.object_type,
+                    object_name=change.object_name,
+                    status=change.status,
+                )
+                for change, change_set in session.execute(statement)
+            ]
 
     def mark_interrupted(self) -> list[ChangeSetRecord]:
         """At startup: sets a dead process left 'applying' are 'interrupted', their
