@@ -92,9 +92,12 @@ def _show(value: Any) -> str:
 def apply_plan(ctx: Context, plan: Plan) -> Reply:
     """Run every step in order; on failure compensate what was done, and say so."""
     changelog = ctx.changelog
+    requester = ctx.requested_by
     set_id = changelog.open_set(
         actor_id=ctx.actor.user_id,
         actor_name=ctx.actor.name,
+        requester_id=requester.user_id if requester else None,
+        requester_name=requester.name if requester else None,
         channel_id=ctx.actor.channel_id,
         cluster=plan.cluster,
         command=plan.command,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import Engine, Select, func, select, update
+from sqlalchemy import Engine, Select, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.changelog.models import Change, ChangeSet, utcnow
@@ -77,7 +77,7 @@ class ChangeSetRecord:
     id: int
     created_at: datetime
     finished_at: datetime | None
-    actor_id: str
+    actor_id: str  # who made it happen: ran it, or confirmed someone else's plan
     actor_name: str | None
     channel_id: str | None
     cluster: str | None
@@ -89,6 +89,12 @@ class ChangeSetRecord:
     plan_digest: str | None
     request_id: str | None
     changes: tuple[ChangeRecord, ...] = ()
+    requester_id: str = ""  # who asked for it; the actor unless someone else confirmed
+    requester_name: str | None = None
+
+    @property
+    def approved_by_other(self) -> bool:
+        return self.requester_id != self.actor_id
 
 
 @dataclass(frozen=True)
@@ -167,6 +173,8 @@ def set_record(row: ChangeSet, changes: Iterable[Change] = ()) -> ChangeSetRecor
         plan_digest=row.plan_digest,
         request_id=row.request_id,
         changes=tuple(change_record(c) for c in changes),
+        requester_id=row.requester_id or row.actor_id,
+        requester_name=row.requester_name if row.requester_id else row.actor_name,
     )
 
 
@@ -187,12 +195,17 @@ class ChangeLog:
         plan_digest: str | None = None,
         undo_of: int | None = None,
         request_id: str | None = None,
+        requester_id: str | None = None,
+        requester_name: str | None = None,
     ) -> int:
+        """`requester_*` name who asked when another user (the actor) confirmed."""
         _check(status, SET_STATUSES, "change set")
         row = ChangeSet(
             created_at=utcnow(),
             actor_id=actor_id,
             actor_name=actor_name,
+            requester_id=requester_id or actor_id,
+            requester_name=requester_name if requester_id else actor_name,
             channel_id=channel_id,
             cluster=cluster,
             command=command,
@@ -289,10 +302,13 @@ class ChangeLog:
         limit: int = 50,
         offset: int = 0,
     ) -> list[ChangeSetRecord]:
-        """Newest first; ``object_name`` matches a substring of any change's object name."""
+        """Newest first; ``actor_id`` matches who asked or who confirmed; ``object_name``
+        matches a substring of any change's object name."""
         statement = select(ChangeSet)
         if actor_id is not None:
-            statement = statement.where(ChangeSet.actor_id == actor_id)
+            statement = statement.where(
+                or_(ChangeSet.actor_id == actor_id, ChangeSet.requester_id == actor_id)
+            )
         if since is not None:
             statement = statement.where(ChangeSet.created_at >= since)
         if status is not None:
@@ -399,6 +415,8 @@ class ChangeLog:
             finished_at=now,
             actor_id=actor_id,
             actor_name=actor_name,
+            requester_id=actor_id,
+            requester_name=actor_name,
             channel_id=channel_id,
             cluster=cluster,
             command=command,
