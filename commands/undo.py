@@ -6,7 +6,9 @@ reason, rather than guess: when CUCM has moved on since (an object no longer
 holds what the set left, so restoring `before` would clobber someone else's
 work), when the set was already undone, or when a write cannot be reversed
 (a service restart). Kinds that merge list deltas (users) restore only the
-set's own delta, keeping what others added since.
+set's own delta, keeping what others added since. Interrupted and partial
+sets are undone too: a write that got no answer is re-read, reversed when
+CUCM holds it and skipped (with a note) when it never took effect.
 """
 
 from __future__ import annotations
@@ -34,8 +36,9 @@ if TYPE_CHECKING:
     from bot.cucm.cluster import CucmCluster
     from commands.context import Context
 
-UNDOABLE_STATUSES = ("applied", "partial")
+UNDOABLE_STATUSES = ("applied", "partial", "interrupted")
 HELD = ("applied", "compensation_failed")  # change statuses whose write still holds on CUCM
+REREAD = ("unknown",)  # sent, no answer (or the process stopped): CUCM decides, by a re-read
 SCAN_PAGE = 200
 
 
@@ -66,8 +69,8 @@ def _check_set(ctx: Context, record: ChangeSetRecord) -> None:
     set_id = record.id
     if record.status not in UNDOABLE_STATUSES:
         raise UndoRefused(
-            f"Change set #{set_id} is {record.status}: only applied (or partially applied) "
-            "sets can be undone."
+            f"Change set #{set_id} is {record.status}: only applied, partially applied or "
+            "interrupted sets can be undone."
         )
     if record.cluster and record.cluster.casefold() != ctx.cluster_name.casefold():
         raise UndoRefused(
@@ -115,7 +118,7 @@ def _summary(row: ChangeRecord, current: State | None, target: State | None) -> 
 
 def plan_reverse(cucm: CucmCluster, record: ChangeSetRecord) -> tuple[list[Step], list[str]]:
     """Steps restoring each applied write, newest first; notes for what needed nothing."""
-    rows = sorted((c for c in record.changes if c.status in HELD), key=lambda c: -c.seq)
+    rows = sorted((c for c in record.changes if c.status in HELD + REREAD), key=lambda c: -c.seq)
     actions = [row for row in rows if row.before == row.after]
     if rows and len(actions) == len(rows):
         raise UndoRefused(
@@ -125,17 +128,18 @@ def plan_reverse(cucm: CucmCluster, record: ChangeSetRecord) -> tuple[list[Step]
         )
     changes = [(row, _kind_of(row, record.id)) for row in rows if row not in actions]
     notes = [f"{r.operation} on {r.object_name} is an action and is not reversed." for r in actions]
-    notes += [
-        f"{c.operation} on {c.object_name} has an unknown outcome and is not reversed: "
-        "check it on CUCM."
-        for c in record.changes
-        if c.status == "unknown"
-    ]
     steps: list[Step] = []
     expected: dict[tuple[str, str], State | None] = {}
     for row, kind in changes:
         ident = (kind.name, row.object_name.casefold())
         current = expected[ident] if ident in expected else kind.read(cucm, row.object_name)
+        if row.status in REREAD and kind.satisfied(current, row.after, row.before):
+            notes.append(
+                f"{row.operation} on {row.object_name} had no answer; CUCM shows it did not "
+                "take effect, so there is nothing to reverse."
+            )
+            expected[ident] = current
+            continue
         if not kind.satisfied(current, row.before, row.after):
             raise UndoRefused(
                 stale_reason(
@@ -144,7 +148,7 @@ def plan_reverse(cucm: CucmCluster, record: ChangeSetRecord) -> tuple[list[Step]
                     current,
                     row.before,
                     row.after,
-                    delta=hasattr(kind, "reverted"),
+                    delta=kind.merges_concurrent_writes,
                 )
                 + ". Nothing was changed; review with `/cti show-change "
                 + f"{record.id}` and fix it by hand or with a new command."
