@@ -162,6 +162,7 @@ def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bo
         changelog,
         confirmations,
         settings.confirmations.ttl_seconds,
+        four_eyes=settings.confirmations.four_eyes,
         in_channel_commands=frozenset(settings.slack.in_channel_commands),
         observe=metrics.command,
     )

@@ -189,6 +189,8 @@ class RbacSettings(_Section):
 
 class ConfirmationSettings(_Section):
     ttl_seconds: int = Field(900, ge=10, le=86400)
+    # Four-eyes: a risky plan must be confirmed by someone other than who asked for it.
+    four_eyes: bool = False
 
 
 class LoggingSettings(_Section):

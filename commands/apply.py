@@ -18,6 +18,9 @@ from typing import Any
 from bot.cucm.errors import CucmError, OutcomeUnknown
 from commands.base import Plan, Reply, Step
 from commands.context import Context
+from commands.inflight import conflicts, explain
+from commands.objects import KINDS, ChangedSince
+from commands.stale import stale_reason
 
 log = logging.getLogger(__name__)
 
@@ -89,9 +92,12 @@ def _show(value: Any) -> str:
 def apply_plan(ctx: Context, plan: Plan) -> Reply:
     """Run every step in order; on failure compensate what was done, and say so."""
     changelog = ctx.changelog
+    requester = ctx.requested_by
     set_id = changelog.open_set(
         actor_id=ctx.actor.user_id,
         actor_name=ctx.actor.name,
+        requester_id=requester.user_id if requester else None,
+        requester_name=requester.name if requester else None,
         channel_id=ctx.actor.channel_id,
         cluster=plan.cluster,
         command=plan.command,
@@ -113,6 +119,9 @@ def apply_plan(ctx: Context, plan: Plan) -> Reply:
         )
         for seq, step in enumerate(plan.steps, start=1)
     ]
+    racing = conflicts(changelog, plan, own_set=set_id)
+    if racing:
+        return _give_way(ctx, plan, set_id, change_ids, explain(racing))
     done: list[_Done] = []
     total = len(plan.steps)
     for number, (step, change_id) in enumerate(zip(plan.steps, change_ids, strict=True), 1):
@@ -135,6 +144,20 @@ def apply_plan(ctx: Context, plan: Plan) -> Reply:
         lines=[f":white_check_mark: {s.summary}" for s in plan.steps]
         + [f":warning: {w}" for w in plan.warnings],
         footer=f"Change set #{set_id} · undo with `/cti undo {set_id}`",
+        change_set_id=set_id,
+    )
+
+
+def _give_way(ctx: Context, plan: Plan, set_id: int, change_ids: list[int], reason: str) -> Reply:
+    """An older change set opened on the same objects at the same moment: it goes first."""
+    for change_id in change_ids:
+        ctx.changelog.update_change(change_id, status="skipped", error="not attempted")
+    ctx.changelog.close_set(set_id, "failed", error=reason)
+    return Reply(
+        title=f"Refused: {plan.title}",
+        status="error",
+        lines=[reason, "Nothing was sent to CUCM."],
+        footer=f"Change set #{set_id} (failed, nothing sent)",
         change_set_id=set_id,
     )
 
@@ -189,6 +212,12 @@ def _fail(
             continue
         try:
             step.undo()
+        except ChangedSince as exc:
+            why = _changed_since(step, set_id, exc)
+            changelog.update_change(item.change_id, status="not_reverted", error=why)
+            lines.append(f":warning: {step.summary}: applied, NOT reverted: {why}")
+            left_changed = True
+            continue
         except Exception as exc:
             changelog.update_change(item.change_id, status="compensation_failed", error=str(exc))
             lines.append(f":warning: {step.summary}: applied, compensation FAILED ({exc})")
@@ -212,6 +241,24 @@ def _fail(
         lines=lines,
         footer=f"Change set #{set_id} ({status}) · `/cti show-change {set_id}`",
         change_set_id=set_id,
+    )
+
+
+def _changed_since(step: Step, set_id: int, exc: ChangedSince) -> str:
+    """Left alone because someone else's work is on it now; the admin decides what to do."""
+    if exc.used_by:
+        return (
+            f"changed since: {step.object_name} is now used by {', '.join(exc.used_by)}, "
+            "so it was left in place"
+        )
+    kind = KINDS.get(step.object_type)
+    return stale_reason(
+        step.object_name,
+        set_id,
+        exc.current,
+        step.before,
+        step.after,
+        delta=kind is not None and kind.merges_concurrent_writes,
     )
 
 

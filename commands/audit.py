@@ -111,6 +111,9 @@ def when(moment: datetime | None) -> str:
 
 
 def who(record: ChangeSetRecord) -> str:
+    """The requester, and the confirming admin when that was someone else."""
+    if record.approved_by_other:
+        return f"<@{record.requester_id}> (confirmed by <@{record.actor_id}>)"
     return f"<@{record.actor_id}>"
 
 
@@ -121,6 +124,18 @@ def objects_text(record: ChangeSetRecord, shown: int = 3) -> str:
     return ", ".join(names) or "-"
 
 
+def _people(record: ChangeSetRecord) -> list[tuple[str, str]]:
+    def named(user_id: str, name: str | None) -> str:
+        return f"<@{user_id}>" + (f" ({name})" if name else "")
+
+    if record.approved_by_other:
+        return [
+            ("Requested by", named(record.requester_id, record.requester_name)),
+            ("Confirmed by", named(record.actor_id, record.actor_name)),
+        ]
+    return [("Who", named(record.actor_id, record.actor_name))]
+
+
 class LogCommand:
     spec = CommandSpec(
         name="log",
@@ -128,7 +143,9 @@ class LogCommand:
         role=Role.VIEWER,
         params=(
             Param(
-                "user", "Only this Slack user's changes (a mention, or `me`).", placeholder="@ana"
+                "user",
+                "Only changes this Slack user asked for or confirmed (a mention, or `me`).",
+                placeholder="@ana",
             ),
             Param("object", "Only sets touching an object (part of its name).", placeholder="RP_"),
             Param("since", "Only since: 30m, 2h, 3d, 1w or an ISO date.", placeholder="2h"),
@@ -236,7 +253,7 @@ class ShowChangeCommand:
         if record is None:
             raise UsageError(f"No change set #{set_id}: see `/cti log` for the recent ones.")
         fields = [
-            ("Who", f"{who(record)}" + (f" ({record.actor_name})" if record.actor_name else "")),
+            *_people(record),
             ("When", when(record.created_at)),
             ("Finished", when(record.finished_at)),
             ("Cluster", record.cluster or "-"),

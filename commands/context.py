@@ -30,6 +30,7 @@ class Context:
     dry_run: bool = False
     request_id: str | None = None
     grant: str = ""  # how the caller got their role, for whoami and the audit trail
+    requested_by: Actor | None = None  # who asked, when the actor confirms someone else's plan
     progress: Callable[[str], None] = field(default=_no_progress)
 
     @property

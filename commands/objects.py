@@ -27,6 +27,9 @@ class ObjectKind(ABC):
     add_op: str  # the CUCM operation names recorded in the change log
     update_op: str
     remove_op: str
+    # List-delta kinds merge onto a fresh read under the object lock, so two change
+    # sets writing one of them at once keep both deltas and need not refuse each other.
+    merges_concurrent_writes: bool = False
 
     @abstractmethod
     def read(self, cucm: CucmCluster, key: str) -> State | None:
@@ -45,6 +48,14 @@ class ObjectKind(ABC):
     def satisfied(self, current: State | None, before: State | None, after: State | None) -> bool:
         """Whether CUCM holds the change; kinds that merge list deltas override this."""
         return current == after
+
+    def in_use_by(self, cucm: CucmCluster, key: str) -> tuple[str, ...]:
+        """Other objects that depend on this one: removing it would break them."""
+        return ()
+
+    def references(self, state: State) -> tuple[str, ...]:
+        """Keys of other objects this state points at (a device's DNs, a user's devices)."""
+        return ()
 
 
 KINDS: dict[str, ObjectKind] = {}
@@ -74,17 +85,52 @@ def operation_for(kind: ObjectKind, before: Mapping | None, after: Mapping | Non
     return kind.update_op
 
 
+class ChangedSince(Exception):
+    """A revert left the object alone: CUCM no longer holds what the step made, or
+    others now depend on an object the step created."""
+
+    def __init__(self, current: State | None, used_by: tuple[str, ...] = ()) -> None:
+        super().__init__(f"changed since (now used by {', '.join(used_by)})" if used_by else "")
+        self.current = current
+        self.used_by = used_by
+
+
+def _transition(
+    cucm: CucmCluster, kind: ObjectKind, key: str, before: State | None, after: State | None
+) -> None:
+    if before is None and after is not None:
+        kind.create(cucm, after)
+    elif after is None:
+        kind.delete(cucm, key)
+    elif before is not None:
+        kind.update(cucm, key, before, after)
+
+
 def transition(
     cucm: CucmCluster, kind: ObjectKind, key: str, before: State | None, after: State | None
 ) -> None:
     """Create, update or delete so that the object goes from `before` to `after`."""
     with object_lock(cucm.name, kind.name, key):
-        if before is None and after is not None:
-            kind.create(cucm, after)
-        elif after is None:
-            kind.delete(cucm, key)
-        elif before is not None:
-            kind.update(cucm, key, before, after)
+        _transition(cucm, kind, key, before, after)
+
+
+def revert(
+    cucm: CucmCluster, kind: ObjectKind, key: str, before: State | None, after: State | None
+) -> None:
+    """Put `before` back, but only while CUCM still holds exactly what the step made.
+
+    Raises ChangedSince, having written nothing, when another change (a second
+    admin, a concurrent change set, the GUI) has touched the object since.
+    """
+    with object_lock(cucm.name, kind.name, key):
+        current = kind.read(cucm, key)
+        if not kind.satisfied(current, before, after):
+            raise ChangedSince(current)
+        if before is None:
+            used_by = kind.in_use_by(cucm, key)
+            if used_by:
+                raise ChangedSince(current, used_by)
+        _transition(cucm, kind, key, after, before)
 
 
 def change(
@@ -102,7 +148,7 @@ def change(
         return after
 
     def undo() -> None:
-        transition(cucm, kind, key, after, before)
+        revert(cucm, kind, key, before, after)
 
     def verify() -> bool:
         return kind.satisfied(kind.read(cucm, key), before, after)

@@ -370,7 +370,7 @@ class RemoveRoutePointCommand:
         plan = Plan(
             command=self.spec.name, cluster=cucm.name, title=f"remove-routepoint {name}", risky=True
         )
-        for user in _controlling_users(cucm, name):
+        for user in controlling_users(cucm, [name]):
             step = plan_association(cucm, user["userid"], remove=[name], before=user)
             if step is not None:
                 plan.steps.append(step)
@@ -381,26 +381,28 @@ class RemoveRoutePointCommand:
             change(cucm, ROUTE_POINT, name, before, None, f"Remove route point {name}")
         )
         for appearance in before["lines"]:
-            step = _line_removal(cucm, name, appearance, bool(args.get("keep-line")), plan)
+            step = line_removal(cucm, [name], appearance, bool(args.get("keep-line")), plan)
             if step is not None:
                 plan.steps.append(step)
         return plan
 
 
-def _controlling_users(cucm: CucmCluster, device: str) -> list[State]:
-    """Application users whose controlled devices include `device` (one read per user)."""
+def controlling_users(cucm: CucmCluster, devices: list[str]) -> list[State]:
+    """Application users controlling any of `devices` (one read per user)."""
+    wanted = {d.casefold() for d in devices}
     found = []
     for userid in cucm.axl.list_app_users():
         state = APP_USER.read(cucm, userid)
         held = {d.casefold() for d in state["associated_devices"]} if state else set()
-        if device.casefold() in held:
+        if held & wanted:
             found.append(state)
     return found
 
 
-def _line_removal(
-    cucm: CucmCluster, device: str, appearance: dict[str, Any], keep: bool, plan: Plan
+def line_removal(
+    cucm: CucmCluster, devices: list[str], appearance: dict[str, Any], keep: bool, plan: Plan
 ) -> Step | None:
+    """The DN's removal with its devices, unless kept or also on a device outside `devices`."""
     pattern, partition = appearance["pattern"], appearance["partition"]
     label = describe(pattern, partition)
     if keep:
@@ -410,7 +412,8 @@ def _line_removal(
         line = cucm.axl.get_line(pattern, partition)
     except NotFound:
         return None
-    others = [d for d in line.associated_devices if d.casefold() != device.casefold()]
+    leaving = {d.casefold() for d in devices}
+    others = [d for d in line.associated_devices if d.casefold() not in leaving]
     if others:
         plan.notes.append(f"{label} is kept: it is also on {', '.join(others)}.")
         return None

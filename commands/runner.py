@@ -28,6 +28,7 @@ from commands.apply import apply_plan, render_plan
 from commands.args import ParsedArgs, bind, parse
 from commands.base import Actor, Arguments, Command, Plan, Refused, Reply, Role, UsageError
 from commands.context import Context
+from commands.inflight import refuse_if_racing
 
 if TYPE_CHECKING:
     from bot.changelog.confirmations import ConfirmationStore, PendingConfirmation
@@ -86,6 +87,7 @@ class Runner:
         confirmations: ConfirmationStore,
         ttl_seconds: int,
         *,
+        four_eyes: bool = False,
         in_channel_commands: frozenset[str] = frozenset(),
         observe: OutcomeObserver | None = None,
     ) -> None:
@@ -94,6 +96,7 @@ class Runner:
         self.changelog = changelog
         self.confirmations = confirmations
         self.ttl_seconds = ttl_seconds
+        self.four_eyes = four_eyes
         self.in_channel_commands = in_channel_commands
         self._observe = observe
 
@@ -308,7 +311,12 @@ class Runner:
         )
         reply = render_plan(plan, title_prefix=title_prefix)
         reason = "risky change" if plan.risky else f"{len(plan.steps)} objects"
-        reply.lines.insert(0, f"Requested by <@{ctx.actor.user_id}> ({reason}); confirm to apply.")
+        who_confirms = (
+            "another admin must confirm it"
+            if self._needs_second_person(plan.risky)
+            else "confirm to apply"
+        )
+        reply.lines.insert(0, f"Requested by <@{ctx.actor.user_id}> ({reason}); {who_confirms}.")
         return ConfirmationRequest(reply=reply, token=pending.token, expires_at=pending.expires_at)
 
     def _decide(
@@ -336,6 +344,12 @@ class Runner:
         if role < command.spec.role:
             denial = self._deny(actor, role, name, command.spec.role, "(button click)")
             return self._done(name, "denied", denial)
+        if (
+            confirm
+            and actor.user_id == pending.actor_id
+            and self._needs_second_person(bool(json.loads(pending.plan_json).get("risky")))
+        ):
+            return self._done(name, "denied", self._own_risky_plan(actor, pending))
         try:
             self.confirmations.decide(
                 token, actor_id=actor.user_id, decision="consumed" if confirm else "cancelled"
@@ -362,6 +376,30 @@ class Runner:
             return self._done(name, "cancelled", cancelled)
         return self._replan_and_apply(pending, actor, role, request_id, progress)
 
+    def _needs_second_person(self, risky: bool) -> bool:
+        return self.four_eyes and risky
+
+    def _own_risky_plan(self, actor: Actor, pending: PendingConfirmation) -> Reply:
+        """Four-eyes: the click is refused and recorded; the plan stays open for another admin."""
+        self.changelog.record_denial(
+            actor_id=actor.user_id,
+            actor_name=actor.name,
+            channel_id=actor.channel_id or pending.channel_id,
+            cluster=pending.cluster,
+            command=pending.command,
+            command_text=f"/cti {pending.command_text} (confirm click)",
+            reason="four-eyes: a risky plan needs a confirmer other than its requester",
+        )
+        return Reply(
+            title="Another admin must confirm",
+            status="denied",
+            lines=[
+                "This is a risky change and four-eyes confirmation is on: the admin who "
+                "asked for it cannot also confirm it.",
+                "Ask another admin to click Confirm; nothing was sent to CUCM.",
+            ],
+        )
+
     def _replan_and_apply(
         self,
         pending: PendingConfirmation,
@@ -383,6 +421,8 @@ class Runner:
         invocation.dry_run = False
         actor = replace(actor, channel_id=actor.channel_id or pending.channel_id)
         ctx = self._context(invocation, actor, role, request_id, progress)
+        if pending.actor_id != actor.user_id:
+            ctx.requested_by = Actor(user_id=pending.actor_id)
         result = _execute(command, ctx, invocation.args)
         name = command.spec.name
         if isinstance(result, Reply):
@@ -462,7 +502,10 @@ _STALE_BUTTON = "This button no longer matches a pending plan; nothing was sent 
 def _execute(command: Command, ctx: Context, args: Arguments) -> Reply | Plan:
     """Plan (or answer); a refusal or bad arguments become the reply, with nothing sent."""
     try:
-        return command.execute(ctx, args)
+        result = command.execute(ctx, args)
+        if isinstance(result, Plan) and not result.no_change:
+            refuse_if_racing(ctx.changelog, result)
+        return result
     except Refused as exc:
         return Reply(
             title=f"Refused: `{command.spec.name}`",

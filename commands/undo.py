@@ -6,7 +6,9 @@ reason, rather than guess: when CUCM has moved on since (an object no longer
 holds what the set left, so restoring `before` would clobber someone else's
 work), when the set was already undone, or when a write cannot be reversed
 (a service restart). Kinds that merge list deltas (users) restore only the
-set's own delta, keeping what others added since.
+set's own delta, keeping what others added since. Interrupted and partial
+sets are undone too: a write that got no answer is re-read, reversed when
+CUCM holds it and skipped (with a note) when it never took effect.
 """
 
 from __future__ import annotations
@@ -27,14 +29,16 @@ from commands.base import (
     UsageError,
 )
 from commands.objects import KINDS, ObjectKind, State, change
+from commands.stale import stale_reason
 
 if TYPE_CHECKING:
     from bot.changelog.store import ChangeLog, ChangeRecord, ChangeSetRecord
     from bot.cucm.cluster import CucmCluster
     from commands.context import Context
 
-UNDOABLE_STATUSES = ("applied", "partial")
+UNDOABLE_STATUSES = ("applied", "partial", "interrupted")
 HELD = ("applied", "compensation_failed")  # change statuses whose write still holds on CUCM
+REREAD = ("unknown",)  # sent, no answer (or the process stopped): CUCM decides, by a re-read
 SCAN_PAGE = 200
 
 
@@ -65,8 +69,8 @@ def _check_set(ctx: Context, record: ChangeSetRecord) -> None:
     set_id = record.id
     if record.status not in UNDOABLE_STATUSES:
         raise UndoRefused(
-            f"Change set #{set_id} is {record.status}: only applied (or partially applied) "
-            "sets can be undone."
+            f"Change set #{set_id} is {record.status}: only applied, partially applied or "
+            "interrupted sets can be undone."
         )
     if record.cluster and record.cluster.casefold() != ctx.cluster_name.casefold():
         raise UndoRefused(
@@ -94,69 +98,6 @@ def _kind_of(row: ChangeRecord, set_id: int) -> ObjectKind:
     return kind
 
 
-def _flatten(state: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for name, value in state.items():
-        if isinstance(value, Mapping):
-            flat.update(_flatten(value, f"{prefix}{name}."))
-        else:
-            flat[f"{prefix}{name}"] = value
-    return flat
-
-
-def _show(value: Any) -> str:
-    if value is None or value == "":
-        return "(none)"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "(none)"
-    return str(value)
-
-
-def stale_reason(
-    kind: ObjectKind,
-    name: str,
-    set_id: int,
-    current: State | None,
-    before: State | None,
-    after: State | None,
-) -> str:
-    """Why `current` no longer holds what the set left, in the admin's terms."""
-    head = f"{name} changed since change set #{set_id}"
-    if current is None:
-        return f"{head}: it no longer exists (the change set left it in place)"
-    if after is None:
-        return f"{head}: it exists again (the change set removed it)"
-    if before is not None and hasattr(kind, "reverted"):
-        return f"{head}: {_delta_reason(current, before, after)}"
-    now, left = _flatten(current), _flatten(after)
-    for field in sorted(set(now) | set(left)):
-        if now.get(field) != left.get(field):
-            shown_now, shown_left = _show(now.get(field)), _show(left.get(field))
-            return f"{head}: {field} is now {shown_now}, the change set left {shown_left}"
-    return head
-
-
-def _fold(value: Any) -> str:
-    return str(value).casefold()
-
-
-def _delta_reason(current: State, before: State, after: State) -> str:
-    reasons = []
-    for field, value in after.items():
-        if not isinstance(value, list):
-            continue
-        held = {_fold(v) for v in current.get(field, [])}
-        old = {_fold(v) for v in before.get(field, [])}
-        new = {_fold(v) for v in value}
-        gone = [v for v in value if _fold(v) not in old and _fold(v) not in held]
-        back = [v for v in before.get(field, []) if _fold(v) not in new and _fold(v) in held]
-        if gone:
-            reasons.append(f"{field} no longer holds {', '.join(map(str, gone))}, which it added")
-        if back:
-            reasons.append(f"{field} holds {', '.join(map(str, back))} again, which it removed")
-    return "; ".join(reasons) or "its state differs"
-
-
 def _target(
     kind: ObjectKind, current: State | None, before: State | None, after: State | None
 ) -> State | None:
@@ -177,7 +118,7 @@ def _summary(row: ChangeRecord, current: State | None, target: State | None) -> 
 
 def plan_reverse(cucm: CucmCluster, record: ChangeSetRecord) -> tuple[list[Step], list[str]]:
     """Steps restoring each applied write, newest first; notes for what needed nothing."""
-    rows = sorted((c for c in record.changes if c.status in HELD), key=lambda c: -c.seq)
+    rows = sorted((c for c in record.changes if c.status in HELD + REREAD), key=lambda c: -c.seq)
     actions = [row for row in rows if row.before == row.after]
     if rows and len(actions) == len(rows):
         raise UndoRefused(
@@ -187,20 +128,28 @@ def plan_reverse(cucm: CucmCluster, record: ChangeSetRecord) -> tuple[list[Step]
         )
     changes = [(row, _kind_of(row, record.id)) for row in rows if row not in actions]
     notes = [f"{r.operation} on {r.object_name} is an action and is not reversed." for r in actions]
-    notes += [
-        f"{c.operation} on {c.object_name} has an unknown outcome and is not reversed: "
-        "check it on CUCM."
-        for c in record.changes
-        if c.status == "unknown"
-    ]
     steps: list[Step] = []
     expected: dict[tuple[str, str], State | None] = {}
     for row, kind in changes:
         ident = (kind.name, row.object_name.casefold())
         current = expected[ident] if ident in expected else kind.read(cucm, row.object_name)
+        if row.status in REREAD and kind.satisfied(current, row.after, row.before):
+            notes.append(
+                f"{row.operation} on {row.object_name} had no answer; CUCM shows it did not "
+                "take effect, so there is nothing to reverse."
+            )
+            expected[ident] = current
+            continue
         if not kind.satisfied(current, row.before, row.after):
             raise UndoRefused(
-                stale_reason(kind, row.object_name, record.id, current, row.before, row.after)
+                stale_reason(
+                    row.object_name,
+                    record.id,
+                    current,
+                    row.before,
+                    row.after,
+                    delta=kind.merges_concurrent_writes,
+                )
                 + ". Nothing was changed; review with `/cti show-change "
                 + f"{record.id}` and fix it by hand or with a new command."
             )

@@ -53,6 +53,7 @@ class ChangeSet(Base):
         Index("ix_change_sets_actor_created", "actor_id", "created_at"),
         Index("ix_change_sets_created_at", "created_at"),
         Index("ix_change_sets_status", "status"),
+        Index("ix_change_sets_requester_created", "requester_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -60,6 +61,9 @@ class ChangeSet(Base):
     finished_at: Mapped[datetime | None]
     actor_id: Mapped[str] = mapped_column(String(64))
     actor_name: Mapped[str | None] = mapped_column(String(255))
+    # Who typed the command; differs from the actor when another admin confirmed it.
+    requester_id: Mapped[str | None] = mapped_column(String(64))
+    requester_name: Mapped[str | None] = mapped_column(String(255))
     channel_id: Mapped[str | None] = mapped_column(String(64))
     cluster: Mapped[str | None] = mapped_column(String(64))
     command: Mapped[str] = mapped_column(String(64))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import Engine, Select, select, update
+from sqlalchemy import Engine, Select, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.changelog.models import Change, ChangeSet, utcnow
@@ -41,6 +41,7 @@ CHANGE_STATUSES: Final = frozenset(
         "unknown",  # sent, outcome unknown
         "compensated",
         "compensation_failed",
+        "not_reverted",  # applied; left alone by compensation because it changed since
         "skipped",
     }
 )
@@ -76,7 +77,7 @@ class ChangeSetRecord:
     id: int
     created_at: datetime
     finished_at: datetime | None
-    actor_id: str
+    actor_id: str  # who made it happen: ran it, or confirmed someone else's plan
     actor_name: str | None
     channel_id: str | None
     cluster: str | None
@@ -88,6 +89,25 @@ class ChangeSetRecord:
     plan_digest: str | None
     request_id: str | None
     changes: tuple[ChangeRecord, ...] = ()
+    requester_id: str = ""  # who asked for it; the actor unless someone else confirmed
+    requester_name: str | None = None
+
+    @property
+    def approved_by_other(self) -> bool:
+        return self.requester_id != self.actor_id
+
+
+@dataclass(frozen=True)
+class InFlightChange:
+    """One write of a change set that is applying right now, as planning sees it."""
+
+    change_set_id: int
+    actor_id: str
+    command_text: str
+    operation: str
+    object_type: str
+    object_name: str
+    status: str
 
 
 def redact_state(value: Any) -> Any:
@@ -153,6 +173,8 @@ def set_record(row: ChangeSet, changes: Iterable[Change] = ()) -> ChangeSetRecor
         plan_digest=row.plan_digest,
         request_id=row.request_id,
         changes=tuple(change_record(c) for c in changes),
+        requester_id=row.requester_id or row.actor_id,
+        requester_name=row.requester_name if row.requester_id else row.actor_name,
     )
 
 
@@ -173,12 +195,17 @@ class ChangeLog:
         plan_digest: str | None = None,
         undo_of: int | None = None,
         request_id: str | None = None,
+        requester_id: str | None = None,
+        requester_name: str | None = None,
     ) -> int:
+        """`requester_*` name who asked when another user (the actor) confirmed."""
         _check(status, SET_STATUSES, "change set")
         row = ChangeSet(
             created_at=utcnow(),
             actor_id=actor_id,
             actor_name=actor_name,
+            requester_id=requester_id or actor_id,
+            requester_name=requester_name if requester_id else actor_name,
             channel_id=channel_id,
             cluster=cluster,
             command=command,
@@ -275,10 +302,13 @@ class ChangeLog:
         limit: int = 50,
         offset: int = 0,
     ) -> list[ChangeSetRecord]:
-        """Newest first; ``object_name`` matches a substring of any change's object name."""
+        """Newest first; ``actor_id`` matches who asked or who confirmed; ``object_name``
+        matches a substring of any change's object name."""
         statement = select(ChangeSet)
         if actor_id is not None:
-            statement = statement.where(ChangeSet.actor_id == actor_id)
+            statement = statement.where(
+                or_(ChangeSet.actor_id == actor_id, ChangeSet.requester_id == actor_id)
+            )
         if since is not None:
             statement = statement.where(ChangeSet.created_at >= since)
         if status is not None:
@@ -312,6 +342,35 @@ class ChangeLog:
         with self._sessions() as session:
             row = session.scalars(statement).first()
             return None if row is None else change_record(row)
+
+    def in_flight(self, cluster: str | None, object_names: Sequence[str]) -> list[InFlightChange]:
+        """Writes of applying change sets on these objects (names compared case-folded)."""
+        folded = sorted({name.casefold() for name in object_names})
+        if not folded:
+            return []
+        statement = (
+            select(Change, ChangeSet)
+            .join(ChangeSet, Change.change_set_id == ChangeSet.id)
+            .where(
+                ChangeSet.status == "applying",
+                ChangeSet.cluster == cluster,
+                func.lower(Change.object_name).in_(folded),
+            )
+            .order_by(ChangeSet.id, Change.seq)
+        )
+        with self._sessions() as session:
+            return [
+                InFlightChange(
+                    change_set_id=change_set.id,
+                    actor_id=change_set.actor_id,
+                    command_text=change_set.command_text,
+                    operation=change.operation,
+                    object_type=change.object_type,
+                    object_name=change.object_name,
+                    status=change.status,
+                )
+                for change, change_set in session.execute(statement)
+            ]
 
     def mark_interrupted(self) -> list[ChangeSetRecord]:
         """At startup: sets a dead process left 'applying' are 'interrupted', their
@@ -356,6 +415,8 @@ class ChangeLog:
             finished_at=now,
             actor_id=actor_id,
             actor_name=actor_name,
+            requester_id=actor_id,
+            requester_name=actor_name,
             channel_id=channel_id,
             cluster=cluster,
             command=command,

@@ -176,6 +176,9 @@ class _DeviceKind(ObjectKind):
         if fields:
             self._update(cucm, key, fields)
 
+    def references(self, state: State) -> tuple[str, ...]:
+        return tuple(line_key(a["pattern"], a["partition"]) for a in state["lines"])
+
 
 class RoutePointKind(_DeviceKind):
     name = "route_point"

@@ -144,5 +144,13 @@ class LineKind(ObjectKind):
         pattern, partition = split_key(key)
         cucm.axl.remove_line(pattern, partition)
 
+    def in_use_by(self, cucm: CucmCluster, key: str) -> tuple[str, ...]:
+        """The devices carrying this DN: removing it would leave them without the line."""
+        pattern, partition = split_key(key)
+        try:
+            return cucm.axl.get_line(pattern, partition).associated_devices
+        except NotFound:
+            return ()
+
 
 LINE = register(LineKind())

@@ -70,6 +70,8 @@ def apply_delta(current: State, before: State, after: State) -> State:
 class UserKind(ObjectKind):
     """State {"userid", "associated_devices", "groups"}; key = the userid (CUCM's spelling)."""
 
+    merges_concurrent_writes = True
+
     def __init__(self, *, end_user: bool) -> None:
         self.end_user = end_user
         if end_user:
@@ -121,6 +123,9 @@ class UserKind(ObjectKind):
             if any(n.casefold() in held for n in removed):
                 return False
         return True
+
+    def references(self, state: State) -> tuple[str, ...]:
+        return tuple(state["associated_devices"])
 
     def reverted(self, current: State, before: State, after: State) -> State:
         """Undo target: `current` with the recorded delta reversed, others' changes kept."""
