@@ -421,6 +421,17 @@ def test_remove_routepoint_is_confirmed_first(stack: Stack, story: Story) -> Non
     assert "E2EP1" in app_user(stack, IVR).associated_devices  # the ports stay
 
 
+def test_remove_ports_of_a_range_is_confirmed_first(stack: Stack, story: Story) -> None:
+    names = [f"E2EQ{n:02d}" for n in range(4, 12)]
+    message = run_confirmed(stack, "remove-ports E2EQ{04..11}", ADMIN)
+    rows: list[Row] = [("removePhone", "cti_port", name) for name in names]
+    rows += [("removeLine", "line", f"{8434 + n}/{PT}") for n in range(len(names))]
+    applied(stack, message, "remove-ports", ADMIN, rows)
+    assert all(device(stack, name) is None for name in names)
+    assert line(stack, "8441") is None and line(stack, "8433") is not None
+    assert device(stack, "E2EQ03") is not None  # outside the range
+
+
 def test_undo_restores_the_recorded_before_state(stack: Stack, story: Story) -> None:
     undone = story.sets["params set"]
     message = run_confirmed(stack, f"undo {undone}", ADMIN)
