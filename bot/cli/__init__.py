@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from bot import __version__
-from bot.cli import check_config, db, demo, docs, log, run, serve, sim
+from bot.cli import check_config, db, demo, docs, doctor, log, run, serve, sim
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="ctibot: CUCM CTI chat-ops")
 
@@ -28,6 +28,7 @@ def version() -> None:
 check_config.register(app)
 db.register(app)
 docs.register(app)
+doctor.register(app)
 demo.register(app)
 log.register(app)
 run.register(app)

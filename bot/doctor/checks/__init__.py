@@ -1,0 +1,8 @@
+"""The doctor's checks, in the order they run: each later one builds on the earlier ones."""
+
+from __future__ import annotations
+
+from bot.doctor.checks.credentials import CREDENTIALS
+from bot.doctor.run import Check
+
+CHECKS: tuple[Check, ...] = (CREDENTIALS,)
