@@ -94,6 +94,7 @@ def endpoint_of(cluster: ClusterSettings) -> ClusterEndpoint:
         pace_writes=cluster.pace_writes,
         reference_ttl_s=cluster.reference_ttl,
         param_names=dict(cluster.param_names),
+        service_wait_s=cluster.service_wait,
     )
 
 

@@ -151,6 +151,7 @@ class ClusterSettings(_Section):
     pace_writes: bool = True
     reference_ttl: float = Field(default=300.0, ge=0)
     param_names: dict[str, str] = Field(default_factory=dict)
+    service_wait: Seconds = 300.0
 
     @field_validator("name")
     @classmethod

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.cucm.errors import CucmError, OutcomeUnknown
-from commands.base import Plan, Reply, Step
+from commands.base import Plan, Reply, Step, StillInProgress
 from commands.context import Context
 from commands.inflight import conflicts, explain
 from commands.objects import KINDS, ChangedSince
@@ -25,10 +25,14 @@ from commands.stale import stale_reason
 log = logging.getLogger(__name__)
 
 
+IN_PROGRESS = "in_progress"  # not a change status: the write is applied, CUCM still working
+
+
 @dataclass
 class _Done:
     step: Step
     change_id: int
+    in_progress: str | None = None  # what CUCM was still doing when the wait ended
 
 
 def render_plan(plan: Plan, *, title_prefix: str = "Plan") -> Reply:
@@ -129,20 +133,20 @@ def apply_plan(ctx: Context, plan: Plan) -> Reply:
         started = time.monotonic()
         error = _run_step(step)
         elapsed_ms = (time.monotonic() - started) * 1000
-        if error is None:
+        if error is None or error[0] == IN_PROGRESS:
             changelog.update_change(change_id, status="applied", duration_ms=elapsed_ms)
-            done.append(_Done(step, change_id))
+            done.append(_Done(step, change_id, error[1] if error else None))
             continue
         status, message = error
         changelog.update_change(change_id, status=status, error=message, duration_ms=elapsed_ms)
         not_started = list(zip(plan.steps[number:], change_ids[number:], strict=True))
         return _fail(ctx, plan, set_id, step, status, message, done, not_started)
     changelog.close_set(set_id, "applied")
+    still = any(d.in_progress for d in done)
     return Reply(
         title=f"Applied: {plan.title}",
-        status="ok",
-        lines=[f":white_check_mark: {s.summary}" for s in plan.steps]
-        + [f":warning: {w}" for w in plan.warnings],
+        status="warning" if still else "ok",
+        lines=[_applied_line(d) for d in done] + [f":warning: {w}" for w in plan.warnings],
         footer=f"Change set #{set_id} · undo with `/cti undo {set_id}`",
         change_set_id=set_id,
     )
@@ -162,11 +166,20 @@ def _give_way(ctx: Context, plan: Plan, set_id: int, change_ids: list[int], reas
     )
 
 
+def _applied_line(done: _Done) -> str:
+    if done.in_progress:
+        return f":hourglass_flowing_sand: {done.step.summary}: {done.in_progress}"
+    return f":white_check_mark: {done.step.summary}"
+
+
 def _run_step(step: Step) -> tuple[str, str] | None:
-    """None when the write holds on CUCM; else (change status, message)."""
+    """None when the write holds on CUCM; (IN_PROGRESS, what) when CUCM is still carrying it
+    out; else (change status, message)."""
     try:
         step.run()
         return None
+    except StillInProgress as exc:
+        return IN_PROGRESS, str(exc)
     except OutcomeUnknown as exc:
         return _reread(step, exc)
     except CucmError as exc:
@@ -217,6 +230,10 @@ def _fail(
             changelog.update_change(item.change_id, status="not_reverted", error=why)
             lines.append(f":warning: {step.summary}: applied, NOT reverted: {why}")
             left_changed = True
+            continue
+        except StillInProgress as exc:
+            changelog.update_change(item.change_id, status="compensated")
+            lines.append(f":leftwards_arrow_with_hook: {step.summary}: compensation sent ({exc})")
             continue
         except Exception as exc:
             changelog.update_change(item.change_id, status="compensation_failed", error=str(exc))

@@ -44,6 +44,15 @@ class Refused(UsageError):
     alone (usage would only distract), and nothing was sent."""
 
 
+class StillInProgress(Exception):
+    """CUCM accepted the write and is still carrying it out when our wait ended.
+
+    Not a failure (a service can take minutes to start on a real node), so the
+    step counts as applied, nothing is compensated, and the result says where
+    to watch it finish.
+    """
+
+
 @dataclass(frozen=True)
 class Param:
     """One argument of a command: positional, key=value option, or --flag."""

@@ -13,7 +13,7 @@ from cucmsim import tls
 from cucmsim.axl import AxlService
 from cucmsim.context import SimContext
 from cucmsim.model import Cluster
-from cucmsim.options import SimOptions
+from cucmsim.options import SimOptions, set_service_delay
 from cucmsim.runtime import Runtime
 from cucmsim.seed import build_cluster
 from cucmsim.server import SimHTTPServer, bind_listeners
@@ -113,6 +113,10 @@ class SimServer:
 
     def set_axl_write_rate(self, rate: float | None) -> None:
         self.runtime.throttle.set_rate(rate)
+
+    def set_service_delay(self, seconds: float) -> None:
+        """How long later service transitions take; one already under way keeps its time."""
+        set_service_delay(self.options, seconds)
 
 
 def run_forever(options: SimOptions) -> None:

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from cucmsim.context import SimContext
+from cucmsim.options import set_service_delay
 
 JsonReply = tuple[int, Any]
 PREFIX = "/__sim__/"
@@ -76,6 +77,8 @@ def _route(ctx: SimContext, method: str, path: str, body: dict[str, Any]) -> Jso
         rate = body.get("axl_write_rate")
         runtime.throttle.set_rate(None if rate is None else float(rate))
         return 200, {"axl_write_rate": runtime.throttle.rate}
+    if (method, route) == ("POST", "service-delay"):
+        return 200, {"seconds": set_service_delay(ctx.options, float(body["seconds"]))}
     if (method, route) == ("GET", "counters"):
         return 200, runtime.counters()
     if (method, route) == ("DELETE", "counters"):

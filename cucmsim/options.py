@@ -23,7 +23,17 @@ class SimOptions:
     axl_write_rate: float | None = None  # AXL writes per second before HTTP 503; None: no limit
     ris_rate_per_minute: int = 15
     perfmon_rate_per_minute: int = 80
-    service_transition_s: float = 0.5  # Control Center Starting/Stopping lasts this long
+    # Control Center Starting/Stopping lasts this long (`ctibot sim --service-delay`,
+    # `SimServer.set_service_delay`, `POST /__sim__/service-delay`)
+    service_transition_s: float = 0.5
     strict: bool = False  # validate each AXL request against `axl_xsd` before executing it
     axl_xsd: Path | None = None  # the project's compact AXLSoap.xsd or Cisco's real one
     wsdl_dir: Path | None = None  # served at `?wsdl`: axl/AXLAPI.wsdl, controlcenter.wsdl, ...
+
+
+def set_service_delay(options: SimOptions, seconds: float) -> float:
+    """Change the transition time of a running simulator (Control Center reads it per request)."""
+    if seconds < 0:
+        raise ValueError(f"service delay must be 0 or more seconds, not {seconds}")
+    options.service_transition_s = float(seconds)
+    return options.service_transition_s

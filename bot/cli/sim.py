@@ -40,6 +40,13 @@ def sim(
     strict: Annotated[
         bool, typer.Option("--strict/--no-strict", help="Validate AXL requests against the XSD.")
     ] = False,
+    service_delay: Annotated[
+        float,
+        typer.Option(
+            help="Seconds a service stays Starting/Stopping (a real node can take minutes).",
+            min=0,
+        ),
+    ] = 0.5,
 ) -> None:
     """Run a simulated CUCM cluster (AXL, Control Center, RIS, PerfMon) until interrupted."""
     from cucmsim.api import run_forever
@@ -56,6 +63,7 @@ def sim(
         latency_ms=latency_ms,
         axl_write_rate=axl_write_rate,
         strict=strict,
+        service_transition_s=service_delay,
         axl_xsd=AXL_XSD,
         wsdl_dir=WSDL_DIR,
     )

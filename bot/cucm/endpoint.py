@@ -34,6 +34,7 @@ class ClusterEndpoint:
     pace_writes: bool = True
     reference_ttl_s: float = 300.0  # node list, device pools, CM groups; 0 disables the cache
     param_names: dict[str, str] = field(default_factory=dict)  # concept -> internal name
+    service_wait_s: float = 300.0  # how long an activation / restart is followed to its end
 
     def __post_init__(self) -> None:
         if self.axl_version not in AXL_VERSIONS:

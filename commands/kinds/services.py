@@ -2,9 +2,11 @@
 
 Activation goes through ControlCenterServices on the node itself (it only acts
 on the local node) and is asynchronous: the write returns at once and the
-service passes through Starting/Stopping. The kind waits, bounded, until the
-status settles, so a step reports done only when CTIManager really runs (or
-really stopped), and compensation is the reverse deployment.
+service passes through Starting/Stopping, for minutes on a busy node. The kind
+follows it for the cluster's `service_wait`, reporting as it goes, so a step
+reports done only when CTIManager really runs (or really stopped); a wait that
+ends first is "still starting" (StillInProgress), not a failure. Compensation
+is the reverse deployment.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from bot.cucm.errors import CucmError
+from commands.base import StillInProgress
 from commands.objects import ObjectKind, State, register
 
 if TYPE_CHECKING:
@@ -24,16 +27,12 @@ if TYPE_CHECKING:
 
 CTI_MANAGER = "Cisco CTIManager"
 NOT_ACTIVATED_CODE = -1068
-SETTLE_TIMEOUT_S = 60.0
-POLL_INTERVAL_S = 0.2
+POLL_INTERVAL_S = 0.2  # the first poll; later ones back off
+MAX_POLL_INTERVAL_S = 5.0  # Control Center is rate limited: a long wait polls gently
 
 _progress: contextvars.ContextVar[Callable[[str], None] | None] = contextvars.ContextVar(
     "service_progress", default=None
 )
-
-
-class ServiceNotSettled(CucmError):
-    """The service did not reach the expected status within the bound."""
 
 
 @contextmanager
@@ -74,33 +73,56 @@ def read_status(cucm: CucmCluster, node: str, service: str = CTI_MANAGER) -> Ser
     raise CucmError(f"{service} is not installed on {node}")
 
 
+def poll_intervals() -> Iterator[float]:
+    """Quick at first (the simulator and a warm node settle in a second), then every few s."""
+    interval = POLL_INTERVAL_S
+    while True:
+        yield interval
+        interval = min(MAX_POLL_INTERVAL_S, max(interval * 1.5, 0.1))
+
+
 def wait_for_status(
     cucm: CucmCluster,
     node: str,
     service: str,
     target: str,
-    timeout_s: float = SETTLE_TIMEOUT_S,
+    timeout_s: float | None = None,
 ) -> ServiceStatus:
     """Poll until `target` (Started/Stopped) holds; progress goes to the command's sink.
 
-    Control Center answers a deployment or control request at once with the service still
-    Starting/Stopping, so the first poll waits one interval instead of asking straight away.
+    The bound is the cluster's `service_wait` (activation on a real node can take
+    minutes). Control Center answers a deployment or control request at once with the
+    service still Starting/Stopping, so the first poll waits one interval instead of
+    asking straight away. When the bound ends first, StillInProgress: CUCM is still
+    carrying the request out, which is not a failure.
     """
-    deadline = time.monotonic() + timeout_s
+    bound = cucm.endpoint.service_wait_s if timeout_s is None else timeout_s
+    started = time.monotonic()
+    deadline = started + bound
     last = ""
+    intervals = poll_intervals()
     while True:
-        time.sleep(POLL_INTERVAL_S)
+        time.sleep(max(0.0, min(next(intervals), deadline - time.monotonic())))
         status = read_status(cucm, node, service)
+        now = time.monotonic()
         if status.status == target:
             _report(f"{service} on {node}: {target}")
             return status
         if status.status != last:
-            _report(f"{service} on {node}: {status.status}, waiting for {target}…")
+            _report(
+                f"{service} on {node}: {status.status}, waiting for {target} (up to {bound:.0f} s)…"
+            )
             last = status.status
-        if time.monotonic() >= deadline:
-            raise ServiceNotSettled(
-                f"{service} on {node} is still {status.status} after {timeout_s:.0f} s "
-                f"(expected {target}); check Serviceability > Control Center"
+        else:  # every poll, so a wait of minutes never looks like a hang
+            _report(
+                f"{service} on {node}: still {status.status} after {now - started:.0f} s "
+                f"(waiting up to {bound:.0f} s)…"
+            )
+        if now >= deadline:
+            raise StillInProgress(
+                f"{service} on {node} is still {status.status} after {now - started:.0f} s "
+                f"(expected {target}; the request was accepted): follow it with "
+                f"`/cti service status`"
             )
 
 

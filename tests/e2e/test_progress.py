@@ -1,7 +1,7 @@
 """A confirmed bulk job edits its plan message with progress before the result."""
 
-from tests.e2e.conftest import OPERATOR, Stack
-from tests.e2e.slack_helpers import ask, confirm
+from tests.e2e.conftest import ADMIN, OPERATOR, Stack
+from tests.e2e.slack_helpers import ask, confirm, run_confirmed
 
 
 def test_bulk_job_shows_progress_then_the_result(stack: Stack) -> None:
@@ -21,3 +21,23 @@ def test_bulk_job_shows_progress_then_the_result(stack: Stack) -> None:
     assert progress, texts
     assert texts.index(progress[0]) < next(i for i, t in enumerate(texts) if "Applied" in t)
     assert "/24]" in progress[0]  # 12 DNs + 12 ports
+
+
+def test_a_slow_service_activation_keeps_the_message_current(stack: Stack) -> None:
+    """A real node takes minutes to start CTIManager: the plan message shows the wait live."""
+    normal = stack.sim.options.service_transition_s
+    token, ts = ask(stack, "service activate cucm-pub", ADMIN)
+    updates = len(stack.fake.calls_to("chat.update"))
+    stack.sim.set_service_delay(3.0)
+    try:
+        outcome = confirm(stack, token, ts, ADMIN)
+    finally:
+        stack.sim.set_service_delay(normal)
+    assert "Applied" in outcome["text"], outcome["text"]
+    edits = [c for c in stack.fake.calls_to("chat.update")[updates:] if c.params["ts"] == ts]
+    texts = [c.params.get("text", "") for c in edits]
+    waiting = [t for t in texts if "Cisco CTIManager on cucm-pub: still Starting after" in t]
+    assert waiting, texts
+    assert texts.index(waiting[0]) < next(i for i, t in enumerate(texts) if "Applied" in t)
+    restored = run_confirmed(stack, "service deactivate cucm-pub", ADMIN)
+    assert "Applied" in restored["text"], restored["text"]

@@ -114,7 +114,7 @@ def make_ctx(cucm: CucmCluster, changelog: ChangeLog) -> Callable[..., Context]:
             actor=Actor(user_id=user_id, name=user_id.lower(), channel_id="CTEST"),
             role=role,
             cluster_name=cluster,
-            clusters=SingleCluster(cucm),
+            clusters=extra.pop("clusters", None) or SingleCluster(cucm),
             changelog=changelog,
             registry=Registry(),
             command_text=extra.pop("command_text", "/cti test"),

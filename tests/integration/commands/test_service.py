@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
+from bot.cucm.cluster import CucmCluster, SingleCluster
 from commands.apply import render_plan
 from commands.base import Plan, UsageError
 from commands.kinds.services import SERVICE, service_key
 from commands.objects import change
 from commands.service import COMMANDS
+from cucmsim.serviceability import lifecycle as sim_lifecycle
 
 STATUS, ACTIVATE, DEACTIVATE, RESTART = COMMANDS
 CTI = "Cisco CTIManager"
@@ -119,3 +122,41 @@ def test_restart_of_not_activated_service_is_refused(
     assert sim_service(sim, "cucm-pub")[0] is False
     with pytest.raises(UsageError, match=r"not activated on cucm-pub.*service activate cucm-pub"):
         plan_only(make_ctx(), RESTART, node="cucm-pub")
+
+
+def test_activation_outlasting_the_wait_is_still_starting_not_failed(
+    sim: Any, cucm: Any, changelog: Any, make_ctx: Any, plan_and_apply: Any
+) -> None:
+    """CUCM took the request; the node is just slow. No failure, no compensation."""
+    slow = CucmCluster(replace(cucm.endpoint, service_wait_s=0.3), retry=cucm.retry)
+    progress: list[str] = []
+    ctx = make_ctx(progress=progress.append, clusters=SingleCluster(slow))
+    sim.set_service_delay(5.0)
+    try:
+        reply = plan_and_apply(ctx, ACTIVATE, node="cucm-pub")
+    finally:
+        sim.set_service_delay(0.05)
+    text = reply.as_text()
+    assert reply.status == "warning", text
+    assert reply.title.startswith("Applied:"), text
+    assert "still Starting after 0 s" in text and "/cti service status" in text
+    assert sim_service(sim, "cucm-pub")[:2] == (True, "Starting")  # not compensated
+    record = changelog.get(reply.change_set_id)
+    assert record.status == "applied"
+    assert [c.status for c in record.changes] == ["applied"]
+    assert any("waiting for Started (up to 0 s)" in p for p in progress)
+    with sim.cluster.lock:  # let it finish at once, then put the seed back
+        sim.cluster.services[("cucm-pub", CTI)].settles_at = 0.0
+    sim_lifecycle.settle(sim.cluster)
+    assert sim_service(sim, "cucm-pub")[:2] == (True, "Started")
+    state = {"node": "cucm-pub", "service": CTI}
+    change(
+        cucm,
+        SERVICE,
+        service_key("cucm-pub"),
+        {**state, "activated": True},
+        {**state, "activated": False},
+        "restore",
+    ).run()
+    assert sim_service(sim, "cucm-pub")[:2] == (False, "Stopped")
+    slow.close()

@@ -151,3 +151,16 @@ def test_app_fail_and_recover(sim: SimServer) -> None:
 
 def test_unknown_control_route(sim: SimServer) -> None:
     assert control(sim, "GET", "nothing").status_code == 404
+
+
+def test_service_delay_is_set_at_run_time(sim: SimServer) -> None:
+    """A real node takes minutes to start a service; a test or demo picks the simulator's time."""
+    before = sim.options.service_transition_s
+    reply = control(sim, "POST", "service-delay", {"seconds": 120})
+    try:
+        assert reply.status_code == 200 and reply.json() == {"seconds": 120.0}
+        assert sim.options.service_transition_s == 120.0
+        assert control(sim, "POST", "service-delay", {"seconds": -1}).status_code == 400
+    finally:
+        sim.set_service_delay(before)
+    assert sim.options.service_transition_s == before

@@ -57,6 +57,8 @@ def test_every_flag_reaches_the_options(started: list[SimOptions]) -> None:
         "--nodes",
         "2",
         "--strict",
+        "--service-delay",
+        "120",
     ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
@@ -72,6 +74,7 @@ def test_every_flag_reaches_the_options(started: list[SimOptions]) -> None:
         latency_ms=25,
         axl_write_rate=2.5,
         strict=True,
+        service_transition_s=120.0,
         axl_xsd=AXL_XSD,
         wsdl_dir=WSDL_DIR,
     )

@@ -30,6 +30,7 @@ port = 8443
 scheme = "http"
 username = "axladmin"
 nodes = { "cucm-sub1" = "127.0.0.2" }
+service_wait = 600
 
 [[clusters]]
 name = "prod-east"
@@ -98,6 +99,21 @@ def test_file_values_are_loaded(tmp_path: Path) -> None:
     assert settings.logging.level == "DEBUG"
     assert settings.logging.json_lines is True
     assert settings.rbac.viewers == ["*"]
+
+
+def test_service_wait_defaults_to_minutes_and_reaches_the_endpoint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real node can take minutes to start a service: the wait is minutes, per cluster."""
+    from bot.bootstrap import endpoint_of
+
+    settings = load_settings(write(tmp_path, GOOD))
+    assert settings.cluster("lab").service_wait == 600
+    assert settings.cluster("prod-east").service_wait == 300
+    monkeypatch.setenv("CTIBOT_LAB_PASSWORD", "x")
+    assert endpoint_of(settings.cluster("lab")).service_wait_s == 600
+    bad = GOOD.replace("service_wait = 600", "service_wait = 0")
+    assert any("service_wait" in p for p in problems(write(tmp_path, bad)))
 
 
 def test_config_path_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
