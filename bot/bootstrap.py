@@ -31,6 +31,7 @@ from bot.slack.deps import SlackDeps, Workers
 from bot.slack.listeners import alerts as alert_buttons
 from bot.slack.rbac import RoleResolver
 from commands.catalog import build_registry
+from commands.context import ConfiguredApplication
 from commands.recovery import interrupted_report
 from commands.registry import Registry
 from commands.runner import Runner
@@ -95,6 +96,14 @@ def endpoint_of(cluster: ClusterSettings) -> ClusterEndpoint:
         reference_ttl_s=cluster.reference_ttl,
         param_names=dict(cluster.param_names),
         service_wait_s=cluster.service_wait,
+    )
+
+
+def configured_applications(settings: Settings) -> tuple[ConfiguredApplication, ...]:
+    """The applications' CTIManager nodes, for the workflows that check provider failover."""
+    return tuple(
+        ConfiguredApplication(a.app_user, a.cluster, a.primary_node, a.backup_node)
+        for a in settings.health.applications
     )
 
 
@@ -166,6 +175,7 @@ def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bo
         four_eyes=settings.confirmations.four_eyes,
         in_channel_commands=frozenset(settings.slack.in_channel_commands),
         observe=metrics.command,
+        applications=configured_applications(settings),
     )
     if slack and (client is None or settings.slack.signing_secret is None):
         raise RuntimeError(

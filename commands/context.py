@@ -18,6 +18,20 @@ def _no_progress(_: str) -> None:
     return None
 
 
+@dataclass(frozen=True)
+class ConfiguredApplication:
+    """A CTI application as the deployment describes it: where its provider connects.
+
+    CUCM does not know an application's primary and backup CTIManager (they live in
+    the application), so the workflows learn them from the configuration.
+    """
+
+    app_user: str
+    cluster: str | None  # None: the default cluster
+    primary_node: str
+    backup_node: str | None = None
+
+
 @dataclass
 class Context:
     actor: Actor
@@ -32,6 +46,7 @@ class Context:
     grant: str = ""  # how the caller got their role, for whoami and the audit trail
     requested_by: Actor | None = None  # who asked, when the actor confirms someone else's plan
     progress: Callable[[str], None] = field(default=_no_progress)
+    applications: tuple[ConfiguredApplication, ...] = ()
 
     @property
     def cucm(self) -> CucmCluster:

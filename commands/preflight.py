@@ -14,9 +14,20 @@ from typing import TYPE_CHECKING, TypeVar
 
 from bot.cucm.errors import CucmError, NotFound
 from commands.base import Arguments, Command, CommandSpec, Param, Reply, Role, UsageError
-from commands.kinds.services import CTI_MANAGER, is_activated
+from commands.kinds.services import CTI_MANAGER
 from commands.nodes import cti_statuses, voice_nodes
 from commands.param_names import MAX_DEVICES_PER_PROVIDER, current_value
+from commands.redundancy import (
+    CTIMANAGER,
+    NO_CTIMANAGERS_NOTE,
+    Finding,
+    app_ctimanagers,
+    device_recovery,
+    parse_ctimanagers,
+    provider_failover,
+    start_fix,
+    started,
+)
 
 if TYPE_CHECKING:
     from bot.cucm.cluster import CucmCluster
@@ -54,16 +65,8 @@ def _found(read: Callable[[], T | None]) -> T | None:
         return None
 
 
-def _started(found: ServiceStatus | CucmError) -> bool:
-    return not isinstance(found, CucmError) and found.status == "Started"
-
-
-def _start_fix(node: str, found: ServiceStatus | CucmError) -> str:
-    if isinstance(found, CucmError):
-        return f"check that {node} is reachable, then `/cti service status`"
-    if not is_activated(found):
-        return f"`/cti service activate {node}`"
-    return f"`/cti service restart {node}`"
+def _check(finding: Finding) -> Check:
+    return Check(finding.ok, finding.label, finding.detail, finding.fix, finding.warning)
 
 
 class PreflightCommand:
@@ -83,9 +86,11 @@ class PreflightCommand:
                 placeholder="DP_CTI",
             ),
             Param("end-user", "The user given in app-user= is an end user.", flag=True),
+            CTIMANAGER,
         ),
         examples=(
             "/cti preflight app-user=ctiapp_ivr device-pool=DP_CTI",
+            "/cti preflight app-user=ctiapp_ivr device-pool=DP_CTI ctimanager=cucm-sub1,cucm-sub2",
             "/cti preflight app-user=jsmith --end-user",
         ),
     )
@@ -96,19 +101,27 @@ class PreflightCommand:
         end_user = bool(args.get("end-user"))
         if end_user and userid is None:
             raise UsageError("`--end-user` needs the user: `app-user=<userid> --end-user`.")
+        typed_ctimanagers = parse_ctimanagers(args.get("ctimanager"))
         cucm = ctx.cucm
         nodes = voice_nodes(cucm)
+        app_nodes = app_ctimanagers(ctx, userid, typed_ctimanagers, nodes)
         statuses = cti_statuses(cucm, nodes)
         checks = [_cti_manager(nodes, statuses)]
         notes: list[str] = []
         if pool is None:
-            notes.append("Give `device-pool=` to check which nodes recover the CTI devices.")
+            notes.append(
+                "Give `device-pool=` to check which nodes register and recover the devices."
+            )
         else:
-            checks += _device_pool(cucm, pool, statuses)
+            checks += _device_pool(cucm, pool)
         if userid is None:
             notes.append("Give `app-user=` to check the user, its groups and device headroom.")
         else:
             checks += _user(cucm, userid, end_user, nodes, statuses)
+        if app_nodes is None:
+            notes.append(NO_CTIMANAGERS_NOTE)
+        else:
+            checks.append(_check(provider_failover(app_nodes, nodes, statuses)))
         failed = [c for c in checks if not c.ok]
         warned = [c for c in checks if c.ok and c.warning]
         lines = [line for check in checks for line in check.lines()] + notes
@@ -132,7 +145,7 @@ def _checked(value: str | None, pattern: re.Pattern[str], what: str) -> str | No
 
 
 def _cti_manager(nodes: list[str], statuses: dict[str, ServiceStatus | CucmError]) -> Check:
-    running = [n for n in nodes if _started(statuses[n])]
+    running = [n for n in nodes if started(statuses[n])]
     others = [n for n in nodes if n not in running]
     label = f"{CTI_MANAGER} running"
     detail = f"started on {', '.join(running) or 'no node'}"
@@ -140,13 +153,11 @@ def _cti_manager(nodes: list[str], statuses: dict[str, ServiceStatus | CucmError
         detail += f"; not started on {', '.join(others)}"
     if running:
         return Check(True, label, detail)
-    fixes = " or ".join(_start_fix(n, statuses[n]) for n in nodes[:2]) or "add a node"
+    fixes = " or ".join(start_fix(n, statuses[n]) for n in nodes[:2]) or "add a node"
     return Check(False, label, detail, fix=fixes)
 
 
-def _device_pool(
-    cucm: CucmCluster, name: str, statuses: dict[str, ServiceStatus | CucmError]
-) -> list[Check]:
+def _device_pool(cucm: CucmCluster, name: str) -> list[Check]:
     pool = _found(lambda: cucm.axl.get_device_pool(name))
     if pool is None:
         valid = ", ".join(p.name for p in cucm.axl.list_device_pools()) or "none"
@@ -160,20 +171,7 @@ def _device_pool(
             )
         ]
     checks = [Check(True, f"Device pool {pool.name}", f"exists, CM group {pool.cm_group}")]
-    if not pool.cm_group:
-        return checks
-    group = _found(lambda: cucm.axl.get_cm_group(pool.cm_group))
-    members = list(group.members) if group else []
-    down = [n for n in members if not _started(statuses.get(n, CucmError("unknown node")))]
-    label = f"CTI device recovery ({pool.cm_group})"
-    detail = f"route points and ports recover on {' > '.join(members) or 'no node'}"
-    if not members:
-        return [*checks, Check(False, label, detail, fix="add nodes to the CM group in CUCM")]
-    if down:
-        fixes = ", ".join(_start_fix(n, statuses.get(n, CucmError("unknown"))) for n in down)
-        detail += f"; {CTI_MANAGER} is not started on {', '.join(down)}"
-        return [*checks, Check(True, label, detail, fix=fixes, warning=True)]
-    return [*checks, Check(True, label, detail)]
+    return [*checks, _check(device_recovery(cucm, pool))]
 
 
 def _user(
@@ -239,7 +237,7 @@ def _headroom(
     statuses: dict[str, ServiceStatus | CucmError],
 ) -> Check:
     """Devices the user controls against the per-provider limit of a node running CTIManager."""
-    node = next((n for n in nodes if _started(statuses[n])), nodes[0] if nodes else None)
+    node = next((n for n in nodes if started(statuses[n])), nodes[0] if nodes else None)
     label = "Max devices headroom"
     if node is None:
         return Check(False, label, "no node to read Maximum Devices Per Provider from")

@@ -13,17 +13,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.cucm.errors import CucmError, NotFound
+from bot.cucm.errors import NotFound
 from commands import device_args, ranges
 from commands.base import Arguments, Command, CommandSpec, Param, Plan, Role, Step, UsageError
 from commands.groups_catalog import ENABLED, match_groups, rule_warnings
 from commands.kinds.devices import DeviceSlot, appearance_state, device_state, line_index
 from commands.kinds.lines import describe
-from commands.kinds.services import read_status
 from commands.kinds.users import plan_user, read_user
 from commands.lines import LineRequest, forwards_from
+from commands.nodes import voice_nodes
 from commands.objects import State
 from commands.ports import plan_ports
+from commands.redundancy import (
+    CTIMANAGER,
+    NO_CTIMANAGERS_NOTE,
+    app_ctimanagers,
+    device_recovery,
+    parse_ctimanagers,
+    provider_failover,
+    read_ctimanagers,
+)
 from commands.routepoints import (
     DEFAULT_DEVICE_POOL,
     DEFAULT_LOCATION,
@@ -61,6 +70,7 @@ class ProvisionRequest:
         self.partition = device_args.reference(args.get("partition"), "partition") or None
         self.pool = device_args.reference(args.get("device-pool"), "device-pool") or None
         self.forwards = forwards_from(args, ("cfna", "cfof"))
+        self.ctimanagers = parse_ctimanagers(args.get("ctimanager"))
         typed = [g for g in (args.get("groups") or ENABLED).split(",") if g.strip()]
         self.groups = match_groups(typed)
         names = [n.casefold() for n, _ in self.ports]
@@ -91,26 +101,19 @@ def _pool(cucm: CucmCluster, name: str) -> DevicePool:
         ) from None
 
 
-def cti_manager_warning(cucm: CucmCluster, pool: DevicePool) -> str | None:
-    """Warn when no node of the pool's CM group runs CTIManager: nothing could open the devices."""
-    if not pool.cm_group:
-        return f"Device pool {pool.name} has no CM group: its CTI devices have no CTIManager."
-    members = list(cucm.axl.get_cm_group(pool.cm_group).members)
-    started = []
-    for node in members:
-        try:
-            if read_status(cucm, node).status == "Started":
-                started.append(node)
-        except CucmError:
-            continue
-    if started:
-        return None
-    fix = f" Fix: `/cti service activate {members[0]}`." if members else ""
-    return (
-        f"Cisco CTIManager is not started on any node of CM group {pool.cm_group} "
-        f"({', '.join(members) or 'no nodes'}), used by device pool {pool.name}: the "
-        f"application cannot open these devices.{fix}"
-    )
+def redundancy_warnings(
+    ctx: Context, request: ProvisionRequest, pool: DevicePool | None
+) -> tuple[list[str], list[str]]:
+    """(warnings, notes) on the two kinds of redundancy: the devices' CM group, the
+    application's CTIManager pair."""
+    cucm = ctx.cucm
+    findings = [device_recovery(cucm, pool)] if pool is not None else []
+    nodes = voice_nodes(cucm)
+    app = app_ctimanagers(ctx, request.user, request.ctimanagers, nodes)
+    if app is not None:
+        findings.append(provider_failover(app, nodes, read_ctimanagers(cucm, app, nodes)))
+    warnings = [w for w in (f.as_warning() for f in findings) if w]
+    return warnings, [] if app is not None else [NO_CTIMANAGERS_NOTE]
 
 
 def _device_after(kind_label: str, slot: DeviceSlot, pool: str) -> State:
@@ -206,6 +209,7 @@ class ProvisionAppCommand:
                 placeholder="DP_CTI",
             ),
             Param("partition", "Partition of every DN.", placeholder="PT_CTI"),
+            CTIMANAGER,
         ),
         examples=(
             "/cti provision-app ctiapp_ivr routepoint=RP_IVR dn=7100 ports=CTIP{01..04} "
@@ -226,10 +230,11 @@ class ProvisionAppCommand:
             title=f"Provision CTI application {before['userid']}",
         )
         planned = DeviceSteps()
-        if request.devices:
-            pool = _pool(cucm, request.pool or DEFAULT_DEVICE_POOL)
-            warning = cti_manager_warning(cucm, pool)
-            plan.warnings += [warning] if warning else []
+        pool = _pool(cucm, request.pool or DEFAULT_DEVICE_POOL) if request.devices else None
+        warnings, notes = redundancy_warnings(ctx, request, pool)
+        plan.warnings += warnings
+        plan.notes += notes
+        if pool is not None:
             if request.route_point and request.dn:
                 planned.route_point(cucm, request, request.route_point, request.dn, pool.name)
             if request.ports:

@@ -27,7 +27,7 @@ from bot.logging_setup import request_context
 from commands.apply import apply_plan, render_plan
 from commands.args import ParsedArgs, bind, parse
 from commands.base import Actor, Arguments, Command, Plan, Refused, Reply, Role, UsageError
-from commands.context import Context
+from commands.context import ConfiguredApplication, Context
 from commands.inflight import refuse_if_racing
 
 if TYPE_CHECKING:
@@ -90,6 +90,7 @@ class Runner:
         four_eyes: bool = False,
         in_channel_commands: frozenset[str] = frozenset(),
         observe: OutcomeObserver | None = None,
+        applications: tuple[ConfiguredApplication, ...] = (),
     ) -> None:
         self.registry = registry
         self.clusters = clusters
@@ -99,6 +100,7 @@ class Runner:
         self.four_eyes = four_eyes
         self.in_channel_commands = in_channel_commands
         self._observe = observe
+        self.applications = applications
 
     def handle(
         self,
@@ -268,6 +270,7 @@ class Runner:
             dry_run=invocation.dry_run,
             request_id=request_id,
             grant=grant,
+            applications=self.applications,
         )
         if progress is not None:
             ctx.progress = progress

@@ -74,6 +74,11 @@ nodes = {{ {nodes} }}
 
 [rbac]
 admins = ["{USER}"]
+
+[[health.applications]]
+app_user = "ctiapp_ivr"
+primary_node = "cucm-sub1"
+backup_node = "cucm-sub2"
 """
         )
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CTIBOT_"))}
@@ -130,6 +135,17 @@ def has_line(cli: Cli, pattern: str) -> bool:
 def controlled_by(cli: Cli, userid: str) -> list[str]:
     with cli.sim.cluster.lock:
         return sorted(cli.sim.cluster.app_users[key(userid)].associated_devices)
+
+
+def test_preflight_takes_the_applications_ctimanagers_from_the_config(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, output = ctibot_in_process(cli, "/cti preflight app-user=ctiapp_ivr", monkeypatch)
+    assert code == 0, output
+    assert (
+        "CTI provider failover (ctiapp_ivr): primary cucm-sub1 Started, backup cucm-sub2 "
+        "Started (from the application's health settings)"
+    ) in " ".join(output.split()), output
 
 
 def test_create_routepoint(cli: Cli) -> None:

@@ -7,7 +7,10 @@ from typing import Any
 import pytest
 
 from commands.base import Role, UsageError
+from commands.context import ConfiguredApplication
 from commands.preflight import COMMANDS
+from cucmsim.model import CALL_MANAGER
+from cucmsim.serviceability import lifecycle
 
 (PREFLIGHT,) = COMMANDS
 
@@ -21,7 +24,10 @@ def test_good_app_user_and_device_pool(sim: Any, make_ctx: Any, plan_only: Any) 
     assert reply.status == "ok", text
     assert "✗" not in text
     assert "✓ Cisco CTIManager running: started on cucm-sub1, cucm-sub2" in text
-    assert "recover on cucm-sub1 > cucm-sub2" in text
+    assert (
+        "✓ Device registration and recovery (CMG_Sub1_Sub2): route points and ports register "
+        "and recover on cucm-sub1 > cucm-sub2 (Cisco CallManager)"
+    ) in text
     assert "✓ Standard CTI Enabled: member" in text
     assert "ctiapp_ivr controls 1 devices of 2000" in text
     assert not any(op.startswith(("update", "add", "remove")) for op in sim.counters()["axl"])
@@ -36,12 +42,94 @@ def test_bad_app_user_and_device_pool_name_the_fixes(make_ctx: Any, plan_only: A
     assert '`/cti add-user-to-group ctiapp_rec "Standard CTI Enabled"`' in text
 
 
-def test_pool_on_a_node_without_ctimanager_warns(make_ctx: Any, plan_only: Any) -> None:
+def test_single_node_cm_group_has_no_device_recovery(make_ctx: Any, plan_only: Any) -> None:
+    """Device recovery is Cisco CallManager's job: CTIManager on cucm-pub is not the point."""
     reply = plan_only(make_ctx(), PREFLIGHT, device_pool="Default")
     text = reply.as_text()
     assert reply.status == "warning"
-    assert "Cisco CTIManager is not started on cucm-pub" in text
-    assert "fix: `/cti service activate cucm-pub`" in text
+    assert "⚠ Device registration and recovery (Default): route points and ports register" in text
+    assert "a single node, so nothing recovers them when it fails" in text
+    assert "add a second node to CM group Default" in text
+    assert "Cisco CTIManager is not started on cucm-pub" not in text
+
+
+def _call_manager(sim: Any, node: str, action: str) -> None:
+    lifecycle.apply(sim.cluster, node, CALL_MANAGER, action, transition_s=0)
+
+
+def test_device_recovery_checks_call_manager_on_the_cm_group(
+    sim: Any, make_ctx: Any, plan_only: Any
+) -> None:
+    _call_manager(sim, "cucm-sub2", "Stop")
+    try:
+        one_down = plan_only(make_ctx(), PREFLIGHT, device_pool="DP_CTI").as_text()
+        _call_manager(sim, "cucm-sub1", "Stop")
+        all_down = plan_only(make_ctx(), PREFLIGHT, device_pool="DP_CTI")
+    finally:
+        for node in ("cucm-sub1", "cucm-sub2"):
+            _call_manager(sim, node, "Start")
+    assert "⚠ Device registration and recovery (CMG_Sub1_Sub2)" in one_down
+    assert "Cisco CallManager is not started on cucm-sub2 Stopped" in one_down
+    assert "fix: start Cisco CallManager on cucm-sub2 (Cisco Unified Serviceability" in one_down
+    assert "✓ Cisco CTIManager running: started on cucm-sub1, cucm-sub2" in one_down
+    assert all_down.status == "error"
+    assert (
+        "✗ Device registration and recovery (CMG_Sub1_Sub2): Cisco CallManager is not started "
+        "on any node of CM group CMG_Sub1_Sub2"
+    ) in all_down.as_text()
+
+
+def test_provider_failover_checks_the_applications_ctimanagers(
+    make_ctx: Any, plan_only: Any
+) -> None:
+    both = plan_only(
+        make_ctx(), PREFLIGHT, app_user="ctiapp_ivr", ctimanager="CUCM-SUB1,cucm-sub2"
+    ).as_text()
+    assert (
+        "✓ CTI provider failover (ctiapp_ivr): primary cucm-sub1 Started, backup cucm-sub2 "
+        "Started (from ctimanager=)"
+    ) in both
+    on_pub = plan_only(
+        make_ctx(), PREFLIGHT, app_user="ctiapp_ivr", ctimanager="cucm-pub,cucm-sub2"
+    ).as_text()
+    assert "⚠ CTI provider failover (ctiapp_ivr): primary cucm-pub not activated" in on_pub
+    assert "will not fail back by itself" in on_pub
+    assert "fix: `/cti service activate cucm-pub`" in on_pub
+
+
+def test_provider_failover_from_the_applications_health_settings(
+    make_ctx: Any, plan_only: Any
+) -> None:
+    apps = (
+        ConfiguredApplication("CTIAPP_IVR", None, "cucm-sub1", None),
+        ConfiguredApplication("ctiapp_ivr", "other-cluster", "cucm-pub", "cucm-sub2"),
+    )
+    text = plan_only(make_ctx(applications=apps), PREFLIGHT, app_user="ctiapp_ivr").as_text()
+    assert (
+        "⚠ CTI provider failover (CTIAPP_IVR): primary cucm-sub1 Started (from the application's "
+        "health settings); no backup CTIManager"
+    ) in text
+    unknown = plan_only(make_ctx(), PREFLIGHT, app_user="ctiapp_ivr").as_text()
+    assert "CTI provider failover" not in unknown
+    assert "Give `ctimanager=primary,backup`" in unknown
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("cucm-sub9", "Unknown node `cucm-sub9`"),
+        ("cucm-sub1,cucm-sub2,cucm-pub", "two nodes at most"),
+        ("cucm-sub1,CUCM-SUB1", "twice"),
+        ("bad/node", "not a valid node name"),
+    ],
+)
+def test_bad_ctimanager_is_a_usage_error(
+    sim: Any, make_ctx: Any, plan_only: Any, value: str, message: str
+) -> None:
+    sim.reset_counters()
+    with pytest.raises(UsageError, match=message):
+        plan_only(make_ctx(), PREFLIGHT, app_user="ctiapp_ivr", ctimanager=value)
+    assert "controlcenter" not in sim.counters()
 
 
 def test_missing_users_point_at_the_right_kind(make_ctx: Any, plan_only: Any) -> None:

@@ -8,8 +8,10 @@ import pytest
 
 from commands.apply import apply_plan, render_plan
 from commands.base import Plan, UsageError
+from commands.context import ConfiguredApplication
 from commands.provision import ProvisionAppCommand
-from cucmsim.model import key
+from cucmsim.model import CALL_MANAGER, key
+from cucmsim.serviceability import lifecycle
 from tests.integration.commands.conftest import bind_args
 from tests.integration.commands.simobjects import devices_of, groups_of, plant_user, write_count
 
@@ -97,10 +99,49 @@ def test_groups_only_and_rules(sim, make_ctx) -> None:
     assert any("Standard CTI Enabled" in w for w in plan.warnings)
 
 
-def test_warns_when_cti_manager_is_not_started_in_the_pool(sim, make_ctx) -> None:
+def test_warns_on_device_recovery_and_provider_failover_apart(sim, make_ctx) -> None:
+    """The pool's CM group (Cisco CallManager) and the app's CTIManager pair are two checks."""
     plant_user(sim, "pv_c")
-    plan = _plan(make_ctx(), app_user="pv_c", routepoint="RP_PVc", dn="7650", device_pool="Default")
-    assert any("not started on any node of CM group Default" in w for w in plan.warnings)
+    plan = _plan(
+        make_ctx(),
+        app_user="pv_c",
+        routepoint="RP_PVc",
+        dn="7650",
+        device_pool="Default",
+        ctimanager="cucm-pub",
+    )
+    recovery = [w for w in plan.warnings if w.startswith("Device registration and recovery")]
+    assert len(recovery) == 1 and "Default" in recovery[0] and "a single node" in recovery[0]
+    (failover,) = [w for w in plan.warnings if w.startswith("CTI provider failover (pv_c)")]
+    assert "primary cucm-pub not activated (from ctimanager=)" in failover
+    assert "the provider cannot open" in failover
+    assert "Fix: `/cti service activate cucm-pub`" in failover
+    assert not any("CTIManager is not started on any node of CM group" in w for w in plan.warnings)
+
+
+def test_warns_when_call_manager_runs_on_no_node_of_the_cm_group(sim, make_ctx) -> None:
+    plant_user(sim, "pv_d")
+    for node in ("cucm-sub1", "cucm-sub2"):
+        lifecycle.apply(sim.cluster, node, CALL_MANAGER, "Stop", transition_s=0)
+    try:
+        plan = _plan(
+            make_ctx(
+                applications=(ConfiguredApplication("pv_d", "lab", "cucm-sub1", "cucm-sub2"),)
+            ),
+            app_user="pv_d",
+            routepoint="RP_PVd",
+            dn="7655",
+            device_pool="DP_CTI",
+        )
+    finally:
+        for node in ("cucm-sub1", "cucm-sub2"):
+            lifecycle.apply(sim.cluster, node, CALL_MANAGER, "Start", transition_s=0)
+    assert any(
+        "Cisco CallManager is not started on any node of CM group CMG_Sub1_Sub2" in w
+        for w in plan.warnings
+    ), plan.warnings
+    assert not any(w.startswith("CTI provider failover") for w in plan.warnings), plan.warnings
+    assert not any("ctimanager=primary,backup" in n for n in plan.notes)
 
 
 @pytest.mark.parametrize(
