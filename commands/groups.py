@@ -4,7 +4,8 @@ Membership is written through updateAppUser / updateUser `associatedGroups`,
 which CUCM documents for both user kinds (updateUserGroup addMembers is not
 confirmed for application users). That list is replaced whole, so the write
 is the user kind's read-merge-write under the per-user lock. Cisco's pairing
-rules are checked on the group set the user ends up with.
+rules are checked on the group set the user ends up with, and a change that
+can stop the user's application (group_safety) asks for a confirmation.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from commands.base import Arguments, Command, CommandSpec, Param, Plan, Role
+from commands.group_safety import risky_group_warnings, security_mode_for
 from commands.groups_catalog import match_groups, rule_warnings
 from commands.kinds.users import kind_for, plan_groups, read_user
 from commands.user_args import END_USER, USER, userid
@@ -58,14 +60,24 @@ class GroupMembershipCommand:
             title = f"Remove {label} from {', '.join(groups)}"
         notes = [f"{label}: {note} {', '.join(untouched)}."] if untouched else []
         result = step.after if step is not None and step.after is not None else before
+        changed = [g for g in groups if g not in untouched] if step is not None else []
+        mode = security_mode_for(cucm, result["groups"], changed)
+        risks = risky_group_warnings(
+            cucm,
+            before["userid"],
+            added=changed if self.add else [],
+            removed=[] if self.add else changed,
+            mode=mode,
+        )
         return Plan(
             command=self.spec.name,
             cluster=cucm.name,
             title=title,
             steps=[step] if step else [],
             notes=notes,
-            warnings=rule_warnings(before["userid"], result["groups"], end_user=end_user),
-            risky=self.spec.risky,
+            warnings=risks
+            + rule_warnings(before["userid"], result["groups"], end_user=end_user, mode=mode),
+            risky=self.spec.risky or bool(risks),
         )
 
 

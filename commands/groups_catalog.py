@@ -4,15 +4,23 @@ Names are CUCM's exact spelling (reference §8, including the lower-case
 "supporting" and "conf"): whether AXL compares group names case-insensitively
 is unconfirmed, so admins may type any case but we always send this spelling.
 The rules are advice from Cisco's SysConfig guide, not CUCM constraints, so
-they surface as warnings carrying the command that fixes them.
+they surface as warnings carrying the command that fixes them. The one fix
+that can break an application, Secure Connection, is offered only on a cluster
+in mixed mode: it makes CTIManager accept the user's provider over TLS only,
+which a non-secure cluster cannot do, so there the advice says what it would
+take instead.
 """
 
 from __future__ import annotations
 
 import shlex
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from commands.base import UsageError
+
+if TYPE_CHECKING:
+    from bot.cucm.models import ClusterSecurityMode
 
 PREFIX = "Standard CTI "
 ENABLED = "Standard CTI Enabled"
@@ -67,22 +75,62 @@ def fix_command(userid: str, groups: Iterable[str], *, end_user: bool = False) -
     return " ".join(words)
 
 
-def rule_warnings(userid: str, groups: Iterable[str], *, end_user: bool = False) -> list[str]:
-    """Cisco's pairing rules checked on a user's resulting group set."""
+def needs_security_mode(groups: Iterable[str]) -> bool:
+    """Whether the advice on these groups depends on the cluster's security mode."""
     held = {g.casefold() for g in groups}
+    return any(_has(held, g) for g in (SECURE, ALL_DEVICES, SRTP))
+
+
+def secure_requirement(mode: ClusterSecurityMode | None) -> str:
+    """What Secure Connection needs, and whether this cluster has it."""
+    where = mode.describe() if mode is not None else "the cluster's security mode is unknown"
+    return (
+        f'"{SECURE}" needs a cluster in mixed mode and the application connecting to '
+        f"CTIManager over TLS; {where}"
+    )
+
+
+def rule_warnings(
+    userid: str,
+    groups: Iterable[str],
+    *,
+    end_user: bool = False,
+    mode: ClusterSecurityMode | None = None,
+) -> list[str]:
+    """Cisco's pairing rules checked on a user's resulting group set.
+
+    Secure Connection is suggested only when `mode` says the cluster is in mixed mode;
+    otherwise the warning says what it would require, with no command to run.
+    """
+    held = {g.casefold() for g in groups}
+    mixed = mode is not None and mode.mixed is True
     warnings: list[str] = []
 
     def warn(text: str, missing: list[str]) -> None:
-        fix = fix_command(userid, missing, end_user=end_user)
-        warnings.append(f"{userid}: {text} Fix: `{fix}`")
+        fixable = [g for g in missing if g != SECURE or mixed]
+        fix = f" Fix: `{fix_command(userid, fixable, end_user=end_user)}`" if fixable else ""
+        warnings.append(f"{userid}: {text}{fix}")
 
     if _has(held, ALL_DEVICES) and not _has(held, SECURE):
-        warn(f'"{ALL_DEVICES}" should be paired with "{SECURE}".', [SECURE])
+        if mode is not None and mode.mixed:
+            warn(
+                f'"{ALL_DEVICES}" should be paired with "{SECURE}": {mode.describe()}, and '
+                "the application must then connect to CTIManager over TLS.",
+                [SECURE],
+            )
+        else:
+            warn(
+                f'"{ALL_DEVICES}" lets it control every CTI-controllable device. Cisco pairs it '
+                f'with "{SECURE}", but {secure_requirement(mode)}: do not add it until both '
+                "hold, or the application's provider stops opening.",
+                [],
+            )
     if _has(held, SRTP):
         missing = [g for g in (ENABLED, SECURE) if not _has(held, g)]
         if missing:
             names = " and ".join(f'"{g}"' for g in missing)
-            warn(f'"{SRTP}" also needs {names}.', missing)
+            need = f" ({secure_requirement(mode)})" if SECURE in missing else ""
+            warn(f'"{SRTP}" also needs {names}{need}.', missing)
     srtp_needs_enabled = _has(held, SRTP) and not _has(held, ENABLED)
     cti = [g for g in CTI_GROUPS if _has(held, g)]
     if cti and not _has(held, ENABLED) and not srtp_needs_enabled:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from bot.cucm.errors import NotFound
 from commands import device_args, ranges
 from commands.base import Arguments, Command, CommandSpec, Param, Plan, Role, Step, UsageError
+from commands.group_safety import risky_group_warnings, security_mode_for
 from commands.groups_catalog import ENABLED, match_groups, rule_warnings
 from commands.kinds.devices import DeviceSlot, appearance_state, device_state, line_index
 from commands.kinds.lines import describe
@@ -248,7 +249,12 @@ class ProvisionAppCommand:
         plan.steps += [user] if user else []
         plan.steps += [planned.apply] if planned.apply else []
         groups = user.after["groups"] if user is not None and user.after else before["groups"]
-        plan.warnings += rule_warnings(before["userid"], groups)
+        held = {g.casefold() for g in before["groups"]}
+        added = [g for g in groups if g.casefold() not in held]
+        mode = security_mode_for(cucm, groups)
+        risks = risky_group_warnings(cucm, before["userid"], added=added, mode=mode)
+        plan.warnings += risks + rule_warnings(before["userid"], groups, mode=mode)
+        plan.risky = plan.risky or bool(risks)
         return plan
 
 

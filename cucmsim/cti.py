@@ -7,6 +7,11 @@ only when the application restarts or the backup fails. These functions apply
 those rules to the Cluster so RIS and PerfMon can report the result; they hold
 `cluster.lock` themselves, so callers may or may not already hold it.
 
+Access is enforced as CUCM does: a user outside Standard CTI Enabled cannot
+open a provider (a provider already open keeps running until it re-opens, on a
+failover or a restart), and a device whose "Allow Control of Device from CTI"
+(allowCtiControlFlag) is off is not opened for anyone.
+
 Max Devices Per Provider / Per Node are deliberately not enforced: CUCM lets
 applications exceed them (it only raises alarms), so the counts stay visible.
 """
@@ -26,11 +31,17 @@ from cucmsim.model import (
 )
 
 CTI_PRODUCTS = frozenset({"cti route point", "cti port"})
+CTI_ENABLED = "Standard CTI Enabled"
 
 
 def is_cti_device(device: Device) -> bool:
     """Route points and CTI ports are what applications open; phones follow their own rules."""
     return device.product.casefold() in CTI_PRODUCTS
+
+
+def allows_cti_control(device: Device) -> bool:
+    """The device's "Allow Control of Device from CTI"; route points have no such flag."""
+    return device.extra.get("allowCtiControlFlag", "true").strip().casefold() != "false"
 
 
 def same_name(a: str | None, b: str | None) -> bool:
@@ -63,6 +74,13 @@ def application(cluster: Cluster, app_user: str) -> CtiApplication:
         return found
 
 
+def may_open_provider(cluster: Cluster, app: CtiApplication) -> bool:
+    """CUCM lets a user open a provider only as a member of Standard CTI Enabled."""
+    with cluster.lock:
+        user = cluster.app_users.get(key(app.app_user)) or cluster.users.get(key(app.app_user))
+        return user is not None and any(same_name(g, CTI_ENABLED) for g in user.groups)
+
+
 def _connect(app: CtiApplication, node: str | None) -> None:
     """Move the provider; a provider opened anew gets a new time stamp."""
     if node is not None and not same_name(app.current_node, node):
@@ -71,7 +89,10 @@ def _connect(app: CtiApplication, node: str | None) -> None:
 
 
 def _home(cluster: Cluster, app: CtiApplication) -> str | None:
-    """Where a (re)starting application connects: its primary if up, else its backup."""
+    """Where a (re)starting application connects: its primary if up, else its backup;
+    nowhere when CUCM refuses the user a provider."""
+    if not may_open_provider(cluster, app):
+        return None
     if ctimanager_started(cluster, app.primary_node):
         return app.primary_node
     if ctimanager_started(cluster, app.backup_node):
@@ -103,7 +124,8 @@ def on_ctimanager_stopped(cluster: Cluster, node: str) -> None:
             if app.failed or not same_name(app.current_node, node):
                 continue
             other = app.primary_node if same_name(node, app.backup_node) else app.backup_node
-            _connect(app, other if ctimanager_started(cluster, other) else None)
+            reopens = ctimanager_started(cluster, other) and may_open_provider(cluster, app)
+            _connect(app, other if reopens else None)
 
 
 def on_ctimanager_started(cluster: Cluster, node: str) -> None:
@@ -162,11 +184,13 @@ def controlled_device_names(cluster: Cluster, app: CtiApplication) -> list[str]:
 def controlled_devices(
     cluster: Cluster, app: CtiApplication
 ) -> Iterator[tuple[str, Device | None]]:
-    """Each controlled name with its CTI device, or None when no such CTI device exists."""
+    """Each controlled name with its CTI device, or None when no such CTI device exists or
+    the device does not allow CTI control."""
     with cluster.lock:
         for name in controlled_device_names(cluster, app):
             device = cluster.devices.get(key(name))
-            yield name, device if device is not None and is_cti_device(device) else None
+            usable = device is not None and is_cti_device(device) and allows_cti_control(device)
+            yield name, device if usable else None
 
 
 def devices_opened_by(cluster: Cluster, app_user: str) -> list[Device]:

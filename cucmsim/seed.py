@@ -33,6 +33,8 @@ from cucmsim.model import (
 )
 from cucmsim.options import SimOptions
 
+ENTERPRISE_NODE = "EnterpriseWideData"  # CUCM's virtual node holding enterprise parameters
+ENTERPRISE_SERVICE = "Enterprise Wide"
 RIS_DATA_COLLECTOR = "Cisco RIS Data Collector"
 AXL_WEB_SERVICE = "Cisco AXL Web Service"
 NOT_ACTIVATED_CODE = -1068
@@ -140,6 +142,15 @@ def _add_nodes(cluster: Cluster, options: SimOptions) -> None:
             )
 
 
+def _add_enterprise_parameters(cluster: Cluster) -> None:
+    """Cluster Security Mode: 0 non-secure (a fresh install), 1 mixed. The internal name is
+    the one CUCM's processconfig table shows; tests switch the value in the model."""
+    name = "ClusterSecurityMode"
+    cluster.service_parameters[(key(ENTERPRISE_NODE), key(ENTERPRISE_SERVICE), key(name))] = (
+        ServiceParameter(ENTERPRISE_NODE, ENTERPRISE_SERVICE, name, "0", "long")
+    )
+
+
 def _add_user(cluster: Cluster, user: User) -> None:
     table = cluster.app_users if user.is_app_user else cluster.users
     table[key(user.userid)] = user
@@ -148,6 +159,7 @@ def _add_user(cluster: Cluster, user: User) -> None:
 def build_empty(options: SimOptions) -> Cluster:
     cluster = Cluster(name=options.cluster_name)
     _add_nodes(cluster, options)
+    _add_enterprise_parameters(cluster)
     for name in ("Hub_None", "Phantom", "Shadow"):
         cluster.locations[key(name)] = Location(name)
     cluster.cm_groups["default"] = CallManagerGroup("Default", [cluster.publisher.name])

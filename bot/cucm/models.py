@@ -119,6 +119,23 @@ class ServiceParameter:
 
 
 @dataclass(frozen=True)
+class ClusterSecurityMode:
+    """The Cluster Security Mode enterprise parameter: 0 non-secure, 1 mixed (secure)."""
+
+    mixed: bool | None  # None: not readable, or a value we do not know
+    value: str | None
+    problem: str = ""  # why it could not be read
+
+    def describe(self) -> str:
+        """A clause for advice: "the cluster is non-secure (Cluster Security Mode 0)"."""
+        if self.mixed is True:
+            return f"the cluster is in mixed mode (Cluster Security Mode {self.value})"
+        if self.mixed is False:
+            return f"the cluster is non-secure (Cluster Security Mode {self.value})"
+        return f"the cluster's security mode could not be read ({self.problem})"
+
+
+@dataclass(frozen=True)
 class ServiceStatus:
     node: str
     service: str

@@ -7,12 +7,16 @@ none of the Service Parameter window's ranges, but a value must still be of
 the parameter's type: a whole number a signed 32-bit "long" holds, T or F for
 a boolean. CUCM's own answer to such a value is unconfirmed, so the
 simulator takes the strict side and refuses it with fault 5003.
+
+Enterprise parameters are service parameters too, of the virtual node
+EnterpriseWideData under the service "Enterprise Wide".
 """
 
 from __future__ import annotations
 
 from cucmsim.axl import faults
 from cucmsim.axl.common import AxlCall, Handler, by_uuid, get_result, list_result
+from cucmsim.axl.reference import ENTERPRISE_WIDE
 from cucmsim.axl.xml import Element, has, leaf, sub, value
 from cucmsim.model import ServiceParameter, key
 
@@ -24,7 +28,7 @@ def _find(call: AxlCall) -> ServiceParameter:
         found = by_uuid(params.values(), uuid_text)
     else:
         node = value(call.body, "processNodeName") or ""
-        if key(node) not in call.cluster.nodes:
+        if key(node) not in call.cluster.nodes and key(node) != key(ENTERPRISE_WIDE):
             raise faults.missing_reference("Process Node", node, call.operation)
         name = value(call.body, "name") or ""
         service = value(call.body, "service") or ""

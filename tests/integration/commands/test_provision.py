@@ -95,8 +95,19 @@ def test_groups_only_and_rules(sim, make_ctx) -> None:
     ctx = make_ctx()
     plan = _plan(ctx, app_user="pv_b", groups="Standard CTI Allow Control of All Devices")
     assert [s.operation for s in plan.steps] == ["updateAppUser"]
-    assert any("Secure Connection" in w for w in plan.warnings)
+    assert any("Secure Connection" in w and "non-secure" in w for w in plan.warnings)
+    assert not any("add-user-to-group pv_b 'Standard CTI Secure" in w for w in plan.warnings)
     assert any("Standard CTI Enabled" in w for w in plan.warnings)
+    assert not plan.risky
+
+
+def test_secure_connection_in_the_groups_asks_first(sim, make_ctx) -> None:
+    plant_user(sim, "pv_s")
+    plan = _plan(
+        make_ctx(), app_user="pv_s", groups="Standard CTI Enabled,Standard CTI Secure Connection"
+    )
+    assert plan.risky and plan.needs_confirmation
+    assert any("Secure Connection" in w and "stop" in w for w in plan.warnings), plan.warnings
 
 
 def test_warns_on_device_recovery_and_provider_failover_apart(sim, make_ctx) -> None:

@@ -8,6 +8,14 @@ from bot.cucm.cluster import CucmCluster
 from bot.cucm.errors import NotFound
 from bot.cucm.models import CallForward, CtiPort, Line, LineAppearance, RoutePoint
 from bot.cucm.params import CATALOGUE, ParameterResolver
+from bot.cucm.security import (
+    CLUSTER_SECURITY_MODE,
+    ENTERPRISE_NODE,
+    ENTERPRISE_SERVICE,
+    cluster_security_mode,
+)
+from cucmsim.api import SimServer
+from cucmsim.model import key
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -145,3 +153,22 @@ def test_service_parameters_resolve_and_update(cluster: CucmCluster) -> None:
         "cucm-sub1", "Cisco CallManager", resolver.resolve("cucm-sub1", "new_call_accept_timer")
     )
     assert param.value == "4"
+
+
+def test_cluster_security_mode_is_read_from_the_enterprise_parameter(
+    sim: SimServer, cluster: CucmCluster
+) -> None:
+    """Enterprise parameters are AXL service parameters of the EnterpriseWideData node."""
+    found = cluster_security_mode(cluster.axl)
+    assert (found.mixed, found.value) == (False, "0")
+    assert "non-secure" in found.describe()
+    param = (key(ENTERPRISE_NODE), key(ENTERPRISE_SERVICE), key(CLUSTER_SECURITY_MODE))
+    with sim.cluster.lock:
+        sim.cluster.service_parameters[param].value = "1"
+    try:
+        assert cluster_security_mode(cluster.axl).mixed is True
+    finally:
+        with sim.cluster.lock:
+            sim.cluster.service_parameters[param].value = "0"
+    unknown = cluster_security_mode(cluster.axl, name="NoSuchParameter")
+    assert unknown.mixed is None and "could not be read" in unknown.describe()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.cucm.models import ClusterSecurityMode
 from commands.args import tokenize
 from commands.base import UsageError
 from commands.groups_catalog import (
@@ -58,18 +59,36 @@ def test_no_warning_without_cti_groups() -> None:
     assert rule_warnings("app", ["Standard CCM End Users"]) == []
 
 
-def test_all_devices_without_secure_connection() -> None:
-    warnings = rule_warnings("ctiapp", [ENABLED, ALL_DEVICES])
+MIXED = ClusterSecurityMode(True, "1")
+NON_SECURE = ClusterSecurityMode(False, "0")
+UNKNOWN = ClusterSecurityMode(None, None, "not found")
+
+
+def test_all_devices_without_secure_connection_on_a_mixed_mode_cluster() -> None:
+    warnings = rule_warnings("ctiapp", [ENABLED, ALL_DEVICES], mode=MIXED)
     assert len(warnings) == 1
-    assert SECURE in warnings[0]
+    assert SECURE in warnings[0] and "mixed mode" in warnings[0]
     assert "/cti add-user-to-group ctiapp 'Standard CTI Secure Connection'" in warnings[0]
 
 
+@pytest.mark.parametrize("mode", [NON_SECURE, UNKNOWN, None])
+def test_secure_connection_is_never_suggested_without_mixed_mode(
+    mode: ClusterSecurityMode | None,
+) -> None:
+    """Secure Connection on a non-secure cluster stops the provider from opening."""
+    (warning,) = rule_warnings("ctiapp", [ENABLED, ALL_DEVICES], mode=mode)
+    assert "add-user-to-group" not in warning
+    assert "needs a cluster in mixed mode" in warning and "TLS" in warning
+    (srtp,) = rule_warnings("rec", [SRTP], end_user=True, mode=mode)
+    assert srtp.endswith("'Standard CTI Enabled' --end-user`")
+    assert SECURE not in srtp.split("Fix:")[1]
+
+
 def test_srtp_needs_enabled_and_secure_once_each() -> None:
-    warnings = rule_warnings("rec", [SRTP], end_user=True)
+    warnings = rule_warnings("rec", [SRTP], end_user=True, mode=MIXED)
     assert len(warnings) == 1
     assert ENABLED in warnings[0] and SECURE in warnings[0]
-    assert warnings[0].endswith("--end-user`")
+    assert warnings[0].endswith("'Standard CTI Secure Connection' --end-user`")
 
 
 def test_cti_group_without_enabled() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cucmsim import cti
-from cucmsim.model import CTI_MANAGER, Cluster
+from cucmsim.model import CTI_MANAGER, Cluster, key
 from tests.unit.cucmsim.serviceability.lab import PUB, SUB1, SUB2, build_cluster
 
 
@@ -107,3 +107,29 @@ def test_counts_only_existing_cti_devices(cluster: Cluster) -> None:
 def test_unknown_application_is_a_key_error(cluster: Cluster) -> None:
     with pytest.raises(KeyError):
         cti.fail_app(cluster, "nobody")
+
+
+def test_a_user_outside_standard_cti_enabled_cannot_open_a_provider(cluster: Cluster) -> None:
+    """CUCM refuses the provider's login; one already open keeps going until it re-opens."""
+    cluster.app_users[key("ctiapp")].groups.clear()
+    assert current(cluster, "ctiapp") == SUB1
+    set_cti(cluster, SUB1, started=False)  # the provider re-opens on its backup... or not
+    assert current(cluster, "ctiapp") is None
+    assert not cti.connected(cti.application(cluster, "ctiapp"))
+    cti.restart_app(cluster, "ctiapp")
+    assert current(cluster, "ctiapp") is None
+    cti.connect_all(cluster)
+    assert current(cluster, "ctiapp") is None
+    assert cti.devices_opened_by(cluster, "ctiapp") == []
+    cluster.app_users[key("ctiapp")].groups.append("standard cti enabled")
+    cti.restart_app(cluster, "ctiapp")
+    assert current(cluster, "ctiapp") == SUB2
+
+
+def test_a_device_without_cti_control_is_not_opened(cluster: Cluster) -> None:
+    """ "Allow Control of Device from CTI" off: CUCM refuses the application control of it."""
+    cluster.devices[key("CTIP2")].extra["allowCtiControlFlag"] = "false"
+    names = [d.name for d in cti.devices_opened_by(cluster, "ctiapp")]
+    assert names == ["RP_IVR1", "CTIP1"]
+    assert cti.devices_open(cluster, SUB1) == 2
+    assert cti.opener_of(cluster, "CTIP2") is None

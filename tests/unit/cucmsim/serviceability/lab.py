@@ -29,6 +29,7 @@ from cucmsim.serviceability.xml import NS
 from cucmsim.soap import SoapRequest
 
 PUB, SUB1, SUB2 = "cucm-pub", "cucm-sub1", "cucm-sub2"
+CTI_ENABLED = "Standard CTI Enabled"
 E = ElementMaker(namespace=NS, nsmap={"ns0": NS})
 
 
@@ -75,9 +76,10 @@ def build_cluster() -> Cluster:
         "ctiapp",
         is_app_user=True,
         associated_devices=["RP_IVR1", "CTIP1", "CTIP2", "SEP001122334455", "RP_MISSING"],
+        groups=[CTI_ENABLED],
     )
     cluster.app_users[key("recorder")] = User(
-        "recorder", is_app_user=True, associated_devices=["RP_REC"]
+        "recorder", is_app_user=True, associated_devices=["RP_REC"], groups=[CTI_ENABLED]
     )
     cluster.applications[key("ctiapp")] = CtiApplication("ctiapp", SUB1, SUB2, "10.1.1.20", "101")
     cluster.applications[key("recorder")] = CtiApplication(
