@@ -127,7 +127,8 @@ CASES: tuple[Case, ...] = (
             "controlcenter.soapGetServiceStatus": 2,
         },
         why="create-routepoint + create-ports + one user update carrying devices and "
-        "groups together; CTIManager checked on the pool's CM group nodes for the warning",
+        "groups together; Cisco CallManager checked on the pool's CM group nodes (device "
+        "recovery) for the warning",
     ),
     Case(
         "params set",
@@ -159,8 +160,9 @@ CASES: tuple[Case, ...] = (
             "controlcenter.soapGetServiceStatus": 3,
         },
         refs={"axl.getDevicePool": 1, "axl.getCallManagerGroup": 1, "axl.listProcessNode": 1},
-        why="the user, the pool's CM group and its nodes, CTIManager on each of 3 nodes, "
-        "the per-provider device limit",
+        why="the user, the pool's CM group and its nodes, CTIManager and Cisco CallManager "
+        "on each of 3 nodes (one Control Center request per node), the per-provider "
+        "device limit",
     ),
     Case(
         "params show",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from bot.cucm.errors import CucmError
 from commands.base import UsageError
-from commands.kinds.services import CTI_MANAGER, read_status
+from commands.kinds.services import CTI_MANAGER, pick_status
 
 if TYPE_CHECKING:
     from bot.cucm.cluster import CucmCluster
@@ -58,12 +58,28 @@ def cti_statuses(
     cucm: CucmCluster, nodes: list[str], service: str = CTI_MANAGER
 ) -> dict[str, ServiceStatus | CucmError]:
     """Status per node; an unreachable node yields its error instead of failing the rest."""
+    return {
+        node: found[service] for node, found in service_statuses(cucm, nodes, (service,)).items()
+    }
 
-    def one(node: str) -> ServiceStatus | CucmError:
+
+def service_statuses(
+    cucm: CucmCluster, nodes: list[str], services: tuple[str, ...]
+) -> dict[str, dict[str, ServiceStatus | CucmError]]:
+    """Several services per node in one Control Center request per node."""
+
+    def one(node: str) -> dict[str, ServiceStatus | CucmError]:
         try:
-            return read_status(cucm, node, service)
+            found = cucm.controlcenter.get_service_status(node, list(services))
         except CucmError as exc:
-            return exc
+            return dict.fromkeys(services, exc)
+        result: dict[str, ServiceStatus | CucmError] = {}
+        for service in services:
+            try:
+                result[service] = pick_status(found, node, service)
+            except CucmError as exc:
+                result[service] = exc
+        return result
 
     if not nodes:
         return {}

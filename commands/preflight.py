@@ -15,14 +15,16 @@ from typing import TYPE_CHECKING, TypeVar
 from bot.cucm.errors import CucmError, NotFound
 from commands.base import Arguments, Command, CommandSpec, Param, Reply, Role, UsageError
 from commands.kinds.services import CTI_MANAGER
-from commands.nodes import cti_statuses, voice_nodes
+from commands.nodes import service_statuses, voice_nodes
 from commands.param_names import MAX_DEVICES_PER_PROVIDER, current_value
 from commands.redundancy import (
+    CALL_MANAGER,
     CTIMANAGER,
     NO_CTIMANAGERS_NOTE,
     Finding,
     app_ctimanagers,
     device_recovery,
+    on_cluster,
     parse_ctimanagers,
     provider_failover,
     start_fix,
@@ -101,11 +103,12 @@ class PreflightCommand:
         end_user = bool(args.get("end-user"))
         if end_user and userid is None:
             raise UsageError("`--end-user` needs the user: `app-user=<userid> --end-user`.")
-        typed_ctimanagers = parse_ctimanagers(args.get("ctimanager"))
+        app_nodes = app_ctimanagers(ctx, userid, parse_ctimanagers(args.get("ctimanager")))
         cucm = ctx.cucm
         nodes = voice_nodes(cucm)
-        app_nodes = app_ctimanagers(ctx, userid, typed_ctimanagers, nodes)
-        statuses = cti_statuses(cucm, nodes)
+        app_nodes = on_cluster(app_nodes, nodes) if app_nodes else None
+        both = service_statuses(cucm, nodes, (CTI_MANAGER, CALL_MANAGER))
+        statuses = {node: found[CTI_MANAGER] for node, found in both.items()}
         checks = [_cti_manager(nodes, statuses)]
         notes: list[str] = []
         if pool is None:
@@ -113,7 +116,8 @@ class PreflightCommand:
                 "Give `device-pool=` to check which nodes register and recover the devices."
             )
         else:
-            checks += _device_pool(cucm, pool)
+            call_manager = {node: found[CALL_MANAGER] for node, found in both.items()}
+            checks += _device_pool(cucm, pool, call_manager)
         if userid is None:
             notes.append("Give `app-user=` to check the user, its groups and device headroom.")
         else:
@@ -157,7 +161,9 @@ def _cti_manager(nodes: list[str], statuses: dict[str, ServiceStatus | CucmError
     return Check(False, label, detail, fix=fixes)
 
 
-def _device_pool(cucm: CucmCluster, name: str) -> list[Check]:
+def _device_pool(
+    cucm: CucmCluster, name: str, call_manager: dict[str, ServiceStatus | CucmError]
+) -> list[Check]:
     pool = _found(lambda: cucm.axl.get_device_pool(name))
     if pool is None:
         valid = ", ".join(p.name for p in cucm.axl.list_device_pools()) or "none"
@@ -171,7 +177,7 @@ def _device_pool(cucm: CucmCluster, name: str) -> list[Check]:
             )
         ]
     checks = [Check(True, f"Device pool {pool.name}", f"exists, CM group {pool.cm_group}")]
-    return [*checks, _check(device_recovery(cucm, pool))]
+    return [*checks, _check(device_recovery(cucm, pool, call_manager))]
 
 
 def _user(

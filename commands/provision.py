@@ -30,6 +30,7 @@ from commands.redundancy import (
     NO_CTIMANAGERS_NOTE,
     app_ctimanagers,
     device_recovery,
+    on_cluster,
     parse_ctimanagers,
     provider_failover,
     read_ctimanagers,
@@ -109,9 +110,10 @@ def redundancy_warnings(
     application's CTIManager pair."""
     cucm = ctx.cucm
     findings = [device_recovery(cucm, pool)] if pool is not None else []
-    nodes = voice_nodes(cucm)
-    app = app_ctimanagers(ctx, request.user, request.ctimanagers, nodes)
+    app = app_ctimanagers(ctx, request.user, request.ctimanagers)
     if app is not None:
+        nodes = voice_nodes(cucm)
+        app = on_cluster(app, nodes)
         findings.append(provider_failover(app, nodes, read_ctimanagers(cucm, app, nodes)))
     warnings = [w for w in (f.as_warning() for f in findings) if w]
     return warnings, [] if app is not None else [NO_CTIMANAGERS_NOTE]

@@ -16,7 +16,7 @@ Both feed `/cti preflight` (as checks) and `/cti provision-app` (as warnings).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from bot.cucm.errors import CucmError, NotFound
@@ -101,12 +101,13 @@ def parse_ctimanagers(value: str | None) -> tuple[str, ...]:
 
 
 def app_ctimanagers(
-    ctx: Context, app_user: str | None, typed: tuple[str, ...], nodes: list[str]
+    ctx: Context, app_user: str | None, typed: tuple[str, ...]
 ) -> AppCtiManagers | None:
-    """The typed nodes (in CUCM's spelling), else the application's configured ones, else None."""
+    """The typed nodes, else the application's configured ones, else None (no read)."""
     if typed:
-        primary, *backup = (match_node(n, nodes) for n in typed)
-        return AppCtiManagers(app_user, primary, backup[0] if backup else None, FROM_ARGUMENT)
+        return AppCtiManagers(
+            app_user, typed[0], typed[1] if len(typed) > 1 else None, FROM_ARGUMENT
+        )
     if app_user is None:
         return None
     default = ctx.clusters.default_name.casefold() == ctx.cluster_name.casefold()
@@ -119,6 +120,15 @@ def app_ctimanagers(
     return None
 
 
+def on_cluster(app: AppCtiManagers, nodes: list[str]) -> AppCtiManagers:
+    """The nodes in CUCM's spelling. A typed node CUCM does not have is bad input; a
+    configured one is left for the check to report."""
+    if app.source == FROM_ARGUMENT:
+        backup = match_node(app.backup, nodes) if app.backup else None
+        return replace(app, primary=match_node(app.primary, nodes), backup=backup)
+    return app
+
+
 def _state(node: str, found: ServiceStatus | CucmError) -> str:
     if isinstance(found, CucmError):
         return f"{node} unreachable"
@@ -127,8 +137,12 @@ def _state(node: str, found: ServiceStatus | CucmError) -> str:
     return f"{node} {found.status}"
 
 
-def device_recovery(cucm: CucmCluster, pool: DevicePool) -> Finding:
-    """Cisco CallManager on the members of the pool's CM group, in failover order."""
+def device_recovery(cucm: CucmCluster, pool: DevicePool, known: Statuses | None = None) -> Finding:
+    """Cisco CallManager on the members of the pool's CM group, in failover order.
+
+    `known`: Cisco CallManager statuses already read (preflight reads every node's
+    services in one request each); members missing from it are read here.
+    """
     if not pool.cm_group:
         return Finding(
             False,
@@ -150,7 +164,9 @@ def device_recovery(cucm: CucmCluster, pool: DevicePool) -> Finding:
             fix="add nodes to the CM group in CUCM Administration > System > "
             "Cisco Unified CM Group",
         )
-    statuses = cti_statuses(cucm, members, CALL_MANAGER)
+    known = known or {}
+    statuses = {n: known[n] for n in members if n in known}
+    statuses |= cti_statuses(cucm, [n for n in members if n not in known], CALL_MANAGER)
     down = [n for n in members if not started(statuses[n])]
     order = " > ".join(members)
     detail = f"route points and ports register and recover on {order} ({CALL_MANAGER})"

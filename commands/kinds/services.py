@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextvars
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -66,7 +66,11 @@ def is_activated(status: ServiceStatus) -> bool:
 
 
 def read_status(cucm: CucmCluster, node: str, service: str = CTI_MANAGER) -> ServiceStatus:
-    found = cucm.controlcenter.get_service_status(node, [service])
+    return pick_status(cucm.controlcenter.get_service_status(node, [service]), node, service)
+
+
+def pick_status(found: Iterable[ServiceStatus], node: str, service: str) -> ServiceStatus:
+    """`service` out of one Control Center answer; CucmError when the node lacks it."""
     for status in found:
         if status.service.casefold() == service.casefold():
             return status
