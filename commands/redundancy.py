@@ -33,6 +33,10 @@ CALL_MANAGER = "Cisco CallManager"
 CONTROL_CENTER = "Cisco Unified Serviceability > Tools > Control Center - Feature Services"
 FROM_ARGUMENT = "from ctimanager="
 FROM_CONFIG = "from the application's health settings"
+NO_CTIMANAGERS_NOTE = (
+    "Give `ctimanager=primary,backup` (or list the application under [[health.applications]] "
+    "in the configuration) to check where its provider fails over."
+)
 
 CTIMANAGER = Param(
     "ctimanager",
@@ -112,10 +116,10 @@ def app_ctimanagers(
         return None
     default = ctx.clusters.default_name.casefold() == ctx.cluster_name.casefold()
     for app in ctx.applications:
-        on_cluster = (app.cluster or "").casefold() == ctx.cluster_name.casefold() or (
+        here = (app.cluster or "").casefold() == ctx.cluster_name.casefold() or (
             app.cluster is None and default
         )
-        if on_cluster and app.app_user.casefold() == app_user.casefold():
+        if here and app.app_user.casefold() == app_user.casefold():
             return AppCtiManagers(app.app_user, app.primary_node, app.backup_node, FROM_CONFIG)
     return None
 
@@ -239,9 +243,3 @@ def read_ctimanagers(cucm: CucmCluster, app: AppCtiManagers, nodes: list[str]) -
 
 def _known(node: str, nodes: list[str]) -> bool:
     return node.casefold() in (n.casefold() for n in nodes)
-
-
-NO_CTIMANAGERS_NOTE = (
-    "Give `ctimanager=primary,backup` (or list the application under [[health.applications]] "
-    "in the configuration) to check where its provider fails over."
-)
