@@ -311,3 +311,43 @@ def test_garbled_payload_json_is_a_client_error_not_a_500(fuzz_stack: Loopback, 
     # Unsigned: refused before anything parses it. Signed: a 400, not a crash.
     assert fuzz_stack.peer.post(body, signature="v0=" + "1" * 64).status_code == 401
     assert fuzz_stack.peer.post(body).status_code == 400
+
+
+def deep(depth: int) -> str:
+    return '{"a":' * depth + "1" + "}" * depth
+
+
+def block_actions(user: Any) -> str:
+    payload = {"type": "block_actions", "user": user, "actions": [], "api_app_id": "A0CTI"}
+    return urlencode({"payload": json.dumps(payload)})
+
+
+MALFORMED = {
+    "nested payload": (urlencode({"payload": deep(20_000)}), "application/x-www-form-urlencoded"),
+    "nested json body": (deep(20_000), "application/json"),
+    "command without user_id": (
+        urlencode({"command": "/cti", "text": "version", "team_id": "T0CTIBOT"}),
+        "application/x-www-form-urlencoded",
+    ),
+    "command with empty user_id": (
+        urlencode({"command": "/cti", "text": "version", "user_id": ""}),
+        "application/x-www-form-urlencoded",
+    ),
+    "user is a string": (block_actions("UFZADMIN"), "application/x-www-form-urlencoded"),
+    "user is a list": (block_actions(["UFZADMIN"]), "application/x-www-form-urlencoded"),
+    "user without id": (block_actions({"name": "x"}), "application/x-www-form-urlencoded"),
+    "user missing": (
+        urlencode({"payload": json.dumps({"type": "view_submission", "view": {}})}),
+        "application/x-www-form-urlencoded",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(MALFORMED))
+def test_signed_but_malformed_bodies_are_a_400_not_a_500(fuzz_stack: Loopback, name: str) -> None:
+    body, content_type = MALFORMED[name]
+    before = write_count(fuzz_stack.sim)
+    response = fuzz_stack.peer.post(body, content_type)
+    assert response.status_code == 400, (name, response.status_code, response.text[:200])
+    assert "Traceback" not in response.text
+    assert write_count(fuzz_stack.sim) == before
