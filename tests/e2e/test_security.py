@@ -434,3 +434,60 @@ def test_idle_connections_are_closed_after_the_channel_timeout() -> None:
             assert time.monotonic() - started < 8
     finally:
         server.stop()
+
+
+# ----------------------------------------------------------------------- (f) mentions and links
+
+
+def mrkdwn_texts(node: object, parent_type: str = "mrkdwn") -> list[str]:
+    """Every string Slack would parse as mrkdwn: top-level text, fallbacks, mrkdwn objects."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        kind = node.get("type", parent_type)
+        for name, value in node.items():
+            if name in ("text", "fallback") and isinstance(value, str) and kind != "plain_text":
+                found.append(value)
+            else:
+                found += mrkdwn_texts(value, kind if isinstance(kind, str) else parent_type)
+    elif isinstance(node, list):
+        for item in node:
+            found += mrkdwn_texts(item, parent_type)
+    return found
+
+
+def reply_params(stack: Loopback, reply_key: str) -> dict[str, Any]:
+    calls = stack.fake.wait_for(
+        "response_url", timeout=15, where=lambda c: c.path.endswith(f"/{reply_key}")
+    )
+    return calls[-1].params
+
+
+def test_mentions_typed_by_users_or_stored_in_cucm_are_never_live(sec: Loopback) -> None:
+    stack = sec
+    # Slack sends what a user typed as `<!everyone>` escaped; the reply echoes it as text.
+    response, typed = stack.peer.command("show-change &lt;!everyone&gt;", ADMIN)
+    assert response.status_code == 200
+    texts = mrkdwn_texts(reply_params(stack, typed))
+    assert any("&lt;!everyone&gt;" in t for t in texts), texts
+    assert not any("<!everyone>" in t for t in texts), texts
+
+    # A description set in CUCM outside the bot, echoed in a plan's before/after.
+    response, created = stack.peer.command(
+        "create-routepoint RP_MENTION 7830 partition=PT_CTI", ADMIN
+    )
+    assert "Applied" in reply_text(stack, created)
+    with stack.sim.cluster.lock:
+        stack.sim.cluster.devices[
+            key("RP_MENTION")
+        ].description = "<!channel> call <http://evil.example/x|Cisco TAC>"
+    response, updated = stack.peer.command(
+        "update-routepoint RP_MENTION description=clean --dry-run", ADMIN
+    )
+    texts = mrkdwn_texts(reply_params(stack, updated))
+    joined = "\n".join(texts)
+    assert "&lt;!channel&gt; call &lt;http://evil.example/x|Cisco TAC&gt;" in joined, joined
+    assert "<!channel>" not in joined and "<http" not in joined
+
+    # ctibot's own mentions stay live.
+    response, who = stack.peer.command("whoami", ADMIN)
+    assert f"<@{ADMIN}>" in "\n".join(mrkdwn_texts(reply_params(stack, who)))
