@@ -33,10 +33,9 @@ def serve(
     for secret in settings.secret_values():
         register_secret(secret)
     bot = bootstrap(settings)
-    if settings.health.enabled:
-        bot.monitor.start()
-        if bot.monitor.scheduler.scheduler is not None:
-            bot.metrics.watch_scheduler(bot.monitor.scheduler.scheduler)
+    bot.monitor.start(checks=settings.health.enabled)
+    if bot.monitor.scheduler.scheduler is not None:
+        bot.metrics.watch_scheduler(bot.monitor.scheduler.scheduler)
     app_token = settings.slack.app_token
     socket_mode = app_token is not None and bot.app is not None
     wsgi = make_wsgi(
