@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
@@ -24,6 +25,8 @@ from bot.cucm.cluster import CucmCluster
 from bot.cucm.endpoint import ClusterEndpoint
 from bot.cucm.stats import Stats, StatsObserver
 from bot.health.monitor import HealthMonitor, build_monitor
+from bot.health.store import HealthStore
+from bot.housekeeping import Housekeeper
 from bot.metrics import Metrics, alert_counts
 from bot.readiness import ClusterProbe
 from bot.slack.app import build_app, build_client
@@ -164,7 +167,14 @@ def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bo
     metrics = Metrics()
     clusters = ConfiguredClusters(list(settings.clusters), observer=metrics)
     client = _client(settings) if settings.slack.bot_token is not None else None
-    monitor = build_monitor(settings, engine, clusters, client if slack else None)
+    history = timedelta(days=settings.health.history_days)
+    monitor = build_monitor(
+        settings,
+        engine,
+        clusters,
+        client if slack else None,
+        Housekeeper(engine, confirmations, HealthStore(engine), history),
+    )
     registry = registry or build_registry(monitor)
     runner = Runner(
         registry,

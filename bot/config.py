@@ -246,6 +246,7 @@ class HealthSettings(_Section):
     ris_per_minute: int = Field(15, ge=1, le=10000)
     perfmon_per_minute: int = Field(80, ge=1, le=10000)
     post_interval: float = Field(1.0, ge=0, le=60)
+    history_days: int = Field(90, ge=1, le=3650)
     applications: list[HealthApplication] = Field(default_factory=list)
     maintenance: list[MaintenanceWindow] = Field(default_factory=list)
     devices: list[str] = Field(default_factory=list)

@@ -3,13 +3,18 @@
 Slack delivers one string; admins quote values with spaces, paste mentions that
 arrive escaped (`<@U123|name>`), and type on phones that insert curly quotes.
 Parsing is strict where a guess could write the wrong thing to CUCM: an
-unknown option or a missing value is a `UsageError`, never ignored.
+unknown option or a missing value is a `UsageError`, never ignored. Text is
+refused by length before it is parsed (Slack's own limit is far below ours),
+and a value with characters CUCM cannot store (control characters,
+non-characters, unpaired surrogates) or that would reorder what people read
+(bidirectional controls) is refused naming its parameter, before any read.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
+import unicodedata
 from dataclasses import dataclass, field
 
 from commands.base import Arguments, CommandSpec, Param, UsageError
@@ -26,6 +31,11 @@ _SUBTEAM = re.compile(r"<!subteam\^(S[A-Z0-9]+)(?:\|[^>]*)?>")
 _MAILTO = re.compile(r"<mailto:([^|>]*)(?:\|([^>]*))?>")
 _LINK = re.compile(r"<((?:https?|tel):[^|>]*)(?:\|([^>]*))?>")
 _SMART_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
+MAX_TEXT_CHARS = 4000
+MAX_ID = 2**63 - 1  # the change log's (and SQLite's) largest integer
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 
 
 class ArgumentError(UsageError):
@@ -64,6 +74,10 @@ def normalise_key(key: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
+    if len(text) > MAX_TEXT_CHARS:
+        raise UsageError(
+            f"The command is {len(text)} characters long; at most {MAX_TEXT_CHARS} are allowed."
+        )
     try:
         return shlex.split(unescape_slack(text))
     except ValueError as exc:
@@ -158,6 +172,36 @@ def _bind_positionals(spec: CommandSpec, words: list[str], args: Arguments) -> N
         raise UsageError(f"Unexpected argument `{extra}`.")
 
 
+def forbidden_character(value: str) -> str | None:
+    """Why `value` cannot go to CUCM, or None: names the first offending character."""
+    for char in value:
+        code = ord(char)
+        if unicodedata.category(char) == "Cc":
+            return f"a control character (U+{code:04X})"
+        if 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
+            return f"a non-character (U+{code:04X})"
+        if 0xD800 <= code <= 0xDFFF:
+            return f"an unpaired surrogate (U+{code:04X})"
+        if char in _BIDI_CONTROLS:
+            return f"a right-to-left or other bidirectional control (U+{code:04X})"
+    return None
+
+
+def checked_text(param: str, value: str) -> str:
+    problem = forbidden_character(value)
+    if problem is not None:
+        raise ArgumentError(f"`{param}` contains {problem}; CUCM cannot take it.", param)
+    return value
+
+
+def parse_id(text: object, what: str, example: str) -> int:
+    """A positive database id: ASCII digits (an optional leading #) up to 2^63 - 1."""
+    value = str(text).strip().lstrip("#")
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_ID:
+        raise UsageError(f"`{text}` is not {what}: {example}.")
+    return int(value)
+
+
 def _option_value(param: Param, value: str) -> object:
     if param.flag:
         lowered = value.strip().lower()
@@ -172,6 +216,7 @@ def _option_value(param: Param, value: str) -> object:
 
 
 def _checked_choice(param: Param, value: str) -> str:
+    checked_text(param.name, value)
     if not param.choices:
         return value
     for choice in param.choices:

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from commands.apply import describe_diff
+from commands.args import parse_id
 from commands.base import (
     Arguments,
     Command,
@@ -67,7 +68,10 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
     relative = _RELATIVE.match(value)
     if relative:
         unit = _UNITS[relative["unit"].lower()]
-        return now - timedelta(**{unit: int(relative["n"])})
+        try:
+            return now - timedelta(**{unit: int(relative["n"])})
+        except OverflowError:
+            raise UsageError(f"`since={text}` reaches back before year 1.") from None
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
@@ -209,12 +213,7 @@ class LogCommand:
 
 
 def parse_set_id(text: str) -> int:
-    value = str(text).strip().lstrip("#")
-    if not value.isdigit() or int(value) < 1:
-        raise UsageError(
-            f"`{text}` is not a change-set id: use the number from `/cti log`, e.g. 42."
-        )
-    return int(value)
+    return parse_id(text, "a change-set id", "use the number from `/cti log`, e.g. 42")
 
 
 def change_lines(change: ChangeRecord) -> list[str]:

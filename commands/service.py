@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from bot.cucm.errors import CucmError
+from bot.cucm.errors import AuthFailed, CucmError, Throttled, Timeout, Unreachable
 from commands.base import (
     Arguments,
     Command,
@@ -68,9 +68,20 @@ def reason_text(status: ServiceStatus) -> str:
     return f"{code}{status.reason}".strip() or "-"
 
 
+def problem_word(error: CucmError) -> str:
+    """What went wrong, in one word: only no answer at all is "unreachable"."""
+    if isinstance(error, Unreachable | Timeout):
+        return "unreachable"
+    if isinstance(error, AuthFailed):
+        return "refused login"
+    if isinstance(error, Throttled):
+        return "throttled"
+    return "fault"
+
+
 def _row(node: str, found: ServiceStatus | CucmError) -> tuple[str, ...]:
     if isinstance(found, CucmError):
-        return (node, "?", "unreachable", str(found), "-")
+        return (node, "?", problem_word(found), found.message, "-")
     return (
         node,
         "yes" if is_activated(found) else "no",
@@ -96,11 +107,17 @@ class ServiceStatusCommand:
         running = [
             n for n in nodes if not isinstance(found[n], CucmError) and found[n].status == "Started"
         ]
-        problems = [n for n in nodes if isinstance(found[n], CucmError)]
-        status = "ok" if running and not problems else "warning"
+        errors = {n: e for n, e in found.items() if isinstance(e, CucmError)}
+        status = "ok" if running and not errors else "warning"
         lines = [f"{CTI_MANAGER} started on {len(running)} of {len(nodes)} nodes."]
-        if problems:
-            lines.append(f"Could not reach Control Center on: {', '.join(problems)}.")
+        unreachable = [n for n, e in errors.items() if problem_word(e) == "unreachable"]
+        if unreachable:
+            lines.append(f"Could not reach Control Center on: {', '.join(unreachable)}.")
+        lines += [
+            f"Control Center on {n} answered with an error ({problem_word(e)}): {e}"
+            for n, e in errors.items()
+            if n not in unreachable
+        ]
         return Reply(
             title=f"{CTI_MANAGER} on cluster {cucm.name}",
             status=status,

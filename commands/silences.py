@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot.cucm.errors import CucmError
 from bot.health.checks import CHECKS
+from commands.args import parse_id
 from commands.base import Arguments, Command, CommandSpec, Param, Reply, Role, Table, UsageError
 
 if TYPE_CHECKING:
@@ -29,7 +30,10 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.match(text.strip().lower())
     if not match:
         raise UsageError(f"`{text}` is not a duration; use e.g. 30m, 4h or 1d.")
-    duration = timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    try:
+        duration = timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    except OverflowError:
+        duration = MAX_DURATION * 2
     if not timedelta(0) < duration <= MAX_DURATION:
         raise UsageError("A silence lasts between 1 minute and 30 days.")
     return duration
@@ -163,10 +167,9 @@ class UnsilenceCommand:
         self._engine = engine
 
     def execute(self, ctx: Context, args: Arguments) -> Reply:
-        text = str(args["id"]).lstrip("#")
-        if not text.isdigit():
-            raise UsageError(f"`{args['id']}` is not a silence id.")
-        cancelled = self._engine.cancel_silence(int(text))
+        silence_id = parse_id(args["id"], "a silence id", "use the number from `/cti silences`")
+        text = str(silence_id)
+        cancelled = self._engine.cancel_silence(silence_id)
         if cancelled is None:
             return Reply(title=f"No silence #{text} in force", status="warning")
         return Reply(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import sessionmaker
 
 from bot.changelog.models import PendingConfirmation as Row
@@ -166,5 +166,13 @@ class ConfirmationStore:
                 update(Row)
                 .where(Row.status == "pending", Row.expires_at <= now)
                 .values(status="expired")
+            )
+            return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def purge(self, before: datetime) -> int:
+        """Forget decided and expired confirmations whose deadline passed before `before`."""
+        with self._sessions.begin() as session:
+            result = session.execute(
+                delete(Row).where(Row.status != "pending", Row.expires_at < before)
             )
             return int(result.rowcount)  # type: ignore[attr-defined]

@@ -9,8 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from bot.bootstrap import bootstrap
-from bot.cli.common import ConfigOption, settings_or_exit
+from bot.cli.common import ConfigOption, bootstrap_or_exit, settings_or_exit
 from commands.base import Actor, Reply
 from commands.runner import ConfirmationRequest
 
@@ -35,7 +34,7 @@ def run(
     user = as_user or os.environ.get(CLI_USER_ENV, "")
     if not user:
         raise typer.BadParameter(f"say who you are: --as U123 or ${CLI_USER_ENV}")
-    bot = bootstrap(settings, slack=False)
+    bot = bootstrap_or_exit(settings, slack=False)
     console = Console()
     grant = bot.roles.grant_of(user)
     actor = Actor(user_id=user, name="cli")

@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bot.bootstrap import bootstrap
-from bot.cli.common import ConfigOption, settings_or_exit
+from bot.cli.common import ConfigOption, bootstrap_or_exit, settings_or_exit
 from bot.logging_setup import configure_logging, register_secret
 from bot.slack.server import create_http_server, make_wsgi
 from bot.slack.socket_mode import start_socket_mode
@@ -32,11 +31,10 @@ def serve(
     configure_logging(settings.logging.level, settings.logging.json_lines)
     for secret in settings.secret_values():
         register_secret(secret)
-    bot = bootstrap(settings)
-    if settings.health.enabled:
-        bot.monitor.start()
-        if bot.monitor.scheduler.scheduler is not None:
-            bot.metrics.watch_scheduler(bot.monitor.scheduler.scheduler)
+    bot = bootstrap_or_exit(settings)
+    bot.monitor.start(checks=settings.health.enabled)
+    if bot.monitor.scheduler.scheduler is not None:
+        bot.metrics.watch_scheduler(bot.monitor.scheduler.scheduler)
     app_token = settings.slack.app_token
     socket_mode = app_token is not None and bot.app is not None
     wsgi = make_wsgi(

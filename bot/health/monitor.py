@@ -7,6 +7,7 @@ notifier, so `ctibot run` never posts alerts or runs checks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -31,11 +32,12 @@ class HealthMonitor:
     notifier: Notifier | None = None
     running: bool = False
 
-    def start(self) -> None:
+    def start(self, *, checks: bool = True) -> None:
+        """With `checks` off (health disabled) only the reminder tick and housekeeping run."""
         if self.notifier is not None:
             self.notifier.start()
         self.alerts.resync()
-        self.scheduler.start()
+        self.scheduler.start(checks=checks)
         self.running = True
 
     def stop(self) -> None:
@@ -47,7 +49,11 @@ class HealthMonitor:
 
 
 def build_monitor(
-    settings: Settings, engine: Engine, clusters: ClusterDirectory, client: WebClient | None
+    settings: Settings,
+    engine: Engine,
+    clusters: ClusterDirectory,
+    client: WebClient | None,
+    housekeeping: Callable[[], object] | None = None,
 ) -> HealthMonitor:
     store = HealthStore(engine)
     channel = settings.slack.alert_channel
@@ -55,5 +61,5 @@ def build_monitor(
     if client is not None and channel:
         notifier = Notifier(client, store, channel, interval_s=settings.health.post_interval)
     alerts = AlertEngine(store, settings.health, notifier)
-    scheduler = HealthScheduler(settings, clusters, store, alerts)
+    scheduler = HealthScheduler(settings, clusters, store, alerts, housekeeping=housekeeping)
     return HealthMonitor(store, alerts, scheduler, notifier)

@@ -24,6 +24,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.health import render
 from bot.health.store import AlertRecord, HealthStore
+from bot.mrkdwn import mrkdwn
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +194,7 @@ class Notifier:
         if notice.kind == "reply":
             self._pace(channel)
             self._client.chat_postMessage(
-                channel=channel, thread_ts=alert.message_ts, text=notice.line
+                channel=channel, thread_ts=alert.message_ts, text=mrkdwn(notice.line)
             )
         else:
             self._pace(channel)
@@ -215,6 +216,8 @@ class Notifier:
         if notice is None or notice.message_ts is not None:
             return
         self._pace(self.channel)
-        response: Any = self._client.chat_postMessage(channel=self.channel, text=notice.text)
+        response: Any = self._client.chat_postMessage(
+            channel=self.channel, text=mrkdwn(notice.text)
+        )
         self._store.notice_sent(notice.id, response["channel"], response["ts"])
         self.sent += 1

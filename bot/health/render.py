@@ -3,7 +3,8 @@
 The colour bar exists only on attachments (reference slack.md section 7), so
 the blocks live inside one attachment; the top-level text stays short and
 greppable ("[CRITICAL] CTIManager down on cucm-sub1 (lab)") for notifications,
-search and screen readers.
+search and screen readers. Summaries and details carry values read from
+CUCM (descriptions, names), so every mrkdwn text is escaped (bot/mrkdwn.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from bot.health.alerts import duration_text
 from bot.health.store import AlertRecord
+from bot.mrkdwn import mrkdwn
 
 ACK_ACTION = "health_alert_ack"
 SILENCE_ACTIONS = {
@@ -58,12 +60,14 @@ def _stamp(at: datetime | None) -> str:
 
 
 def top_text(alert: AlertRecord) -> str:
-    return f"{_emoji(alert)} [{_label(alert)}] {alert.summary}"
+    return f"{_emoji(alert)} [{_label(alert)}] {mrkdwn(alert.summary)}"
 
 
 def _detail_lines(alert: AlertRecord) -> str:
     shown = {k: v for k, v in alert.details.items() if v not in (None, "", [], {})}
-    text = "\n".join(f"*{k.replace('_', ' ')}:* {_value(v)}" for k, v in shown.items())
+    text = "\n".join(
+        f"*{mrkdwn(k.replace('_', ' '))}:* {mrkdwn(_value(v))}" for k, v in shown.items()
+    )
     return text[:MAX_SECTION]
 
 
@@ -75,7 +79,7 @@ def _status_line(alert: AlertRecord) -> str:
         return f"*Acknowledged* by <@{alert.acked_by}> at {_stamp(alert.acked_at)}"
     if alert.state == "silenced":
         return "*Silenced*: notifications paused, state still tracked"
-    return f"*{alert.severity.upper()}*: {alert.summary}"[:MAX_SECTION]
+    return f"*{alert.severity.upper()}*: {mrkdwn(alert.summary)}"[:MAX_SECTION]
 
 
 def _actions(alert: AlertRecord) -> list[dict[str, Any]]:
@@ -115,8 +119,8 @@ def blocks(alert: AlertRecord) -> list[dict[str, Any]]:
         {
             "type": "section",
             "fields": [
-                {"type": "mrkdwn", "text": f"*Node*\n{alert.node or 'cluster-wide'}"},
-                {"type": "mrkdwn", "text": f"*Check*\n{alert.check} · {alert.subject}"},
+                {"type": "mrkdwn", "text": f"*Node*\n{mrkdwn(alert.node or 'cluster-wide')}"},
+                {"type": "mrkdwn", "text": f"*Check*\n{alert.check} · {mrkdwn(alert.subject)}"},
                 {"type": "mrkdwn", "text": f"*Since*\n{_stamp(alert.first_failed_at)}"},
                 {"type": "mrkdwn", "text": f"*Count*\n{count}"},
             ],
@@ -132,7 +136,7 @@ def blocks(alert: AlertRecord) -> list[dict[str, Any]]:
                 {
                     "type": "mrkdwn",
                     "text": f"Last check {_stamp(alert.last_checked_at)} · cluster "
-                    f"{alert.cluster} · runbook: {RUNBOOK}#{alert.check}",
+                    f"{mrkdwn(alert.cluster)} · runbook: {RUNBOOK}#{alert.check}",
                 }
             ],
         }

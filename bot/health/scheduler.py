@@ -1,5 +1,8 @@
 """When checks run: APScheduler jobs in the bot process, or one synchronous sweep.
 
+The serving process's housekeeping (bot/housekeeping.py) runs here too, hourly,
+whether or not the checks are enabled.
+
 One job per check per cluster, each with its own interval, coalesced (a late
 run is run once, not caught up), never overlapping itself, with jitter so the
 clusters' checks do not hit CUCM in lock-step. A job never raises: whatever a
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,6 +37,8 @@ log = logging.getLogger(__name__)
 
 TICK_JOB = "health-tick"
 TICK_INTERVAL_S = 60
+HOUSEKEEPING_JOB = "housekeeping"
+HOUSEKEEPING_INTERVAL_S = 3600
 
 if TYPE_CHECKING:
     from bot.cucm.cluster import ClusterDirectory
@@ -67,8 +72,10 @@ class HealthScheduler:
         engine: AlertEngine,
         *,
         rate_backoff_s: float = 30.0,
+        housekeeping: Callable[[], object] | None = None,
     ) -> None:
         self.settings = settings
+        self._housekeeping = housekeeping
         self.health = settings.health
         self._clusters = clusters
         self.store = store
@@ -174,12 +181,15 @@ class HealthScheduler:
         return report
 
     # ----- background -----
-    def start(self, scheduler: BackgroundScheduler | None = None) -> BackgroundScheduler:
-        """Register one job per check per cluster (plus the reminder tick) and start."""
+    def start(
+        self, scheduler: BackgroundScheduler | None = None, *, checks: bool = True
+    ) -> BackgroundScheduler:
+        """Register one job per check per cluster (unless `checks` is off), the reminder
+        tick and housekeeping, and start."""
         self.scheduler = scheduler or BackgroundScheduler(
             executors={"default": JobExecutor(self.health.max_workers)}, timezone=UTC
         )
-        for cluster in self._clusters.names():
+        for cluster in self._clusters.names() if checks else []:
             for check in CHECKS:
                 self.scheduler.add_job(
                     self._job,
@@ -201,6 +211,16 @@ class HealthScheduler:
             max_instances=1,
             replace_existing=True,
         )
+        if self._housekeeping is not None:
+            self.scheduler.add_job(
+                self._housekeep,
+                IntervalTrigger(seconds=HOUSEKEEPING_INTERVAL_S),
+                id=HOUSEKEEPING_JOB,
+                coalesce=True,
+                max_instances=1,
+                replace_existing=True,
+                next_run_time=datetime.now(UTC),
+            )
         if not self.scheduler.running:
             self.scheduler.start()
         return self.scheduler
@@ -210,6 +230,13 @@ class HealthScheduler:
             self.run(cluster, check)
         except Exception:
             log.exception("health job %s on %s", check, cluster)
+
+    def _housekeep(self) -> None:
+        try:
+            if self._housekeeping is not None:
+                self._housekeeping()
+        except Exception:
+            log.exception("housekeeping")
 
     def _tick(self) -> None:
         try:

@@ -290,6 +290,22 @@ class HealthStore:
                 row.channel = channel
                 row.message_ts = ts
 
+    # ----- retention -----
+    def prune_history(self, before: datetime) -> int:
+        """Forget alerts resolved, history lines written and silences ended before `before`;
+        returns how many rows went. Active alerts stay, with their recent history."""
+        with self._sessions.begin() as session:
+            removed = 0
+            for statement in (
+                delete(AlertEvent).where(AlertEvent.at < before),
+                delete(Alert).where(Alert.state == "resolved", Alert.resolved_at < before),
+                delete(Silence).where(
+                    func.coalesce(Silence.cancelled_at, Silence.ends_at) < before
+                ),
+            ):
+                removed += int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+            return removed
+
     # ----- check runs -----
     def record_run(self, run: CheckRunRecord) -> None:
         with self._sessions.begin() as session:

@@ -15,6 +15,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.mrkdwn import mrkdwn
 from bot.slack.deps import SlackDeps
 from commands.args import ArgumentError, normalise_key, parse
 from commands.base import Command, Param, UsageError
@@ -66,7 +67,7 @@ def build_view(deps: SlackDeps, command: Command, payload: dict[str, Any]) -> di
         "close": {"type": "plain_text", "text": "Cancel"},
         "private_metadata": json.dumps(metadata),
         "blocks": [
-            {"type": "section", "text": {"type": "mrkdwn", "text": spec.summary}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn(spec.summary)}},
             *blocks,
         ],
     }

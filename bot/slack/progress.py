@@ -16,6 +16,8 @@ from collections.abc import Callable
 
 from slack_sdk import WebClient
 
+from bot.mrkdwn import mrkdwn
+
 log = logging.getLogger(__name__)
 
 MIN_INTERVAL_S = 2.0
@@ -45,7 +47,7 @@ class MessageProgress:
             if now - self._last < self._interval:
                 return
             self._last = now
-        text = f":hourglass_flowing_sand: Applying… {line}"
+        text = f":hourglass_flowing_sand: Applying… {mrkdwn(line)}"
         try:
             self._client.chat_update(
                 channel=self._channel,

@@ -3,7 +3,9 @@
 Slack rejects a message with more than 50 blocks or a section over 3000
 characters, and a rejected reply is a reply the admin never sees. So long
 output is split into several sections, and what still does not fit is
-dropped with a visible "showing N of M" note, never silently.
+dropped with a visible "showing N of M" note, never silently. Every mrkdwn
+text is escaped (bot/mrkdwn.py) before it is measured, so a value from CUCM
+or a user is shown, never acted on, and the limits hold for what Slack gets.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.mrkdwn import mrkdwn
 from commands.base import Reply, Table
 from commands.runner import ConfirmationRequest, Outcome
 
@@ -46,10 +49,12 @@ class _Chunk:
 def reply_message(reply: Reply, *, reserve: int = 0) -> Message:
     """`{"text", "blocks"}` for chat.postMessage / respond; `reserve` blocks kept free."""
     blocks: list[Block] = [_header(reply)]
-    chunks = _line_chunks(reply.lines) + _field_chunks(reply.fields)
+    lines = [mrkdwn(line) for line in reply.lines]
+    fields = [(mrkdwn(k), mrkdwn(v)) for k, v in reply.fields]
+    chunks = _line_chunks(lines) + _field_chunks(fields)
     if reply.table is not None:
         chunks += _table_chunks(reply.table)
-    tail = [_context(reply.footer)] if reply.footer else []
+    tail = [_context(mrkdwn(reply.footer))] if reply.footer else []
     budget = MAX_BLOCKS - len(blocks) - len(tail) - reserve
     blocks += _fit(chunks, budget)
     blocks += tail
@@ -79,7 +84,7 @@ def confirmation_message(request: ConfirmationRequest) -> Message:
                             "type": "mrkdwn",
                             "text": _cut(
                                 "ctibot re-reads CUCM first and applies only if nothing "
-                                f"changed: {request.reply.title}",
+                                f"changed: {mrkdwn(request.reply.title)}",
                                 300,
                             ),
                         },
@@ -107,7 +112,7 @@ def outcome_message(outcome: Outcome) -> Message:
 
 def fallback_text(reply: Reply) -> str:
     """Top-level `text`: notifications and screen readers see this, not the blocks."""
-    text = f"{_EMOJI.get(reply.status, '')} {reply.as_text()}".strip()
+    text = mrkdwn(f"{_EMOJI.get(reply.status, '')} {reply.as_text()}".strip())
     if len(text) > MAX_FALLBACK_CHARS:
         text = text[: MAX_FALLBACK_CHARS - 40].rstrip() + "\n… (truncated; see the message)"
     return text
@@ -168,8 +173,9 @@ def _table_chunks(table: Table) -> list[_Chunk]:
         widths = [max(w, len(str(c))) for w, c in zip(widths, row, strict=False)]
 
     def fmt(cells: tuple[str, ...]) -> str:
+        """Aligned on the characters people see, then escaped (an entity shows as one)."""
         text = "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip()
-        return _cut(text, MAX_SECTION_CHARS - 200)
+        return _cut(mrkdwn(text), MAX_SECTION_CHARS - 200)
 
     head = [fmt(table.headers), fmt(tuple("-" * w for w in widths))]
     chunks: list[_Chunk] = []

@@ -36,6 +36,17 @@ READY_PATH = "/readyz"
 LIVE_PATH = "/livez"
 METRICS_PATH = "/metrics"
 HTTP_THREADS = 16
+# Slack's requests are a few KB; nothing legitimate comes near this.
+MAX_BODY_BYTES = 1024 * 1024
+MAX_HEADER_BYTES = 64 * 1024
+# Idle or trickling connections cost a socket each, never a worker thread (waitress
+# reads whole requests before dispatching); these keep them from starving others.
+CONNECTION_LIMIT = 1000
+CHANNEL_TIMEOUT_S = 15.0
+# Interactivity payloads that name a user; Bolt indexes `user["id"]` on these.
+_USER_PAYLOADS = frozenset(
+    {"block_actions", "view_submission", "view_closed", "shortcut", "message_action"}
+)
 
 Health = Callable[[], tuple[bool, dict[str, Any]]]
 Exposition = Callable[[], bytes]
@@ -81,13 +92,14 @@ def make_wsgi(
 WsgiApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 
-def _verified(secret: str, bolt: SlackRequestHandler) -> WsgiApp:
-    """Check the signature and the body's shape before Bolt sees the request.
+def _verified(secret: str, bolt: SlackRequestHandler, max_body: int = MAX_BODY_BYTES) -> WsgiApp:
+    """Check the size, the signature and the body's shape before Bolt sees the request.
 
     Bolt parses the body (including the `payload` JSON) before its own signature
     middleware runs, so garbage in a form field was a 500 whatever the signature.
-    Here an unsigned request is a 401 and a signed but unparseable one a 400;
-    Bolt still verifies again, so this can only refuse more, never accept more.
+    Here a body over `max_body` is a 413 before a byte of it is read, an unsigned
+    request a 401 and a signed but malformed one a 400; Bolt still verifies
+    again, so this can only refuse more, never accept more.
     """
     if not secret:
         raise RuntimeError("the Slack app has no signing secret; refusing to serve /slack/events")
@@ -98,38 +110,56 @@ def _verified(secret: str, bolt: SlackRequestHandler) -> WsgiApp:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return _json(start_response, "400 Bad Request", {"error": "bad content length"})
+        if length > max_body:
+            log.warning("Slack request of %d bytes refused (413)", length)
+            return _json(start_response, "413 Payload Too Large", {"error": "body too large"})
         body = environ["wsgi.input"].read(length) if length > 0 else b""
         environ["wsgi.input"] = io.BytesIO(body)
         timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP")
         signature = environ.get("HTTP_X_SLACK_SIGNATURE")
         try:
             valid = verifier.is_valid(body=body, timestamp=timestamp, signature=signature)
-        except ValueError:  # a non-numeric timestamp, a body that is not UTF-8
+        except (ValueError, TypeError):  # a non-numeric timestamp, non-ASCII signature, non-UTF-8
             valid = False
         if not valid:
             return _json(start_response, "401 Unauthorized", {"error": "invalid request"})
-        if not _parseable(body, environ.get("CONTENT_TYPE", "")):
-            log.warning("signed Slack request with an unparseable body refused (400)")
-            return _json(start_response, "400 Bad Request", {"error": "unparseable body"})
+        problem = _malformed(body, environ.get("CONTENT_TYPE", ""))
+        if problem is not None:
+            log.warning("signed Slack request refused (400): %s", problem)
+            return _json(start_response, "400 Bad Request", {"error": problem})
         return bolt(environ, start_response)
 
     return handler
 
 
-def _parseable(body: bytes, content_type: str) -> bool:
-    """A JSON body, or a form's `payload` field, must be a JSON object."""
+def _malformed(body: bytes, content_type: str) -> str | None:
+    """What is wrong with a signed body's shape, or None when Bolt can take it.
+
+    A JSON body, or a form's `payload` field, must be a JSON object (nested
+    too deep for the parser is not one); a slash command must name its user,
+    and an interactivity payload's `user` must be an object with an id.
+    """
     text = body.decode("utf-8")
     if content_type.startswith("application/json"):
-        document: Any = text
+        raw: str = text
     else:
         fields = parse_qs(text, keep_blank_values=True)
         if "payload" not in fields:
-            return True
-        document = fields["payload"][0]
+            if "command" in fields and not fields.get("user_id", [""])[0]:
+                return "slash command without user_id"
+            return None
+        raw = fields["payload"][0]
     try:
-        return isinstance(json.loads(document), dict)
-    except ValueError:
-        return False
+        document = json.loads(raw)
+    except (ValueError, RecursionError):
+        return "unparseable body"
+    if not isinstance(document, dict):
+        return "unparseable body"
+    user = document.get("user")
+    names_user = document.get("type") in _USER_PAYLOADS or user is not None
+    if names_user and not (isinstance(user, dict) and isinstance(user.get("id"), str)):
+        return "payload without a user object"
+    return None
 
 
 def _json(start_response: StartResponse, status: str, body: dict[str, Any]) -> list[bytes]:
@@ -183,6 +213,24 @@ def create_http_server(
     host: str,
     port: int,
     threads: int = HTTP_THREADS,
+    *,
+    connection_limit: int = CONNECTION_LIMIT,
+    channel_timeout: float = CHANNEL_TIMEOUT_S,
 ) -> HttpServer:
-    server = create_server(wsgi, host=host, port=port, threads=threads, ident="ctibot")
+    """waitress answers 413 itself for an oversized chunked body; poll() instead of select()
+    so the connection limit may exceed select's 1024 descriptors; idle connections are
+    closed after `channel_timeout` and looked for every second."""
+    server = create_server(
+        wsgi,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="ctibot",
+        connection_limit=connection_limit,
+        channel_timeout=channel_timeout,
+        cleanup_interval=1,
+        asyncore_use_poll=True,
+        max_request_body_size=MAX_BODY_BYTES,
+        max_request_header_size=MAX_HEADER_BYTES,
+    )
     return HttpServer(server=server, host=host)

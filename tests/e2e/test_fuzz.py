@@ -220,6 +220,10 @@ def test_modal_submissions_never_crash_or_write(
     sim = fuzz_stack.sim
     before = write_count(sim)
     response = _post_payload(fuzz_stack, payload)
+    if "user" not in payload:  # nobody to answer: refused before Bolt
+        assert response.status_code == 400, (response.status_code, response.text, payload)
+        assert write_count(sim) == before
+        return
     assert response.status_code == 200, (response.status_code, response.text, payload)
     if response.text:
         answer = response.json()
@@ -311,3 +315,112 @@ def test_garbled_payload_json_is_a_client_error_not_a_500(fuzz_stack: Loopback, 
     # Unsigned: refused before anything parses it. Signed: a 400, not a crash.
     assert fuzz_stack.peer.post(body, signature="v0=" + "1" * 64).status_code == 401
     assert fuzz_stack.peer.post(body).status_code == 400
+
+
+def deep(depth: int) -> str:
+    return '{"a":' * depth + "1" + "}" * depth
+
+
+def block_actions(user: Any) -> str:
+    payload = {"type": "block_actions", "user": user, "actions": [], "api_app_id": "A0CTI"}
+    return urlencode({"payload": json.dumps(payload)})
+
+
+MALFORMED = {
+    "nested payload": (urlencode({"payload": deep(20_000)}), "application/x-www-form-urlencoded"),
+    "nested json body": (deep(20_000), "application/json"),
+    "command without user_id": (
+        urlencode({"command": "/cti", "text": "version", "team_id": "T0CTIBOT"}),
+        "application/x-www-form-urlencoded",
+    ),
+    "command with empty user_id": (
+        urlencode({"command": "/cti", "text": "version", "user_id": ""}),
+        "application/x-www-form-urlencoded",
+    ),
+    "user is a string": (block_actions("UFZADMIN"), "application/x-www-form-urlencoded"),
+    "user is a list": (block_actions(["UFZADMIN"]), "application/x-www-form-urlencoded"),
+    "user without id": (block_actions({"name": "x"}), "application/x-www-form-urlencoded"),
+    "user missing": (
+        urlencode({"payload": json.dumps({"type": "view_submission", "view": {}})}),
+        "application/x-www-form-urlencoded",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(MALFORMED))
+def test_signed_but_malformed_bodies_are_a_400_not_a_500(fuzz_stack: Loopback, name: str) -> None:
+    body, content_type = MALFORMED[name]
+    before = write_count(fuzz_stack.sim)
+    response = fuzz_stack.peer.post(body, content_type)
+    assert response.status_code == 400, (name, response.status_code, response.text[:200])
+    assert "Traceback" not in response.text
+    assert write_count(fuzz_stack.sim) == before
+
+
+# ---------------------------------------------------------------- values CUCM cannot take
+
+UNSTORABLE = {
+    "NUL": "\x00",
+    "bell": "\x07",
+    "escape": "\x1b[2J",
+    "DEL": "\x7f",
+    "C1 control": "\x85",
+    "non-character U+FFFF": "\uffff",
+    "non-character U+FDD0": "\ufdd0",
+    "non-character U+1FFFE": "\U0001fffe",
+    "right-to-left override": "\u202e",
+    "left-to-right isolate": "\u2066",
+    "right-to-left mark": "\u200f",
+}
+FIELD_COMMANDS = {
+    "description": 'add-line 7991 partition=PT_CTI description="IVR {bad} line"',
+    "alerting-name": 'add-line 7992 partition=PT_CTI alerting-name="IVR{bad}"',
+    "name": "create-routepoint RP_{bad}X 7993 partition=PT_CTI",
+    "reason": 'silence check devices 1h "patching {bad} now"',
+}
+
+
+@pytest.mark.parametrize("field", list(FIELD_COMMANDS))
+@pytest.mark.parametrize("char", list(UNSTORABLE))
+def test_characters_cucm_cannot_store_are_refused_by_field_name(
+    fuzz_stack: Loopback, field: str, char: str
+) -> None:
+    bot, sim = fuzz_stack.bot, fuzz_stack.sim
+    text = FIELD_COMMANDS[field].format(bad=UNSTORABLE[char])
+    sim.reset_counters()
+    reply = reply_of(bot.runner.handle(text, Actor(ADMIN, "fuzz", "CFUZZ"), Role.ADMIN))
+    assert reply.status == "error" and reply.title != "Internal error", reply.as_text()
+    assert f"`{field}` contains" in reply.as_text(), reply.as_text()
+    assert sum(sum(ops.values()) for ops in sim.counters().values()) == 0  # not even a read
+
+
+HUGE = str(2**64 + 7)
+ID_COMMANDS = [
+    f"show-change {HUGE}",
+    f"undo {HUGE}",
+    f"unsilence {HUGE}",
+    f"show-change #{HUGE}",
+    "show-change \u0663",  # an Arabic-Indic digit three: a digit, not an ASCII one
+    "unsilence \u00b2",
+    "log since=99999999999999d",
+    "silence check devices 99999999999999999d overflow",
+]
+
+
+@pytest.mark.parametrize("text", ID_COMMANDS)
+def test_ids_and_durations_out_of_range_are_usage_errors(fuzz_stack: Loopback, text: str) -> None:
+    reply = reply_of(fuzz_stack.bot.runner.handle(text, Actor(ADMIN, "fuzz", "CFUZZ"), Role.ADMIN))
+    assert reply.status == "error", reply.as_text()
+    assert reply.title != "Internal error", reply.as_text()
+    assert "Something went wrong" not in reply.as_text()
+
+
+@pytest.mark.parametrize("size", [4001, 200_000, 10_000_000])
+def test_long_command_text_is_refused_by_length_before_parsing(
+    fuzz_stack: Loopback, size: int
+) -> None:
+    text = ("add-line 7994 description=" + '"<@U1|a> &lt;x&gt; ' * size)[:size]
+    started = time.monotonic()
+    reply = reply_of(fuzz_stack.bot.runner.handle(text, Actor(ADMIN, "fuzz", "CFUZZ"), Role.ADMIN))
+    assert time.monotonic() - started < 2
+    assert reply.status == "error" and f"{size} characters long" in reply.as_text()

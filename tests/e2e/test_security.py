@@ -8,10 +8,12 @@ never disturbs the session stack other modules share.
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.client
 import io
 import json
 import logging
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,12 +21,14 @@ from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
+import requests
 
 from bot.bootstrap import bootstrap
 from bot.config import ClusterSettings, load_settings
 from bot.demo.loopback import ENV, SIGNING_SECRET, Loopback, Roles, start
 from bot.demo.slack_peer import sign
 from bot.logging_setup import configure_logging, register_secret
+from bot.slack.server import create_http_server
 from commands.base import Actor, Role
 from commands.catalog import all_specs
 from cucmsim.api import SimServer
@@ -342,3 +346,148 @@ def test_a_signature_over_one_body_does_not_cover_a_re_encoded_body(sec: Loopbac
     assert "Applied" in reply_text(stack, "reenc")
     wait_until(lambda: has_line(stack, "7820"))
     assert change_sets(stack) == before + 1
+
+
+# ----------------------------------------------------------------------- (e) hostile traffic
+
+
+def test_a_non_ascii_signature_is_a_401_not_a_500(sec: Loopback) -> None:
+    body = urlencode(slash_fields(sec, "version", "nonascii")).encode()
+    ts = str(int(time.time()))
+    form = ("Content-Type", "application/x-www-form-urlencoded")
+    for signature in ("v0=\u00e9" + "0" * 63, "\u00ff", "v0=" + "\u00e0" * 64):
+        headers = [form, ("X-Slack-Request-Timestamp", ts), ("X-Slack-Signature", signature)]
+        assert raw_post(sec.peer.url, body, headers) == 401, signature
+
+
+def send_head(url: str, headers: list[str]) -> socket.socket:
+    parts = urlsplit(url)
+    sock = socket.create_connection((parts.hostname, parts.port), timeout=10)
+    head = [f"POST {parts.path} HTTP/1.1", f"Host: {parts.hostname}", *headers, "", ""]
+    sock.sendall("\r\n".join(head).encode())
+    return sock
+
+
+def status_of(sock: socket.socket) -> int:
+    """The status code of the first response line the server sends on `sock`."""
+    data = b""
+    while b"\r\n" not in data:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return int(data.split(b" ", 2)[1])
+
+
+def test_an_oversized_body_is_refused_before_it_is_sent(sec: Loopback) -> None:
+    """A 100 MB unsigned POST is answered 413 after its headers and 1 KB: the server
+    never waits for (or buffers) the rest."""
+    headers = ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {100 << 20}"]
+    with send_head(sec.peer.url, headers) as sock:
+        sock.sendall(b"x" * 1024)
+        assert status_of(sock) == 413
+    # Chunked: no Content-Length to refuse up front; refused once it passes the cap.
+    chunk = b"%x\r\n%s\r\n" % (64 << 10, b"y" * (64 << 10))
+    with send_head(sec.peer.url, ["Transfer-Encoding: chunked"]) as sock:
+        with contextlib.suppress(OSError):  # the server may close while we still send
+            for _ in range(20):  # 1.25 MB in all
+                sock.sendall(chunk)
+            sock.sendall(b"0\r\n\r\n")
+        assert status_of(sock) == 413
+    # Just under the cap is read and judged on its signature (401), not its size.
+    body = b"text=" + b"z" * (1000 * 1024)
+    assert raw_post(sec.peer.url, body, [("X-Slack-Signature", WRONG_SIGNATURE)]) == 401
+
+
+def test_slow_clients_do_not_starve_probes_or_signed_commands(sec: Loopback) -> None:
+    """120 connections that send half a request's headers and stall (slow-loris), more
+    than waitress's default limit of 100; a probe and a signed command are still answered."""
+    parts = urlsplit(sec.peer.url)
+    with contextlib.ExitStack() as stalled:
+        for _ in range(120):
+            sock = stalled.enter_context(
+                socket.create_connection((parts.hostname, parts.port), timeout=10)
+            )
+            sock.sendall(f"POST {parts.path} HTTP/1.1\r\nHost: x\r\nX-Slow: ".encode())
+        started = time.monotonic()
+        live = requests.get(f"{sec.http.url}/livez", timeout=5)
+        assert live.status_code == 200
+        response, reply_key = sec.peer.command("whoami", ADMIN)
+        assert response.status_code == 200
+        assert ADMIN in reply_text(sec, reply_key)
+        assert time.monotonic() - started < 5
+
+
+def test_idle_connections_are_closed_after_the_channel_timeout() -> None:
+    """A stalled connection holds a socket only until `channel_timeout`, not forever."""
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("200 OK", [("Content-Length", "2")])
+        return [b"ok"]
+
+    server = create_http_server(app, "127.0.0.1", 0, threads=1, channel_timeout=1).start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(b"GET /livez HTTP/1.1\r\nHost: x\r\n")  # never finished
+            started = time.monotonic()
+            assert sock.recv(1024) == b""  # closed by the server
+            assert time.monotonic() - started < 8
+    finally:
+        server.stop()
+
+
+# ----------------------------------------------------------------------- (f) mentions and links
+
+
+def mrkdwn_texts(node: object, parent_type: str = "mrkdwn") -> list[str]:
+    """Every string Slack would parse as mrkdwn: top-level text, fallbacks, mrkdwn objects."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        kind = node.get("type", parent_type)
+        for name, value in node.items():
+            if name in ("text", "fallback") and isinstance(value, str) and kind != "plain_text":
+                found.append(value)
+            else:
+                found += mrkdwn_texts(value, kind if isinstance(kind, str) else parent_type)
+    elif isinstance(node, list):
+        for item in node:
+            found += mrkdwn_texts(item, parent_type)
+    return found
+
+
+def reply_params(stack: Loopback, reply_key: str) -> dict[str, Any]:
+    calls = stack.fake.wait_for(
+        "response_url", timeout=15, where=lambda c: c.path.endswith(f"/{reply_key}")
+    )
+    return calls[-1].params
+
+
+def test_mentions_typed_by_users_or_stored_in_cucm_are_never_live(sec: Loopback) -> None:
+    stack = sec
+    # Slack sends what a user typed as `<!everyone>` escaped; the reply echoes it as text.
+    response, typed = stack.peer.command("show-change &lt;!everyone&gt;", ADMIN)
+    assert response.status_code == 200
+    texts = mrkdwn_texts(reply_params(stack, typed))
+    assert any("&lt;!everyone&gt;" in t for t in texts), texts
+    assert not any("<!everyone>" in t for t in texts), texts
+
+    # A description set in CUCM outside the bot, echoed in a plan's before/after.
+    response, created = stack.peer.command(
+        "create-routepoint RP_MENTION 7830 partition=PT_CTI", ADMIN
+    )
+    assert "Applied" in reply_text(stack, created)
+    with stack.sim.cluster.lock:
+        stack.sim.cluster.devices[
+            key("RP_MENTION")
+        ].description = "<!channel> call <http://evil.example/x|Cisco TAC>"
+    response, updated = stack.peer.command(
+        "update-routepoint RP_MENTION description=clean --dry-run", ADMIN
+    )
+    texts = mrkdwn_texts(reply_params(stack, updated))
+    joined = "\n".join(texts)
+    assert "&lt;!channel&gt; call &lt;http://evil.example/x|Cisco TAC&gt;" in joined, joined
+    assert "<!channel>" not in joined and "<http" not in joined
+
+    # ctibot's own mentions stay live.
+    response, who = stack.peer.command("whoami", ADMIN)
+    assert f"<@{ADMIN}>" in "\n".join(mrkdwn_texts(reply_params(stack, who)))

@@ -2,7 +2,10 @@
 
 A closed route point means its number rings nowhere useful: critical, one alert
 per route point. Closed ports are grouped into one alert per application and
-node with a count, so a failed-over application is one message, not fifty.
+node with a count, so a failed-over application is one message, not fifty. A
+port no application has opened has no RIS entry to name either: its
+application is then the user the change log gave control of it (or none), and
+the message says it is open on no node rather than printing a placeholder.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ NAME = "devices"
 ROUTE_POINT = "route_point"
 CTI_PORT = "cti_port"
 NO_APP = "no application"
+NO_NODE = "-"
+USER_KINDS = ("app_user", "end_user")
 
 
 def watched(target: Target, settings: HealthSettings, store: HealthStore) -> dict[str, str]:
@@ -26,6 +31,26 @@ def watched(target: Target, settings: HealthSettings, store: HealthStore) -> dic
     for name in settings.devices:
         found.setdefault(name, ROUTE_POINT)
     return found
+
+
+def controllers(target: Target, store: HealthStore) -> dict[str, str]:
+    """Device name (casefolded) -> the user the bot last gave control of it."""
+    found: dict[str, str] = {}
+    for user in store.provisioned(target.name, USER_KINDS):
+        for device in user.after.get("associated_devices") or []:
+            found[str(device).casefold()] = user.name
+    return found
+
+
+def ports_summary(count: int, app: str, node: str, cluster: str) -> str:
+    ports = f"{count} CTI port{'s' if count != 1 else ''}"
+    if node != NO_NODE:
+        owner = f" of {app}" if app != NO_APP else ""
+        closed = f"{ports}{owner} closed on {node} ({cluster})"
+        return closed if app != NO_APP else f"{closed}: no application has them open"
+    if app != NO_APP:
+        return f"{ports} of {app} not open on any node ({cluster})"
+    return f"{ports} not open on any node ({cluster}): no application controls them"
 
 
 def _by_device(items: list[CtiItem]) -> dict[str, list[CtiItem]]:
@@ -44,6 +69,7 @@ def run(target: Target, settings: HealthSettings, store: HealthStore) -> list[Ch
     if not devices:
         return []
     seen = _by_device(target.ris.select_cti_items("Device", devices=sorted(devices)))
+    owners = controllers(target, store)
     results: list[CheckResult] = []
     closed_ports: dict[tuple[str, str], list[str]] = defaultdict(list)
     open_ports: dict[tuple[str, str], int] = defaultdict(int)
@@ -52,7 +78,9 @@ def run(target: Target, settings: HealthSettings, store: HealthStore) -> list[Ch
         node = items[0].node if items else None
         app = next((i.user_id for i in items if i.user_id), NO_APP)
         if kind == CTI_PORT:
-            group = (app, node or "-")
+            if not items:
+                app = owners.get(name.casefold(), NO_APP)
+            group = (app, node or NO_NODE)
             if _is_open(items):
                 open_ports[group] += 1
             else:
@@ -84,9 +112,9 @@ def run(target: Target, settings: HealthSettings, store: HealthStore) -> list[Ch
                 NAME,
                 f"cti_ports/{app}/{node}",
                 "warning",
-                f"{count} CTI port{'s' if count != 1 else ''} of {app} closed on {node} "
-                f"({target.name})",
-                node=None if node == "-" else node,
+                ports_summary(count, app, node, target.name),
+                node=None if node == NO_NODE else node,
+                application=app,
                 count=count,
                 ports=names[:20],
                 open=open_ports.get((app, node), 0),

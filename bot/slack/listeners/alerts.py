@@ -16,6 +16,7 @@ from slack_bolt import Ack, App, Respond
 
 from bot.health.alerts import AlertEngine
 from bot.health.render import ACK_ACTION, SILENCE_ACTIONS
+from bot.mrkdwn import mrkdwn
 from bot.slack.deps import Workers
 from bot.slack.rbac import RoleResolver
 from commands.base import Role
@@ -60,4 +61,4 @@ def handle(
     else:
         hours = SILENCE_ACTIONS[action_id]
         _, text = engine.silence_alert(alert_id, timedelta(hours=hours), user, "from the alert")
-    respond(response_type="ephemeral", replace_original=False, text=text)
+    respond(response_type="ephemeral", replace_original=False, text=mrkdwn(text))

@@ -160,3 +160,19 @@ def test_activation_outlasting_the_wait_is_still_starting_not_failed(
     ).run()
     assert sim_service(sim, "cucm-pub")[:2] == (False, "Stopped")
     slow.close()
+
+
+def test_a_fault_on_the_status_call_is_shown_as_the_fault_not_unreachable(
+    sim: Any, make_ctx: Any, plan_only: Any
+) -> None:
+    sim.inject_fault("soapGetServiceStatus", "axl_fault", message="Service list is being rebuilt")
+    try:
+        reply = plan_only(make_ctx(), STATUS)
+    finally:
+        sim.clear_faults()
+    (faulted,) = [row for row in reply.table.rows if row[1] == "?"]
+    assert faulted[2] == "fault" and "Service list is being rebuilt" in faulted[3], faulted
+    text = reply.as_text()
+    assert "unreachable" not in text and "Could not reach" not in text, text
+    assert f"Control Center on {faulted[0]} answered with an error (fault)" in text
+    assert reply.status == "warning"

@@ -2,9 +2,31 @@
 
 from __future__ import annotations
 
+from bot.changelog.confirmations import ConfirmationStore
+from bot.changelog.db import make_engine
+from bot.changelog.store import ChangeLog
+from bot.cucm.cluster import SingleCluster
+from commands import ports
+from commands.base import Actor, Reply, Role
+from commands.registry import Registry
+from commands.runner import Runner
 from cucmsim import cti
 from cucmsim.model import key
 from tests.integration.health.conftest import Health
+
+
+def provision_ports(health: Health, text: str) -> None:
+    engine = make_engine(health.url)
+    runner = Runner(
+        Registry(ports.COMMANDS),
+        SingleCluster(health.cucm),
+        ChangeLog(engine),
+        ConfirmationStore(engine),
+        600,
+    )
+    reply = runner.handle(text, Actor("UOPER1", "oper", "C1"), Role.OPERATOR)
+    assert isinstance(reply, Reply) and reply.status == "ok", reply
+    engine.dispose()
 
 
 def test_failover_warns_and_stays_while_on_backup(health: Health) -> None:
@@ -49,3 +71,20 @@ def test_route_point_closed_when_the_app_user_loses_it(make_health) -> None:  # 
     alert = health.alert("devices", "route_point/RP_MAIN")
     assert alert.state == "firing"
     assert alert.details["status"] == "not opened by any application"
+
+
+def test_ports_no_application_opened_name_their_controller_or_say_none(health: Health) -> None:
+    """Provisioning creates ports before any application opens them: the alert names the
+    application the bot gave them to (or says there is none) and that no node has them.
+    ctiapp_rec is an application user with no application running, like one being set up."""
+    provision_ports(health, "create-ports CTIH{1..2} 7481-7482 partition=PT_CTI")
+    provision_ports(
+        health, "create-ports CTIH{3..4} 7483-7484 partition=PT_CTI app-user=ctiapp_rec"
+    )
+    health.sweep("devices", times=2)
+    summaries = sorted(a.summary for a in health.store.alerts() if a.check == "devices")
+    assert summaries == [
+        "2 CTI ports not open on any node (lab): no application controls them",
+        "2 CTI ports of ctiapp_rec not open on any node (lab)",
+    ]
+    assert "-" not in " ".join(summaries) and "of no application" not in " ".join(summaries)

@@ -58,3 +58,40 @@ def test_a_line_moved_to_another_dn_is_drift(health: Health) -> None:
     health.sweep("drift", times=2)
     changed = health.alert("drift", f"route_point/{RP}").details["changed"]
     assert changed == {"line 1 pattern": {"expected": "7491", "actual": "7492"}}
+
+
+EVIL = "<!channel> call <http://evil.example/x|Cisco TAC> & <!subteam^S0OPS|ops>"
+
+
+def test_a_description_set_in_cucm_is_shown_not_acted_on_in_drift_alerts(health: Health) -> None:
+    """Every mrkdwn text the alert channel gets has the value escaped: no broadcast,
+    no group ping, no disguised link."""
+    provision(health)
+    health.sweep("drift")
+    with health.sim.cluster.lock:
+        health.sim.cluster.devices[key(RP)].description = EVIL
+    health.sweep("drift", times=2)
+    assert health.alert("drift", f"route_point/{RP}").state == "firing"
+    (post,) = health.posts(lambda c: RP in c.params.get("text", ""))
+    texts = mrkdwn_texts(post.params)
+    assert texts and any("&lt;!channel&gt;" in t for t in texts), texts
+    for text in texts:
+        assert "<!" not in text and "<http" not in text, text
+    escaped = "&lt;http://evil.example/x|Cisco TAC&gt; &amp; &lt;!subteam^S0OPS|ops&gt;"
+    assert any(escaped in t for t in texts), texts
+
+
+def mrkdwn_texts(node: object, parent_type: str = "mrkdwn") -> list[str]:
+    """Every string Slack would parse as mrkdwn: top-level text, fallbacks, mrkdwn objects."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        kind = node.get("type", parent_type)
+        for name, value in node.items():
+            if name in ("text", "fallback") and isinstance(value, str) and kind != "plain_text":
+                found.append(value)
+            else:
+                found += mrkdwn_texts(value, kind if isinstance(kind, str) else parent_type)
+    elif isinstance(node, list):
+        for item in node:
+            found += mrkdwn_texts(item, parent_type)
+    return found

@@ -48,7 +48,7 @@ def test_a_viewer_may_list_but_not_silence(cti: Runner, health: Health) -> None:
         ("/cti silence cluster prod 1h", "`prod` is not a configured cluster; known: lab."),
         ("/cti silence rack r1 1h", "rack"),
         ("/cti silence node cucm-sub1", "duration"),
-        ("/cti unsilence abc", "`abc` is not a silence id."),
+        ("/cti unsilence abc", "`abc` is not a silence id: use the number from `/cti silences`."),
     ],
 )
 def test_bad_arguments_are_usage_errors(
