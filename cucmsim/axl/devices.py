@@ -239,9 +239,7 @@ def _check_call_limits(call: AxlCall, appearance: LineAppearance, device_product
         )
 
 
-def _parse_appearance(
-    call: AxlCall, elem: Element, position: int, product: str
-) -> LineAppearance:
+def _parse_appearance(call: AxlCall, elem: Element, position: int, product: str) -> LineAppearance:
     if local(elem.tag) == "lineIdentifier":
         pattern = required(call, elem, "directoryNumber")
         partition = value(elem, "routePartitionName")

@@ -4,7 +4,8 @@ CUCM replaces a device's `lines` whole: a line sent without one of these
 fields gets CUCM's default back (the external phone number mask, recording,
 monitoring CSS, ring setting, associated end users...), which is exactly the
 loss a client causes when it rewrites a line list without carrying them.
-The model keeps only what a request gave; a response fills in the defaults.
+The model keeps only what a request set apart from the default (a value equal
+to it is the same thing); a response fills in the defaults.
 """
 
 from __future__ import annotations
@@ -102,15 +103,17 @@ def _scalar(call: AxlCall, name: str, text: str) -> str:
 
 def parse(call: AxlCall, elem: Element, appearance: LineAppearance) -> None:
     """Fill `appearance` with the settings the request's line gives, checked as CUCM checks."""
-    for name in SCALARS:
+    for name, default in SCALARS.items():
         text = value(elem, name)
-        if text is not None:
-            appearance.settings[name] = _scalar(call, name, text)
+        checked = None if text is None else _scalar(call, name, text)
+        if checked is not None and checked != default:
+            appearance.settings[name] = checked
     shown = child(elem, "callInfoDisplay")
-    for name in CALL_INFO_DISPLAY:
+    for name, default in CALL_INFO_DISPLAY.items():
         text = value(shown, name)
-        if text is not None:
-            appearance.call_info_display[name] = bool_text(flag(text, default=False))
+        checked = None if text is None else bool_text(flag(text, default=False))
+        if checked is not None and checked != default:
+            appearance.call_info_display[name] = checked
     if has(elem, "associatedEndusers"):
         appearance.associated_endusers = [
             str(reference(call, call.cluster.users, "User", value(member, "userId")))

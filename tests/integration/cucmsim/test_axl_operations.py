@@ -284,7 +284,9 @@ def test_line_settings_and_call_limits_are_checked(axl: Axl) -> None:
 
     base = route_point_xml(name, pattern)
     assert "CSS_NOPE" in refused(
-        base.replace("<maxNumCalls>", "<monitoringCssName>CSS_NOPE</monitoringCssName><maxNumCalls>")
+        base.replace(
+            "<maxNumCalls>", "<monitoringCssName>CSS_NOPE</monitoringCssName><maxNumCalls>"
+        )
     )
     assert "nobody" in refused(
         base.replace(
