@@ -218,6 +218,12 @@ def test_route_point_call_limits_up_to_cucms_maximum(sim, make_ctx, plan_and_app
     assert any("200" in w for w in warned.warnings), warned.warnings
 
 
+def test_update_plan_shows_the_changed_line_field_only(sim, make_ctx) -> None:
+    text = render_plan(_plan(make_ctx(), UPDATE, name="RP_MAIN", max_calls="12")).as_text()
+    assert "lines[1].max_calls: 10 -> 12" in text, text
+    assert "settings" not in text and "ringSetting" not in text, text
+
+
 def test_update_below_the_busy_trigger_is_refused_naming_both(sim, make_ctx, plan_and_apply):
     ctx = make_ctx(role=Role.OPERATOR)
     plan_and_apply(ctx, CREATE, name="RP_T10", dn="7110")
