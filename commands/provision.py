@@ -182,6 +182,7 @@ class DeviceSteps:
         self.devices: list[Step] = []
         self.apply: Step | None = None
         self.names: list[str] = []
+        self.adopted: list[str] = []  # devices that existed, kept as they are
 
     def route_point(
         self, cucm: CucmCluster, request: ProvisionRequest, name: str, dn: str, pool: str
@@ -202,6 +203,7 @@ class DeviceSteps:
         """Record the slot's steps; True when the device is written."""
         self.lines += [slot.line_step] if slot.line_step else []
         self.names.append(after["name"])
+        self.adopted += [after["name"]] if slot.before is not None else []
         step = slot.step(cucm, after, f"Create {noun} {after['name']} on {slot.label}")
         self.devices += [step] if step else []
         return step is not None
@@ -251,8 +253,8 @@ class ProvisionAppCommand:
             CTIMANAGER,
             Param(
                 "css",
-                "Calling search space of the route point and ports (a redirect uses the "
-                "redirecting device's CSS to reach its target).",
+                "Calling search space of the route point and ports: a call the application "
+                "redirects from them reaches its target through it.",
                 placeholder="CSS_CTI",
             ),
             Param("max-calls", f"The route point's {MAX_CALLS_HELP}.", placeholder="N"),
@@ -293,6 +295,12 @@ class ProvisionAppCommand:
             cucm, request.user, add_devices=planned.names, add_groups=request.groups, before=before
         )
         plan.steps += planned.lines + planned.devices
+        if planned.adopted and (request.css or request.max_calls or request.busy_trigger):
+            plan.notes.append(
+                f"{', '.join(planned.adopted)} already exist and are kept as they are: `css=`, "
+                "`max-calls=` and `busy-trigger=` apply to new devices (change an existing "
+                "route point with `/cti update-routepoint`)."
+            )
         plan.steps += [user] if user else []
         plan.steps += [planned.apply] if planned.apply else []
         groups = user.after["groups"] if user is not None and user.after else before["groups"]

@@ -3,7 +3,9 @@
 Both live in `Cluster.devices`; a route point is the device whose product is
 "CTI Route Point", every other device is a phone. A line appearance must
 point at an existing DN, and `lines` replaces the whole set (only
-updatePhone has the addLines/removeLines deltas).
+updatePhone has the addLines/removeLines deltas): each line keeps only what
+the request gave, the rest of its settings back at CUCM's defaults
+(`line_settings`).
 """
 
 from __future__ import annotations

@@ -202,6 +202,8 @@ def test_call_limits_and_css_for_the_route_point_and_ports(sim, make_ctx) -> Non
         assert rp.calling_search_space == "CSS_Internal"
         assert [p.calling_search_space for p in ports] == ["CSS_Internal"] * 2
         assert [(a.max_num_calls, a.busy_trigger) for p in ports for a in p.lines] == [(2, 1)] * 2
+    again = _plan(ctx, **{**args, "max_calls": "400", "busy_trigger": "300"})
+    assert again.no_change and any("RP_PVl, CPl1, CPl2 already exist" in n for n in again.notes)
 
 
 def test_existing_port_with_another_dn_is_refused(sim, make_ctx) -> None:
