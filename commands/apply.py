@@ -75,11 +75,16 @@ def describe_diff(before: Mapping[str, Any] | None, after: Mapping[str, Any] | N
 
 
 def _flatten(state: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Leaf fields by path; a list of records (a device's lines) by position, `lines[1].x`,
+    so a change to one field of one line shows as that field, not as two whole records."""
     flat: dict[str, Any] = {}
     for name, value in state.items():
         path = f"{prefix}{name}"
         if isinstance(value, Mapping):
             flat.update(_flatten(value, f"{path}."))
+        elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+            for position, record in enumerate(value, start=1):
+                flat.update(_flatten(record, f"{path}[{position}]."))
         else:
             flat[path] = value
     return flat

@@ -13,7 +13,10 @@ from commands.base import UsageError
 DEVICE_NAME = re.compile(r"^[A-Za-z0-9._-]{1,15}$")
 DN_PATTERN = re.compile(r"^\+?[0-9X*#]{1,24}$")
 REFERENCE_NAME = re.compile(r"^[A-Za-z0-9 ._-]{1,50}$")
-MAX_CALLS = 1000
+# CUCM's ceilings for a line's maximum number of calls: a CTI route point line, and
+# a phone's line (a CTI port is a phone).
+ROUTE_POINT_MAX_CALLS = 10_000
+PORT_MAX_CALLS = 200
 CLEAR_WORDS = ("", "none", "-")
 
 
@@ -59,7 +62,7 @@ def reference(value: str | None, option: str) -> str | None:
     return value.strip()
 
 
-def count(value: str | None, option: str, low: int = 1, high: int = MAX_CALLS) -> int | None:
+def count(value: str | None, option: str, low: int, high: int) -> int | None:
     if value is None:
         return None
     try:
@@ -71,16 +74,25 @@ def count(value: str | None, option: str, low: int = 1, high: int = MAX_CALLS) -
     return number
 
 
-def call_limits(max_calls: str | None, busy_trigger: str | None) -> tuple[int | None, int | None]:
-    """max-calls 1..1000 and busy-trigger 1..max-calls, when both are given or implied."""
-    calls = count(max_calls, "max-calls")
-    busy = count(busy_trigger, "busy-trigger")
-    if calls is not None and busy is not None and busy > calls:
-        raise UsageError(
-            f"`busy-trigger` ({busy}) cannot exceed `max-calls` ({calls}): CUCM sends busy "
-            "once that many calls are active."
-        )
+def call_limits(
+    max_calls: str | None, busy_trigger: str | None, high: int
+) -> tuple[int | None, int | None]:
+    """max-calls and busy-trigger within 1..high; busy trigger at most max calls when both given."""
+    calls = count(max_calls, "max-calls", 1, high)
+    busy = count(busy_trigger, "busy-trigger", 1, high)
+    if calls is not None and busy is not None:
+        check_busy_trigger(calls, busy)
     return calls, busy
+
+
+def check_busy_trigger(max_calls: int, busy_trigger: int, where: str = "") -> None:
+    """Refuse a busy trigger above max calls, naming both (and the line, when given)."""
+    if busy_trigger > max_calls:
+        on = f" on {where}" if where else ""
+        raise UsageError(
+            f"`busy-trigger` ({busy_trigger}) cannot exceed `max-calls` ({max_calls}){on}: "
+            "CUCM sends busy once that many calls are active."
+        )
 
 
 def description(value: str | None, option: str = "description", limit: int = 128) -> str | None:

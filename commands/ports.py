@@ -16,10 +16,13 @@ from commands import device_args, ranges
 from commands.base import Arguments, CommandSpec, Param, Plan, Reply, Role, UsageError
 from commands.kinds.devices import (
     CTI_PORT,
+    PORT_LIMITS,
     DeviceSlot,
     appearance_state,
     device_state,
     line_index,
+    new_limits,
+    with_limits,
 )
 from commands.kinds.lines import describe
 from commands.kinds.users import plan_association
@@ -91,24 +94,42 @@ def plan_ports(
         yield DeviceSlot(CTI_PORT, name, pattern, spelled, line_step, before)
 
 
-def _port_after(slot: DeviceSlot, fields: dict[str, Any]) -> State | str:
+def _new_line(slot: DeviceSlot, limits: tuple[int | None, int | None]) -> dict[str, Any]:
+    new = new_limits(*limits, PORT_LIMITS)
+    return appearance_state(
+        1, slot.pattern, slot.partition, max_calls=new.max_calls, busy_trigger=new.busy_trigger
+    )
+
+
+def _port_after(
+    slot: DeviceSlot, fields: dict[str, Any], limits: tuple[int | None, int | None]
+) -> State | str:
     """The port's target state, or the reason it cannot take this DN.
 
     The TSP wants exactly one line per port: a bare port gets the DN, a port
-    on any other DN (or on several) is refused rather than re-wired.
+    on any other DN (or on several) is refused rather than re-wired. An
+    existing port's line takes the call limits given and keeps the rest.
     """
-    appearance = appearance_state(1, slot.pattern, slot.partition)
     before = slot.before
     if before is None:
-        return device_state(slot.name, lines=[appearance], **fields)
+        return device_state(slot.name, lines=[_new_line(slot, limits)], **fields)
     after: dict[str, Any] = {**before, **fields}
     lines = before["lines"]
     if not lines:
-        after["lines"] = [appearance]
+        after["lines"] = [_new_line(slot, limits)]
     elif len(lines) > 1 or line_index(before, slot.pattern, slot.partition) is None:
         shown = ", ".join(describe(a["pattern"], a["partition"]) for a in lines)
         return f"port {before['name']} already has {shown}"
+    elif limits != (None, None):
+        after["lines"] = [with_limits(lines[0], *limits)]
     return after
+
+
+def port_limits(args: Arguments) -> tuple[int | None, int | None]:
+    """`max-calls=` / `busy-trigger=` checked against CUCM's ceiling for a phone's line."""
+    return device_args.call_limits(
+        args.get("max-calls"), args.get("busy-trigger"), device_args.PORT_MAX_CALLS
+    )
 
 
 class CreatePortsCommand:
@@ -139,6 +160,17 @@ class CreatePortsCommand:
             Param("app-user", "application user that will control the ports", placeholder="user"),
             Param("cfna", "each DN's forward no answer", placeholder="DN"),
             Param("cfof", "each DN's forward on failure", placeholder="DN"),
+            Param(
+                "max-calls",
+                f"concurrent calls on each port's line, 1-{device_args.PORT_MAX_CALLS} "
+                f"(default {PORT_LIMITS.max_calls})",
+                placeholder="N",
+            ),
+            Param(
+                "busy-trigger",
+                f"calls before busy, 1..max-calls (default {PORT_LIMITS.busy_trigger})",
+                placeholder="N",
+            ),
         ),
         examples=(
             "/cti create-ports CTIP{001..024} 7001-7024 partition=PT_CTI device-pool=DP_CTI "
@@ -162,6 +194,7 @@ class CreatePortsCommand:
         description = device_args.description(args.get("description"))
         forwards = forwards_from(args, ("cfna", "cfof"))
         app_user = device_args.userid(args.get("app-user"))
+        limits = port_limits(args)
 
         cucm = ctx.cucm
         names = [n for n, _ in pairs]
@@ -185,7 +218,7 @@ class CreatePortsCommand:
         changes = {k: v for k, v in fields.items() if given[k]}
         problems: list[str] = []
         for slot in plan_ports(cucm, pairs, partition, forwards):
-            after = _port_after(slot, fields if slot.before is None else changes)
+            after = _port_after(slot, fields if slot.before is None else changes, limits)
             if isinstance(after, str):
                 problems.append(after)
                 continue

@@ -18,7 +18,16 @@ from commands import device_args, ranges
 from commands.base import Arguments, Command, CommandSpec, Param, Plan, Role, Step, UsageError
 from commands.group_safety import risky_group_warnings, security_mode_for
 from commands.groups_catalog import ENABLED, match_groups, rule_warnings
-from commands.kinds.devices import DeviceSlot, appearance_state, device_state, line_index
+from commands.kinds.devices import (
+    PORT_LIMITS,
+    ROUTE_POINT_LIMITS,
+    CallLimits,
+    DeviceSlot,
+    appearance_state,
+    device_state,
+    line_index,
+    new_limits,
+)
 from commands.kinds.lines import describe
 from commands.kinds.users import plan_user, read_user
 from commands.lines import LineRequest, forwards_from
@@ -36,10 +45,14 @@ from commands.redundancy import (
     read_ctimanagers,
 )
 from commands.routepoints import (
+    BUSY_TRIGGER_HELP,
     DEFAULT_DEVICE_POOL,
     DEFAULT_LOCATION,
+    MAX_CALLS_HELP,
     apply_step,
+    calls_warning,
     plan_route_point,
+    route_point_limits,
 )
 from commands.user_args import userid
 
@@ -73,6 +86,18 @@ class ProvisionRequest:
         self.pool = device_args.reference(args.get("device-pool"), "device-pool") or None
         self.forwards = forwards_from(args, ("cfna", "cfof"))
         self.ctimanagers = parse_ctimanagers(args.get("ctimanager"))
+        self.css = device_args.reference(args.get("css"), "css") or None
+        self.max_calls, self.busy_trigger = route_point_limits(args)
+        if self.route_point is None and (self.max_calls or self.busy_trigger):
+            raise UsageError(
+                "`max-calls=` and `busy-trigger=` set the route point's line: give "
+                "`routepoint=` and `dn=` too (ports take one call at a time)."
+            )
+        self.route_point_limits = (
+            new_limits(self.max_calls, self.busy_trigger, ROUTE_POINT_LIMITS)
+            if self.route_point
+            else ROUTE_POINT_LIMITS
+        )
         typed = [g for g in (args.get("groups") or ENABLED).split(",") if g.strip()]
         self.groups = match_groups(typed)
         names = [n.casefold() for n, _ in self.ports]
@@ -119,17 +144,27 @@ def redundancy_warnings(
     return warnings, [] if app is not None else [NO_CTIMANAGERS_NOTE]
 
 
-def _device_after(kind_label: str, slot: DeviceSlot, pool: str) -> State:
+def _device_after(
+    kind_label: str, slot: DeviceSlot, pool: str, css: str | None, limits: CallLimits
+) -> State:
     """The device's target: created on the DN, or existing and already carrying it.
 
     provision-app adopts an existing device as it is (no option converges it),
     so a re-run plans nothing; one on another DN is refused outright. A new
-    route point gets create-routepoint's default call limits.
+    device gets the CSS given and `limits` on its line.
     """
     before = slot.before
     if before is None:
-        line = appearance_state(1, slot.pattern, slot.partition)
-        return device_state(slot.name, device_pool=pool, location=DEFAULT_LOCATION, lines=[line])
+        line = appearance_state(
+            1,
+            slot.pattern,
+            slot.partition,
+            max_calls=limits.max_calls,
+            busy_trigger=limits.busy_trigger,
+        )
+        return device_state(
+            slot.name, device_pool=pool, css=css, location=DEFAULT_LOCATION, lines=[line]
+        )
     if line_index(before, slot.pattern, slot.partition) is None:
         shown = ", ".join(describe(a["pattern"], a["partition"]) for a in before["lines"])
         raise UsageError(
@@ -147,6 +182,7 @@ class DeviceSteps:
         self.devices: list[Step] = []
         self.apply: Step | None = None
         self.names: list[str] = []
+        self.adopted: list[str] = []  # devices that existed, kept as they are
 
     def route_point(
         self, cucm: CucmCluster, request: ProvisionRequest, name: str, dn: str, pool: str
@@ -154,18 +190,20 @@ class DeviceSteps:
         slot = plan_route_point(
             cucm, name, LineRequest(dn, request.partition, forwards=request.forwards)
         )
-        after = _device_after("Route point", slot, pool)
+        after = _device_after("Route point", slot, pool, request.css, request.route_point_limits)
         if self._add(cucm, slot, after, "route point"):
             self.apply = apply_step(cucm, after["name"], after)
 
     def ports(self, cucm: CucmCluster, request: ProvisionRequest, pool: str) -> None:
         for slot in plan_ports(cucm, request.ports, request.partition, request.forwards):
-            self._add(cucm, slot, _device_after("CTI port", slot, pool), "CTI port")
+            after = _device_after("CTI port", slot, pool, request.css, PORT_LIMITS)
+            self._add(cucm, slot, after, "CTI port")
 
     def _add(self, cucm: CucmCluster, slot: DeviceSlot, after: State, noun: str) -> bool:
         """Record the slot's steps; True when the device is written."""
         self.lines += [slot.line_step] if slot.line_step else []
         self.names.append(after["name"])
+        self.adopted += [after["name"]] if slot.before is not None else []
         step = slot.step(cucm, after, f"Create {noun} {after['name']} on {slot.label}")
         self.devices += [step] if step else []
         return step is not None
@@ -213,6 +251,14 @@ class ProvisionAppCommand:
             ),
             Param("partition", "Partition of every DN.", placeholder="PT_CTI"),
             CTIMANAGER,
+            Param(
+                "css",
+                "Calling search space of the route point and ports: a call the application "
+                "redirects from them reaches its target through it.",
+                placeholder="CSS_CTI",
+            ),
+            Param("max-calls", f"The route point's {MAX_CALLS_HELP}.", placeholder="N"),
+            Param("busy-trigger", f"The route point's {BUSY_TRIGGER_HELP}.", placeholder="N"),
         ),
         examples=(
             "/cti provision-app ctiapp_ivr routepoint=RP_IVR dn=7100 ports=CTIP{01..04} "
@@ -240,6 +286,7 @@ class ProvisionAppCommand:
         if pool is not None:
             if request.route_point and request.dn:
                 planned.route_point(cucm, request, request.route_point, request.dn, pool.name)
+                plan.warnings += calls_warning(request.route_point, request.max_calls)
             if request.ports:
                 planned.ports(cucm, request, pool.name)
         else:
@@ -248,6 +295,12 @@ class ProvisionAppCommand:
             cucm, request.user, add_devices=planned.names, add_groups=request.groups, before=before
         )
         plan.steps += planned.lines + planned.devices
+        if planned.adopted and (request.css or request.max_calls or request.busy_trigger):
+            plan.notes.append(
+                f"{', '.join(planned.adopted)} already exist and are kept as they are: `css=`, "
+                "`max-calls=` and `busy-trigger=` apply to new devices (change an existing "
+                "route point with `/cti update-routepoint`)."
+            )
         plan.steps += [user] if user else []
         plan.steps += [planned.apply] if planned.apply else []
         groups = user.after["groups"] if user is not None and user.after else before["groups"]

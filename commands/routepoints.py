@@ -15,13 +15,14 @@ from bot.cucm.errors import NotFound
 from commands import device_args
 from commands.base import Arguments, CommandSpec, Param, Plan, Reply, Role, Step, UsageError
 from commands.kinds.devices import (
-    DEFAULT_BUSY_TRIGGER,
-    DEFAULT_MAX_CALLS,
     ROUTE_POINT,
+    ROUTE_POINT_LIMITS,
     DeviceSlot,
     appearance_state,
     device_state,
     line_index,
+    new_limits,
+    with_limits,
 )
 from commands.kinds.lines import LINE, describe, line_key
 from commands.kinds.lines import from_model as line_from_model
@@ -36,6 +37,32 @@ if TYPE_CHECKING:
 
 DEFAULT_DEVICE_POOL = "Default"
 DEFAULT_LOCATION = "Hub_None"
+RECOMMENDED_CALLS = 200  # Cisco's advice per route point; beyond it, use several route points
+MAX_CALLS_HELP = (
+    f"concurrent calls on its line, 1-{device_args.ROUTE_POINT_MAX_CALLS} "
+    f"(default {ROUTE_POINT_LIMITS.max_calls}, CUCM's; Cisco advises at most {RECOMMENDED_CALLS})"
+)
+BUSY_TRIGGER_HELP = (
+    f"calls before busy, 1..max-calls (default {ROUTE_POINT_LIMITS.busy_trigger}, CUCM's)"
+)
+
+
+def calls_warning(name: str, max_calls: int | None) -> list[str]:
+    """Cisco's recommendation, when the max calls asked of a route point exceed it."""
+    if max_calls is None or max_calls <= RECOMMENDED_CALLS:
+        return []
+    return [
+        f"Route point {name} would take up to {max_calls} calls: Cisco recommends no more "
+        f"than {RECOMMENDED_CALLS} calls per route point; beyond that, spread the calls "
+        "over several route points."
+    ]
+
+
+def route_point_limits(args: Arguments) -> tuple[int | None, int | None]:
+    """`max-calls=` / `busy-trigger=` checked against CUCM's route point ceiling."""
+    return device_args.call_limits(
+        args.get("max-calls"), args.get("busy-trigger"), device_args.ROUTE_POINT_MAX_CALLS
+    )
 
 
 def apply_step(cucm: CucmCluster, name: str, state: State) -> Step:
@@ -116,8 +143,8 @@ class CreateRoutePointCommand:
             Param("css", "calling search space of the route point", placeholder="CSS"),
             Param("location", "location (default Hub_None)", placeholder="LOC"),
             Param("description", "route point description", placeholder="text"),
-            Param("max-calls", "concurrent calls on its line, 1-1000 (default 2)", placeholder="N"),
-            Param("busy-trigger", "calls before busy, 1..max-calls (default 1)", placeholder="N"),
+            Param("max-calls", MAX_CALLS_HELP, placeholder="N"),
+            Param("busy-trigger", BUSY_TRIGGER_HELP, placeholder="N"),
             Param("cfna", "DN's forward no answer (app down: new calls)", placeholder="DN"),
             Param(
                 "cfof", "DN's forward on failure (app fails: calls in progress)", placeholder="DN"
@@ -140,7 +167,7 @@ class CreateRoutePointCommand:
         css = _device_option(args, "css")
         location = _device_option(args, "location")
         description = device_args.description(args.get("description"))
-        max_calls, busy = device_args.call_limits(args.get("max-calls"), args.get("busy-trigger"))
+        max_calls, busy = route_point_limits(args)
         forwards = forwards_from(args, ("cfna", "cfof"))
         app_user = device_args.userid(args.get("app-user"))
 
@@ -152,20 +179,22 @@ class CreateRoutePointCommand:
         partition = slot.partition
         rp_before = slot.before
         if rp_before is None:
+            limits = new_limits(max_calls, busy, ROUTE_POINT_LIMITS)
             pool = refs.device_pool(pool or DEFAULT_DEVICE_POOL)
-            calls = max_calls or DEFAULT_MAX_CALLS
-            trigger = busy or min(DEFAULT_BUSY_TRIGGER, calls)
-            if trigger > calls:
-                raise UsageError(f"`busy-trigger` ({trigger}) cannot exceed `max-calls` ({calls}).")
+            line = appearance_state(
+                1,
+                pattern,
+                partition,
+                max_calls=limits.max_calls,
+                busy_trigger=limits.busy_trigger,
+            )
             rp_after = device_state(
                 name,
                 description=description or "",
                 device_pool=pool,
                 css=css or None,
                 location=location or DEFAULT_LOCATION,
-                lines=[
-                    appearance_state(1, pattern, partition, max_calls=calls, busy_trigger=trigger)
-                ],
+                lines=[line],
             )
         else:
             name = rp_before["name"]
@@ -189,6 +218,7 @@ class CreateRoutePointCommand:
             command=self.spec.name,
             cluster=cucm.name,
             title=f"create-routepoint {name} on {slot.label}",
+            warnings=calls_warning(name, max_calls),
         )
         if slot.line_step is not None:
             plan.steps.append(slot.line_step)
@@ -228,8 +258,11 @@ def _updated(
     busy: int | None,
     index: int,
 ) -> State:
-    """`before` with the device options given in `args` and call limits on line `index`."""
-    after: dict[str, Any] = {**before, "lines": [dict(a) for a in before["lines"]]}
+    """`before` with the device options given in `args` and call limits on line `index`.
+
+    Every line keeps its settings: the update sends the whole list back.
+    """
+    after: dict[str, Any] = {**before, "lines": list(before["lines"])}
     pool = _device_option(args, "device-pool")
     if pool:
         after["device_pool"] = refs.device_pool(pool)
@@ -243,14 +276,7 @@ def _updated(
     if description is not None:
         after["description"] = description
     if after["lines"] and (max_calls is not None or busy is not None):
-        line = after["lines"][index]
-        line["max_calls"] = max_calls if max_calls is not None else line["max_calls"]
-        line["busy_trigger"] = busy if busy is not None else line["busy_trigger"]
-        if line["busy_trigger"] > line["max_calls"]:
-            raise UsageError(
-                f"`busy-trigger` ({line['busy_trigger']}) cannot exceed `max-calls` "
-                f"({line['max_calls']}) on {describe(line['pattern'], line['partition'])}."
-            )
+        after["lines"][index] = with_limits(after["lines"][index], max_calls, busy)
     return after
 
 
@@ -292,7 +318,12 @@ class UpdateRoutePointCommand:
             Param("device-pool", "new device pool", placeholder="DP"),
             Param("css", "new calling search space (none clears it)", placeholder="CSS"),
             Param("location", "new location", placeholder="LOC"),
-            Param("max-calls", "concurrent calls on its first line, 1-1000", placeholder="N"),
+            Param(
+                "max-calls",
+                f"concurrent calls on its first line, 1-{device_args.ROUTE_POINT_MAX_CALLS} "
+                f"(Cisco advises at most {RECOMMENDED_CALLS})",
+                placeholder="N",
+            ),
             Param("busy-trigger", "calls before busy on its first line", placeholder="N"),
         ),
         examples=(
@@ -307,7 +338,7 @@ class UpdateRoutePointCommand:
         for option in ("device-pool", "css", "location"):
             _device_option(args, option)
         device_args.description(args.get("description"))
-        max_calls, busy = device_args.call_limits(args.get("max-calls"), args.get("busy-trigger"))
+        max_calls, busy = route_point_limits(args)
         if all(
             args.get(o) is None
             for o in ("description", "device-pool", "css", "location", "max-calls", "busy-trigger")
@@ -322,7 +353,10 @@ class UpdateRoutePointCommand:
             return _missing_reply(cucm, name)
         after = _updated(before, args, References(cucm), max_calls, busy, 0)
         plan = Plan(
-            command=self.spec.name, cluster=cucm.name, title=f"update-routepoint {before['name']}"
+            command=self.spec.name,
+            cluster=cucm.name,
+            title=f"update-routepoint {before['name']}",
+            warnings=calls_warning(before["name"], max_calls),
         )
         if after != before:
             plan.steps.append(

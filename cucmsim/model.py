@@ -112,7 +112,12 @@ class Line:
 
 @dataclass
 class LineAppearance:
-    """A line on a device (XPhoneLine)."""
+    """A line on a device (XPhoneLine).
+
+    `settings` holds the other per-line fields a request gave, by AXL name
+    (ringSetting, e164Mask, recordingFlag, ...); a field not there reads as
+    CUCM's default. `call_info_display` likewise holds only the flags given.
+    """
 
     index: int
     pattern: str
@@ -121,6 +126,9 @@ class LineAppearance:
     busy_trigger: int = 1
     label: str = ""
     display: str = ""
+    settings: dict[str, str] = field(default_factory=dict)
+    call_info_display: dict[str, str] = field(default_factory=dict)
+    associated_endusers: list[str] = field(default_factory=list)
     uuid: str = field(default_factory=new_uuid)
     ctiid: int = 0
 

@@ -1,23 +1,59 @@
 """CTI route points and CTI ports (AXL ``*CtiRoutePoint`` and ``*Phone``).
 
 CUCM replaces a device's whole ``lines`` set when it is sent (route points have no
-add/removeLines), so ``lines=`` on an update is always the complete list.
+add/removeLines), so ``lines=`` on an update is always the complete list, and each
+line resets every field it does not carry. A line is therefore read with all of
+its XPhoneLine settings and written back with them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.cucm.axl_base import UNSET, AxlBase, given
 from bot.cucm.convert import field, fk, items, optional_int, ret, text, uuid_of
 from bot.cucm.errors import NotFound
-from bot.cucm.models import CtiPort, LineAppearance, RoutePoint
+from bot.cucm.models import CtiPort, LineAppearance, LineSetting, RoutePoint
 
 CTI_PORT_PRODUCT = "CTI Port"
 ROUTE_POINT_PRODUCT = "CTI Route Point"
 DEFAULT_LOCATION = "Hub_None"
 COMMON_PHONE_PROFILE = "Standard Common Phone Profile"
+# XPhoneLine's fields beside index, label, display, DN and call limits, by AXL name.
+# partitionUsage is left out: Cisco's schema says it can only be given on add.
+LINE_SETTINGS = (
+    "ringSetting",
+    "consecutiveRingSetting",
+    "ringSettingIdlePickupAlert",
+    "ringSettingActivePickupAlert",
+    "displayAscii",
+    "e164Mask",
+    "mwlPolicy",
+    "callInfoDisplay",
+    "recordingProfileName",
+    "monitoringCssName",
+    "recordingFlag",
+    "audibleMwi",
+    "speedDial",
+    "associatedEndusers",
+    "missedCallLogging",
+    "recordingMediaSource",
+)
+CALL_INFO_DISPLAY = ("callerName", "callerNumber", "redirectedNumber", "dialedNumber")
+
+
+def _settings_payload(settings: Mapping[str, LineSetting]) -> dict[str, Any]:
+    payload: dict[str, Any] = {}
+    for name in LINE_SETTINGS:
+        value = settings.get(name)
+        if not value:
+            continue
+        if name == "associatedEndusers":
+            payload[name] = {"enduser": [{"userId": userid} for userid in value]}
+        else:
+            payload[name] = value
+    return payload
 
 
 def _line_payload(line: LineAppearance) -> dict[str, Any]:
@@ -28,6 +64,7 @@ def _line_payload(line: LineAppearance) -> dict[str, Any]:
         "dirn": {"pattern": line.pattern, "routePartitionName": line.partition},
         "maxNumCalls": str(line.max_calls),
         "busyTrigger": str(line.busy_trigger),
+        **_settings_payload(line.settings),
     }
 
 
@@ -37,10 +74,29 @@ def _lines_payload(lines: Sequence[LineAppearance]) -> dict[str, Any]:
     return {"line": [_line_payload(line) for line in lines]}
 
 
+def _read_settings(line: Any) -> dict[str, LineSetting]:
+    """The line's settings that hold a value; an empty one is CUCM's default and is not sent."""
+    settings: dict[str, LineSetting] = {}
+    for name in LINE_SETTINGS:
+        if name == "callInfoDisplay":
+            shown = field(line, name)
+            flags = {flag: text(shown, flag) for flag in CALL_INFO_DISPLAY if text(shown, flag)}
+            if flags:
+                settings[name] = flags
+        elif name == "associatedEndusers":
+            users = [text(member, "userId") for member in items(line, name, "enduser")]
+            if users:
+                settings[name] = users
+        elif text(line, name):
+            settings[name] = text(line, name)
+    return settings
+
+
 def _read_lines(device: Any) -> tuple[LineAppearance, ...]:
     result = []
     for line in items(device, "lines", "line"):
         dirn = field(line, "dirn")
+        # an absent maxNumCalls / busyTrigger is AXL's schema default, 2 / 1
         result.append(
             LineAppearance(
                 index=optional_int(field(line, "index")) or 0,
@@ -50,6 +106,7 @@ def _read_lines(device: Any) -> tuple[LineAppearance, ...]:
                 busy_trigger=optional_int(field(line, "busyTrigger")) or 1,
                 label=text(line, "label"),
                 display=text(line, "display"),
+                settings=_read_settings(line),
             )
         )
     return tuple(sorted(result, key=lambda appearance: appearance.index))

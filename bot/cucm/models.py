@@ -6,6 +6,7 @@ fear of later mutation.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 FORWARD_KINDS = ("all", "busy", "no_answer", "on_failure", "not_registered")
@@ -50,15 +51,30 @@ class Line:
     uuid: str = ""
 
 
+# A per-line setting as AXL spells it: text, callInfoDisplay's flags, or associatedEndusers' ids.
+LineSetting = str | dict[str, str] | list[str]
+
+
 @dataclass(frozen=True)
 class LineAppearance:
+    """A line on a device.
+
+    Max calls and busy trigger have no default here: AXL's (2 and 1) would
+    silently cap a route point, so every writer says what it wants.
+    `settings` holds the line's other fields by AXL name (external phone
+    number mask, recording, monitoring CSS, ring settings, associated end
+    users...), read with the device and written back unchanged, because CUCM
+    resets whatever a replaced line list leaves out.
+    """
+
     index: int
     pattern: str
     partition: str | None
-    max_calls: int = 2
-    busy_trigger: int = 1
+    max_calls: int
+    busy_trigger: int
     label: str = ""
     display: str = ""
+    settings: Mapping[str, LineSetting] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

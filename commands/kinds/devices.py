@@ -1,21 +1,28 @@
 """CTI route points and CTI ports as objects, keyed by device name.
 
 State {name, description, device_pool, css, location, lines[{index, pattern,
-partition, max_calls, busy_trigger, label, display}]}, lines sorted by index.
-AXL replaces a route point's `lines` whole, so an update that touches any
-line sends the full list from the state; device fields are sent only when
-they change, which keeps an undo from clobbering fields nobody touched.
+partition, max_calls, busy_trigger, label, display, settings}]}, lines sorted
+by index. AXL replaces a device's `lines` whole, and each line resets every
+field it does not carry, so a line's `settings` (its other AXL fields: E.164
+mask, recording, monitoring CSS, ring settings, associated end users...) are
+read into the state and written back with it; an update that touches any line
+sends the full list from the state, and the change log's before/after hold
+the settings so undo and compensation restore them too. Device fields are
+sent only when they change, which keeps an undo from clobbering fields nobody
+touched.
 """
 
 from __future__ import annotations
 
+import copy
 from abc import abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.cucm.errors import NotFound
-from bot.cucm.models import CtiPort, LineAppearance, RoutePoint
+from bot.cucm.models import CtiPort, LineAppearance, LineSetting, RoutePoint
+from commands.device_args import check_busy_trigger
 from commands.kinds.lines import describe, line_key
 from commands.objects import ObjectKind, State, change, register
 
@@ -24,8 +31,42 @@ if TYPE_CHECKING:
     from commands.base import Step
 
 DEVICE_FIELDS = ("description", "device_pool", "css", "location")
-DEFAULT_MAX_CALLS = 2
-DEFAULT_BUSY_TRIGGER = 1
+
+
+@dataclass(frozen=True)
+class CallLimits:
+    """Maximum number of calls and busy trigger of a device line."""
+
+    max_calls: int
+    busy_trigger: int
+
+
+# CUCM's own defaults for a CTI route point line (its administration pages), and
+# one call at a time (busy beyond it) on a CTI port, as the TAPI TSP uses it.
+ROUTE_POINT_LIMITS = CallLimits(max_calls=5000, busy_trigger=4500)
+PORT_LIMITS = CallLimits(max_calls=2, busy_trigger=1)
+
+
+def new_limits(max_calls: int | None, busy_trigger: int | None, default: CallLimits) -> CallLimits:
+    """A new line's limits: those given, else `default`, the busy trigger kept within max calls."""
+    calls = max_calls or default.max_calls
+    busy = busy_trigger or min(default.busy_trigger, calls)
+    check_busy_trigger(calls, busy)
+    return CallLimits(calls, busy)
+
+
+def with_limits(
+    line: Mapping[str, Any], max_calls: int | None, busy_trigger: int | None
+) -> dict[str, Any]:
+    """The appearance with the limits given (the rest as it is), refused when busy exceeds max."""
+    changed = {
+        **line,
+        "max_calls": line["max_calls"] if max_calls is None else max_calls,
+        "busy_trigger": line["busy_trigger"] if busy_trigger is None else busy_trigger,
+    }
+    where = describe(line["pattern"], line["partition"])
+    check_busy_trigger(changed["max_calls"], changed["busy_trigger"], where)
+    return changed
 
 
 def appearance_state(
@@ -33,10 +74,11 @@ def appearance_state(
     pattern: str,
     partition: str | None,
     *,
-    max_calls: int = DEFAULT_MAX_CALLS,
-    busy_trigger: int = DEFAULT_BUSY_TRIGGER,
+    max_calls: int,
+    busy_trigger: int,
     label: str = "",
     display: str = "",
+    settings: Mapping[str, LineSetting] | None = None,
 ) -> dict[str, Any]:
     return {
         "index": index,
@@ -46,6 +88,7 @@ def appearance_state(
         "busy_trigger": busy_trigger,
         "label": label or "",
         "display": display or "",
+        "settings": copy.deepcopy(dict(settings or {})),
     }
 
 
@@ -78,6 +121,7 @@ def _appearances_state(lines: Iterable[LineAppearance]) -> list[dict[str, Any]]:
             busy_trigger=a.busy_trigger,
             label=a.label,
             display=a.display,
+            settings=a.settings,
         )
         for a in lines
     ]
@@ -104,6 +148,7 @@ def appearances(state: State) -> tuple[LineAppearance, ...]:
             busy_trigger=a["busy_trigger"],
             label=a["label"],
             display=a["display"],
+            settings=a.get("settings") or {},  # change sets recorded before settings were kept
         )
         for a in state["lines"]
     )
@@ -115,6 +160,30 @@ def changed_fields(before: State, after: State) -> dict[str, Any]:
     if before["lines"] != after["lines"]:
         fields["lines"] = appearances(after)
     return fields
+
+
+def _line_holds(have: Mapping[str, Any], want: Mapping[str, Any]) -> bool:
+    """Whether the line `have` holds `want`.
+
+    Settings are compared only when `want` records some: a line ctibot added
+    carries none (CUCM fills in its defaults) and neither does a change set
+    recorded before settings were kept.
+    """
+    managed = [name for name in want if name != "settings"]
+    if any(have.get(name) != want[name] for name in managed):
+        return False
+    settings = want.get("settings")
+    return not settings or have.get("settings") == settings
+
+
+def holds(current: State | None, wanted: State | None) -> bool:
+    """Whether the device `current` (as read) holds `wanted` (as planned or recorded)."""
+    if current is None or wanted is None:
+        return current is wanted
+    if any(current.get(f) != wanted.get(f) for f in ("name", *DEVICE_FIELDS)):
+        return False
+    have, want = current["lines"], wanted["lines"]
+    return len(have) == len(want) and all(map(_line_holds, have, want))
 
 
 def line_index(state: State, pattern: str, partition: str | None) -> int | None:
@@ -178,6 +247,9 @@ class _DeviceKind(ObjectKind):
 
     def references(self, state: State) -> tuple[str, ...]:
         return tuple(line_key(a["pattern"], a["partition"]) for a in state["lines"])
+
+    def satisfied(self, current: State | None, before: State | None, after: State | None) -> bool:
+        return holds(current, after)
 
 
 class RoutePointKind(_DeviceKind):

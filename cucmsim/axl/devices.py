@@ -3,14 +3,16 @@
 Both live in `Cluster.devices`; a route point is the device whose product is
 "CTI Route Point", every other device is a phone. A line appearance must
 point at an existing DN, and `lines` replaces the whole set (only
-updatePhone has the addLines/removeLines deltas).
+updatePhone has the addLines/removeLines deltas): each line keeps only what
+the request gave, the rest of its settings back at CUCM's defaults
+(`line_settings`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cucmsim.axl import faults
+from cucmsim.axl import faults, line_settings
 from cucmsim.axl.common import (
     AxlCall,
     Handler,
@@ -38,6 +40,8 @@ from cucmsim.axl.xml import (
 from cucmsim.model import Device, LineAppearance, key
 
 ROUTE_POINT = "CTI Route Point"
+ROUTE_POINT_MAX_CALLS = 10_000
+PHONE_MAX_CALLS = 200
 
 _KNOWN = {
     "name",
@@ -224,7 +228,20 @@ def _next_ctiid(call: AxlCall) -> int:
     return max(used, default=0) + 1
 
 
-def _parse_appearance(call: AxlCall, elem: Element, position: int) -> LineAppearance:
+def _check_call_limits(call: AxlCall, appearance: LineAppearance, device_product: str) -> None:
+    """CUCM's per-line limits: up to 10,000 calls on a route point line, 200 on a phone's."""
+    limit = ROUTE_POINT_MAX_CALLS if device_product == ROUTE_POINT else PHONE_MAX_CALLS
+    if not 1 <= appearance.max_num_calls <= limit:
+        raise faults.invalid(
+            f"Maximum Number of Calls must be between 1 and {limit}", call.operation
+        )
+    if not 1 <= appearance.busy_trigger <= appearance.max_num_calls:
+        raise faults.invalid(
+            "Busy Trigger cannot be greater than Maximum Number of Calls", call.operation
+        )
+
+
+def _parse_appearance(call: AxlCall, elem: Element, position: int, product: str) -> LineAppearance:
     if local(elem.tag) == "lineIdentifier":
         pattern = required(call, elem, "directoryNumber")
         partition = value(elem, "routePartitionName")
@@ -241,18 +258,16 @@ def _parse_appearance(call: AxlCall, elem: Element, position: int) -> LineAppear
         label=value(elem, "label") or "",
         display=value(elem, "display") or "",
     )
-    if appearance.busy_trigger > appearance.max_num_calls:
-        raise faults.invalid(
-            "Busy Trigger cannot be greater than Maximum Number of Calls", call.operation
-        )
+    _check_call_limits(call, appearance, product)
+    line_settings.parse(call, elem, appearance)
     return appearance
 
 
-def _parse_lines(call: AxlCall, elem: Element | None) -> list[LineAppearance]:
+def _parse_lines(call: AxlCall, elem: Element | None, product: str) -> list[LineAppearance]:
     if elem is None:
         return []
     entries = [c for c in elem if local(c.tag) in ("line", "lineIdentifier")]
-    return [_parse_appearance(call, e, i) for i, e in enumerate(entries, start=1)]
+    return [_parse_appearance(call, e, i, product) for i, e in enumerate(entries, start=1)]
 
 
 def _keep_identity(call: AxlCall, old: list[LineAppearance], new: list[LineAppearance]) -> None:
@@ -269,12 +284,14 @@ def _keep_identity(call: AxlCall, old: list[LineAppearance], new: list[LineAppea
 
 def _apply_line_changes(call: AxlCall, device: Device, elem: Element) -> None:
     lines = child(elem, "lines")
-    new = list(device.lines) if lines is None else _parse_lines(call, lines)
+    product = device.product
+    new = list(device.lines) if lines is None else _parse_lines(call, lines, product)
     removed = {
-        line_key(a.pattern, a.partition) for a in _parse_lines(call, child(elem, "removeLines"))
+        line_key(a.pattern, a.partition)
+        for a in _parse_lines(call, child(elem, "removeLines"), product)
     }
     new = [a for a in new if line_key(a.pattern, a.partition) not in removed]
-    for added in _parse_lines(call, child(elem, "addLines")):
+    for added in _parse_lines(call, child(elem, "addLines"), product):
         new = [a for a in new if a.index != added.index]
         new.append(added)
     _keep_identity(call, device.lines, new)
@@ -367,14 +384,19 @@ def _render_appearance(call: AxlCall, appearance: LineAppearance) -> Element:
     partition = call.cluster.partitions.get(key(appearance.partition or ""))
     elem = leaf("line", uuid=appearance.uuid)
     elem.set("ctiid", str(appearance.ctiid))
-    sub(elem, "index", str(appearance.index))
-    sub(elem, "label", appearance.label)
-    sub(elem, "display", appearance.display)
-    dirn = sub(elem, "dirn", uuid=line.uuid if line else None)
+    dirn = leaf("dirn", uuid=line.uuid if line else None)
     sub(dirn, "pattern", appearance.pattern)
     sub(dirn, "routePartitionName", appearance.partition, partition.uuid if partition else None)
-    sub(elem, "maxNumCalls", str(appearance.max_num_calls))
-    sub(elem, "busyTrigger", str(appearance.busy_trigger))
+    fields = {
+        "index": leaf("index", str(appearance.index)),
+        "label": leaf("label", appearance.label),
+        "display": leaf("display", appearance.display),
+        "dirn": dirn,
+        "maxNumCalls": leaf("maxNumCalls", str(appearance.max_num_calls)),
+        "busyTrigger": leaf("busyTrigger", str(appearance.busy_trigger)),
+        **line_settings.render(call, appearance),
+    }
+    ordered(elem, fields, line_settings.ORDER)
     return elem
 
 

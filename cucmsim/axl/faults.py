@@ -13,7 +13,8 @@ from "not found" so a client can tell them apart):
 - 5003 `The specified <Object> '<name>' does not exist`: unknown foreign key
   (device pool, location, partition, CSS, user, device, line, group, node).
 - 5003 `<field> is required` or a business-rule text (busy trigger above
-  max calls): missing required field in non-strict mode.
+  max calls, max calls beyond the line's limit, a per-line setting outside
+  its enumeration): missing required field in non-strict mode.
 - 5001 `Request failed schema validation: ...`: strict mode only.
 - -1 `No such operation '<op>'`: an operation the simulator does not implement.
 """

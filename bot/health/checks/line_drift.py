@@ -1,7 +1,9 @@
 """A provisioned device's line appearances against the after-state the bot recorded.
 
 The change log keeps a device's lines as ``[{index, pattern, partition,
-max_calls, busy_trigger, label, display}]``. Max calls and busy trigger decide
+max_calls, busy_trigger, label, display, settings}]``; the fields compared
+here are the ones the bot manages (``settings`` is what it carries back
+unchanged, not what it set). Max calls and busy trigger decide
 how many calls an application can hold on a route point, so an edit in the admin
 pages matters as much as a changed CSS. The shape is read here as plain JSON,
 not through ``commands``, which bot/health must not depend on.

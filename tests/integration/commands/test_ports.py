@@ -106,6 +106,11 @@ def test_create_ports_reuses_existing_dns_and_dry_run(sim, make_ctx, plan_and_ap
         ({"names": "CTIPC{1..2}", "dns": "73a1-73a2"}, "not a valid DN"),
         ({"names": "CTIPC{1..2}", "dns": "7331-7332", "device_pool": "DP_X"}, "DP_CTI"),
         ({"names": "CTIPC{1..2}", "dns": "7331-7332", "app_user": "ghost"}, "No application"),
+        ({"names": "CTIPC{1..2}", "dns": "7331-7332", "max_calls": "201"}, "between 1 and 200"),
+        (
+            {"names": "CTIPC{1..2}", "dns": "7331-7332", "max_calls": "2", "busy_trigger": "3"},
+            r"`busy-trigger` \(3\) cannot exceed `max-calls` \(2\)",
+        ),
     ],
 )
 def test_bad_input_writes_nothing(sim, make_ctx, args, message) -> None:
@@ -113,6 +118,19 @@ def test_bad_input_writes_nothing(sim, make_ctx, args, message) -> None:
     with pytest.raises(UsageError, match=message):
         plan_only(make_ctx(role=Role.OPERATOR), PORTS, **args)
     assert axl_writes(sim) == {}
+
+
+def test_port_call_limits(sim, make_ctx, plan_and_apply) -> None:
+    """Up to 200 calls per CTI port line, as CUCM allows on a phone's line."""
+    ctx = make_ctx(role=Role.OPERATOR)
+    reply = plan_and_apply(ctx, PORTS, names="CTIPL1", dns="7361", max_calls="200")
+    assert reply.status == "ok", reply.as_text()
+    assert device(sim, "CTIPL1")["lines"] == [(1, "7361", None, 200, 1)]
+    converged = plan_and_apply(
+        ctx, PORTS, names="CTIPL1", dns="7361", max_calls="4", busy_trigger="3"
+    )
+    assert converged.status == "ok", converged.as_text()
+    assert device(sim, "CTIPL1")["lines"] == [(1, "7361", None, 4, 3)]
 
 
 def test_port_with_another_line_is_refused(sim, make_ctx, plan_and_apply) -> None:

@@ -167,6 +167,12 @@ def test_warns_when_call_manager_runs_on_no_node_of_the_cm_group(sim, make_ctx) 
         ({"device_pool": "DP_NOPE", "routepoint": "RP_X", "dn": "7690"}, "Valid device pools"),
         ({"app_user": "nobody_pv"}, "No application user"),
         ({"routepoint": "RP_X", "dn": "7691", "ports": "RP_X", "port_dns": "7692"}, "both"),
+        ({"routepoint": "RP_X", "dn": "7693", "max_calls": "10001"}, "between 1 and 10000"),
+        (
+            {"routepoint": "RP_X", "dn": "7693", "max_calls": "20", "busy_trigger": "30"},
+            r"`busy-trigger` \(30\) cannot exceed `max-calls` \(20\)",
+        ),
+        ({"ports": "CPz{1..2}", "port_dns": "7694-7695", "max_calls": "20"}, "route point"),
     ],
 )
 def test_bad_input_zero_writes(sim, make_ctx, args, message) -> None:
@@ -175,6 +181,29 @@ def test_bad_input_zero_writes(sim, make_ctx, args, message) -> None:
     with pytest.raises(UsageError, match=message):
         PROVISION.execute(make_ctx(), bind_args(PROVISION, **{"app_user": "pv_d", **args}))
     assert write_count(sim) == 0
+
+
+def test_call_limits_and_css_for_the_route_point_and_ports(sim, make_ctx) -> None:
+    plant_user(sim, "pv_l")
+    ctx = make_ctx()
+    default = _plan(ctx, **{**_args("l", 7670), "app_user": "pv_l"})
+    rp_after = next(s.after for s in default.steps if s.operation == "addCtiRoutePoint")
+    assert (rp_after["lines"][0]["max_calls"], rp_after["lines"][0]["busy_trigger"]) == (5000, 4500)
+
+    args = {**_args("l", 7670), "app_user": "pv_l", "max_calls": "300", "busy_trigger": "250"}
+    plan = _plan(ctx, **args, css="CSS_Internal")
+    assert any("200" in w and "several route points" in w for w in plan.warnings), plan.warnings
+    reply = apply_plan(ctx, plan)
+    assert reply.status == "ok", reply.as_text()
+    with sim.cluster.lock:
+        rp = sim.cluster.devices[key("RP_PVl")]
+        ports = [sim.cluster.devices[key(f"CPl{i}")] for i in (1, 2)]
+        assert [(a.max_num_calls, a.busy_trigger) for a in rp.lines] == [(300, 250)]
+        assert rp.calling_search_space == "CSS_Internal"
+        assert [p.calling_search_space for p in ports] == ["CSS_Internal"] * 2
+        assert [(a.max_num_calls, a.busy_trigger) for p in ports for a in p.lines] == [(2, 1)] * 2
+    again = _plan(ctx, **{**args, "max_calls": "400", "busy_trigger": "300"})
+    assert again.no_change and any("RP_PVl, CPl1, CPl2 already exist" in n for n in again.notes)
 
 
 def test_existing_port_with_another_dn_is_refused(sim, make_ctx) -> None:

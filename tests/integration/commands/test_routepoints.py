@@ -113,7 +113,7 @@ def test_create_routepoint_defaults_and_existing_line(sim, make_ctx, plan_and_ap
     ctx = make_ctx(role=Role.OPERATOR)
     plan_and_apply(ctx, CREATE, name="RP_T2", dn="7102")
     assert device(sim, "RP_T2")["device_pool"] == "Default"
-    assert device(sim, "RP_T2")["lines"] == [(1, "7102", None, 2, 1)]
+    assert device(sim, "RP_T2")["lines"] == [(1, "7102", None, 5000, 4500)], "CUCM's defaults"
     assert line(sim, "7102", None) is not None
     # the DN exists now: a second route point on it plans no addLine
     plan = _plan(ctx, CREATE, name="RP_T2B", dn="7102")
@@ -141,8 +141,12 @@ def test_create_routepoint_dry_run_renders_and_writes_nothing(sim, make_ctx) -> 
         ({"name": "RP_TOO_LONG_NAME_X", "dn": "7104"}, "1 to 15 characters"),
         ({"name": "RP_T4", "dn": "71a4"}, "not a valid DN"),
         ({"name": "RP_T4", "dn": "7104", "max_calls": "2", "busy_trigger": "3"}, "cannot exceed"),
-        ({"name": "RP_T4", "dn": "7104", "max_calls": "0"}, "between 1 and 1000"),
-        ({"name": "RP_T4", "dn": "7104", "busy_trigger": "5"}, "cannot exceed"),
+        ({"name": "RP_T4", "dn": "7104", "max_calls": "0"}, "between 1 and 10000"),
+        ({"name": "RP_T4", "dn": "7104", "max_calls": "10001"}, "between 1 and 10000"),
+        (
+            {"name": "RP_T4", "dn": "7104", "busy_trigger": "5001"},
+            r"`busy-trigger` \(5001\) cannot exceed `max-calls` \(5000\)",
+        ),
         ({"name": "RP_T4", "dn": "7104", "cfna": "operator"}, "`cfna` destination"),
         ({"name": "RP_T4", "dn": "7104", "device_pool": "DP_NOPE"}, "DP_CTI, Default"),
         ({"name": "RP_T4", "dn": "7104", "app_user": "nobody_here"}, "No application user"),
@@ -194,9 +198,43 @@ def test_update_routepoint_and_undo(sim, make_ctx, plan_and_apply, cucm) -> None
 
     row = ctx.changelog.get(reply.change_set_id).changes[0]
     change(cucm, ROUTE_POINT, "RP_T5", row.after, row.before, "undo").run()
-    assert device(sim, "RP_T5")["lines"] == [(1, "7105", "PT_CTI", 2, 1)]
+    assert device(sim, "RP_T5")["lines"] == [(1, "7105", "PT_CTI", 5000, 4500)]
     assert device(sim, "RP_T5")["css"] is None
     assert device(sim, "RP_T5")["device_pool"] == "Default"
+
+
+def test_route_point_call_limits_up_to_cucms_maximum(sim, make_ctx, plan_and_apply) -> None:
+    """CUCM allows 10,000 calls on a route point line; Cisco advises at most 200 per route point."""
+    ctx = make_ctx(role=Role.OPERATOR)
+    plan = _plan(ctx, CREATE, name="RP_T9", dn="7109", max_calls="10000", busy_trigger="9000")
+    assert any("200" in w and "several route points" in w for w in plan.warnings), plan.warnings
+    assert plan_and_apply(ctx, CREATE, name="RP_T9", dn="7109", max_calls="10000").status == "ok"
+    assert device(sim, "RP_T9")["lines"] == [(1, "7109", None, 10000, 4500)]
+
+    modest = _plan(ctx, CREATE, name="RP_T9B", dn="7119", max_calls="200", busy_trigger="190")
+    assert modest.warnings == []
+    assert _plan(ctx, UPDATE, name="RP_T9", max_calls="150", busy_trigger="140").warnings == []
+    warned = _plan(ctx, UPDATE, name="RP_T9", max_calls="201", busy_trigger="150")
+    assert any("200" in w for w in warned.warnings), warned.warnings
+
+
+def test_update_plan_shows_the_changed_line_field_only(sim, make_ctx) -> None:
+    text = render_plan(_plan(make_ctx(), UPDATE, name="RP_MAIN", max_calls="12")).as_text()
+    assert "lines[1].max_calls: 10 -> 12" in text, text
+    assert "settings" not in text and "ringSetting" not in text, text
+
+
+def test_update_below_the_busy_trigger_is_refused_naming_both(sim, make_ctx, plan_and_apply):
+    ctx = make_ctx(role=Role.OPERATOR)
+    plan_and_apply(ctx, CREATE, name="RP_T10", dn="7110")
+    sim.reset_counters()
+    with pytest.raises(UsageError, match=r"`busy-trigger` \(4500\).*`max-calls` \(100\)"):
+        plan_only(ctx, UPDATE, name="RP_T10", max_calls="100")
+    assert axl_writes(sim) == {}
+    with pytest.raises(UsageError, match="between 1 and 10000"):
+        plan_only(ctx, UPDATE, name="RP_T10", max_calls="10001")
+    assert plan_and_apply(ctx, UPDATE, name="RP_T10", max_calls="100", busy_trigger="90")
+    assert device(sim, "RP_T10")["lines"] == [(1, "7110", None, 100, 90)]
 
 
 def test_undo_of_create_routepoint_removes_everything(sim, make_ctx, plan_and_apply, cucm) -> None:

@@ -57,11 +57,27 @@ def test_route_point_lifecycle(cluster: CucmCluster, wsdl_kind: str) -> None:
     axl = cluster.axl
     name, dn = f"RP_T_{wsdl_kind}", "7101" if wsdl_kind == "compact" else "7102"
     axl.add_line(Line(dn, "PT_CTI", "test", "Test RP"))
-    lines = (LineAppearance(1, dn, "PT_CTI", max_calls=20, busy_trigger=15),)
+    settings = {
+        "e164Mask": "+1408555XXXX",
+        "monitoringCssName": "CSS_Internal",
+        "recordingFlag": "Selective Call Recording Enabled",
+        "callInfoDisplay": {"callerNumber": "true"},
+        "associatedEndusers": ["jsmith"],
+    }
+    lines = (LineAppearance(1, dn, "PT_CTI", max_calls=20, busy_trigger=15, settings=settings),)
     uuid = axl.add_route_point(RoutePoint(name, "t", "DP_CTI", None, "Hub_None", lines))
     assert uuid.startswith("{")
     got = axl.get_route_point(name)
-    assert got.lines == lines and got.css is None
+    assert got.css is None
+    (line,) = got.lines
+    assert (line.pattern, line.max_calls, line.busy_trigger) == (dn, 20, 15)
+    assert {k: line.settings[k] for k in settings if k != "callInfoDisplay"} == {
+        k: v for k, v in settings.items() if k != "callInfoDisplay"
+    }
+    assert line.settings["callInfoDisplay"]["callerNumber"] == "true"
+    assert line.settings["ringSetting"] == "Ring", "a setting not given reads as CUCM's default"
+    axl.update_route_point(name, lines=got.lines)
+    assert axl.get_route_point(name).lines == got.lines, "written back unchanged"
     axl.update_route_point(name, description="changed", css="CSS_Internal")
     got = axl.get_route_point(name)
     assert (got.description, got.css, got.device_pool) == ("changed", "CSS_Internal", "DP_CTI")
@@ -80,7 +96,7 @@ def test_cti_port_lifecycle(cluster: CucmCluster, wsdl_kind: str) -> None:
     axl = cluster.axl
     name, dn = f"CTIP_{wsdl_kind}", "7201" if wsdl_kind == "compact" else "7202"
     axl.add_line(Line(dn, "PT_CTI"))
-    port = CtiPort(name, "port", "DP_CTI", lines=(LineAppearance(1, dn, "PT_CTI"),))
+    port = CtiPort(name, "port", "DP_CTI", lines=(LineAppearance(1, dn, "PT_CTI", 2, 1),))
     axl.add_cti_port(port)
     got = axl.get_cti_port(name)
     assert got.lines[0].pattern == dn and got.device_pool == "DP_CTI"

@@ -214,6 +214,109 @@ def test_route_point_faults(axl: Axl) -> None:
         assert axl.call(op, "<name>RP_NOPE</name>").axlcode == 5007
 
 
+LINE_SETTINGS_XML = (
+    "<ringSetting>Flash Only</ringSetting><e164Mask>+1408555XXXX</e164Mask>"
+    "<callInfoDisplay><callerNumber>true</callerNumber></callInfoDisplay>"
+    "<monitoringCssName>CSS_Internal</monitoringCssName>"
+    "<recordingFlag>Automatic Call Recording Enabled</recordingFlag>"
+    "<associatedEndusers><enduser><userId>jsmith</userId></enduser></associatedEndusers>"
+)
+
+
+def _rp_line(axl: Axl, name: str) -> dict[str, object]:
+    line = axl.ok("getCtiRoutePoint", f"<name>{name}</name>")[0].find("lines/line")
+    return {
+        "ringSetting": line.findtext("ringSetting"),
+        "e164Mask": line.findtext("e164Mask"),
+        "callerNumber": line.findtext("callInfoDisplay/callerNumber"),
+        "monitoringCssName": line.findtext("monitoringCssName"),
+        "recordingFlag": line.findtext("recordingFlag"),
+        "endusers": [u.text for u in line.iterfind("associatedEndusers/enduser/userId")],
+        "calls": (line.findtext("maxNumCalls"), line.findtext("busyTrigger")),
+    }
+
+
+def test_replaced_line_list_keeps_only_what_the_request_gave(axl: Axl) -> None:
+    """CUCM's behaviour the product must live with: unsent per-line settings go back to default."""
+    name, pattern = unique("RP_S"), unique("78")
+    add_line(axl, pattern)
+    xml = route_point_xml(name, pattern).replace(
+        "<maxNumCalls>", LINE_SETTINGS_XML + "<maxNumCalls>"
+    )
+    axl.ok("addCtiRoutePoint", xml)
+    assert _rp_line(axl, name) == {
+        "ringSetting": "Flash Only",
+        "e164Mask": "+1408555XXXX",
+        "callerNumber": "true",
+        "monitoringCssName": "CSS_Internal",
+        "recordingFlag": "Automatic Call Recording Enabled",
+        "endusers": ["jsmith"],
+        "calls": ("5000", "4500"),
+    }
+    axl.ok("updateCtiRoutePoint", f"<name>{name}</name><description>kept</description>")
+    assert _rp_line(axl, name)["e164Mask"] == "+1408555XXXX", "no lines sent: nothing changes"
+
+    axl.ok(
+        "updateCtiRoutePoint",
+        f"<name>{name}</name><lines><line><index>1</index><dirn><pattern>{pattern}</pattern>"
+        "<routePartitionName>PT_CTI</routePartitionName></dirn>"
+        "<maxNumCalls>5000</maxNumCalls><busyTrigger>4500</busyTrigger></line></lines>",
+    )
+    assert _rp_line(axl, name) == {
+        "ringSetting": "Ring",
+        "e164Mask": "",
+        "callerNumber": "false",
+        "monitoringCssName": "",
+        "recordingFlag": "Call Recording Disabled",
+        "endusers": [],
+        "calls": ("5000", "4500"),
+    }
+
+
+def test_line_settings_and_call_limits_are_checked(axl: Axl) -> None:
+    name, pattern = unique("RP_L"), unique("79")
+    add_line(axl, pattern)
+
+    def refused(xml: str) -> str:
+        reply = axl.call("addCtiRoutePoint", xml)
+        assert reply.axlcode == 5003, reply.status
+        return reply.faultstring
+
+    base = route_point_xml(name, pattern)
+    assert "CSS_NOPE" in refused(
+        base.replace(
+            "<maxNumCalls>", "<monitoringCssName>CSS_NOPE</monitoringCssName><maxNumCalls>"
+        )
+    )
+    assert "nobody" in refused(
+        base.replace(
+            "<maxNumCalls>",
+            "<associatedEndusers><enduser><userId>nobody</userId></enduser></associatedEndusers>"
+            "<maxNumCalls>",
+        )
+    )
+    assert "recordingFlag" in refused(
+        base.replace("<maxNumCalls>", "<recordingFlag>Always</recordingFlag><maxNumCalls>")
+    )
+    assert "between 1 and 10000" in refused(base.replace("5000", "10001"))
+    axl.ok("addCtiRoutePoint", base.replace("5000", "10000"))
+
+    port, port_dn = unique("CTIP"), unique("79")
+    add_line(axl, port_dn)
+    phone = (
+        f"<phone><name>{port}</name><product>CTI Port</product><class>Phone</class>"
+        "<protocol>SCCP</protocol><protocolSide>User</protocolSide>"
+        "<devicePoolName>DP_CTI</devicePoolName>"
+        "<commonPhoneConfigName>Standard Common Phone Profile</commonPhoneConfigName>"
+        "<locationName>Hub_None</locationName><lines><line><index>1</index><dirn>"
+        f"<pattern>{port_dn}</pattern><routePartitionName>PT_CTI</routePartitionName></dirn>"
+        "<maxNumCalls>{calls}</maxNumCalls><busyTrigger>1</busyTrigger></line></lines></phone>"
+    )
+    too_many = axl.call("addPhone", phone.replace("{calls}", "201"))
+    assert (too_many.axlcode, "between 1 and 200" in too_many.faultstring) == (5003, True)
+    axl.ok("addPhone", phone.replace("{calls}", "200"))
+
+
 def test_cti_port_with_line_deltas(axl: Axl) -> None:
     name, first, second = unique("CTIP"), unique("76"), unique("77")
     add_line(axl, first)

@@ -62,14 +62,20 @@ def test_device_names_and_dns() -> None:
 
 
 def test_call_limits() -> None:
-    assert device_args.call_limits("20", "18") == (20, 18)
-    assert device_args.call_limits(None, None) == (None, None)
-    with pytest.raises(UsageError, match="cannot exceed"):
-        device_args.call_limits("2", "3")
-    with pytest.raises(UsageError, match="between 1 and 1000"):
-        device_args.call_limits("1001", None)
+    route_point, port = device_args.ROUTE_POINT_MAX_CALLS, device_args.PORT_MAX_CALLS
+    assert device_args.call_limits("20", "18", port) == (20, 18)
+    assert device_args.call_limits("10000", "9000", route_point) == (10000, 9000)
+    assert device_args.call_limits(None, None, port) == (None, None)
+    with pytest.raises(UsageError, match=r"`busy-trigger` \(3\) cannot exceed `max-calls` \(2\)"):
+        device_args.call_limits("2", "3", port)
+    with pytest.raises(UsageError, match="`max-calls` must be between 1 and 10000"):
+        device_args.call_limits("10001", None, route_point)
+    with pytest.raises(UsageError, match="`max-calls` must be between 1 and 200"):
+        device_args.call_limits("201", None, port)
+    with pytest.raises(UsageError, match="`busy-trigger` must be between 1 and 200"):
+        device_args.call_limits(None, "201", port)
     with pytest.raises(UsageError, match="whole number"):
-        device_args.call_limits("many", None)
+        device_args.call_limits("many", None, port)
 
 
 def test_forward_targets() -> None:

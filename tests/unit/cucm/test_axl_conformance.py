@@ -18,9 +18,30 @@ from tests.unit.cucm.conftest import CISCO_SCHEMA_ROOT, capture, recording_clien
 
 VERSIONS = ("11.5", "12.5")
 
+# Every per-line setting the client carries back, with values Cisco's enumerations accept.
+SETTINGS = {
+    "ringSetting": "Flash Only",
+    "consecutiveRingSetting": "Use System Default",
+    "ringSettingIdlePickupAlert": "Disable",
+    "ringSettingActivePickupAlert": "Ring Once",
+    "displayAscii": "IVR",
+    "e164Mask": "+1408555XXXX",
+    "mwlPolicy": "Light Only",
+    "callInfoDisplay": {"callerName": "true", "callerNumber": "false", "dialedNumber": "true"},
+    "recordingProfileName": "RP_Record",
+    "monitoringCssName": "CSS_Monitor",
+    "recordingFlag": "Automatic Call Recording Enabled",
+    "audibleMwi": "Off",
+    "speedDial": "1",
+    "associatedEndusers": ["jsmith", "agent1"],
+    "missedCallLogging": "false",
+    "recordingMediaSource": "Phone Preferred",
+}
 LINES = (
-    LineAppearance(1, "7000", "PT_CTI", max_calls=5000, busy_trigger=4500, label="IVR"),
-    LineAppearance(2, "7001", None, display="Main"),
+    LineAppearance(
+        1, "7000", "PT_CTI", max_calls=5000, busy_trigger=4500, label="IVR", settings=SETTINGS
+    ),
+    LineAppearance(2, "7001", None, max_calls=2, busy_trigger=1, display="Main"),
 )
 ALL_FORWARDS = {
     "all": CallForward(destination="6000", css="CSS_Internal"),
@@ -139,6 +160,26 @@ def test_every_compact_operation_is_exercised() -> None:
     }
     exercised = {case.split("-")[0] for case in CASES}
     assert ops == exercised
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_every_line_carries_its_call_limits_and_settings(version: str) -> None:
+    """A line written without them would get AXL's defaults (2 / 1) and lose its settings."""
+    body = capture(lambda: client(version).update_route_point("RP_IVR", lines=LINES))
+    first, second = body.findall("lines/line")
+    assert [(ln.findtext("maxNumCalls"), ln.findtext("busyTrigger")) for ln in (first, second)] == [
+        ("5000", "4500"),
+        ("2", "1"),
+    ]
+    assert first.findtext("e164Mask") == "+1408555XXXX"
+    assert first.findtext("recordingFlag") == "Automatic Call Recording Enabled"
+    assert first.findtext("monitoringCssName") == "CSS_Monitor"
+    assert [u.text for u in first.iterfind("associatedEndusers/enduser/userId")] == [
+        "jsmith",
+        "agent1",
+    ]
+    assert first.findtext("callInfoDisplay/callerNumber") == "false"
+    assert second.find("e164Mask") is None, "a line with no settings sends none"
 
 
 def test_omitted_fields_are_not_sent_but_none_clears() -> None:

@@ -30,7 +30,7 @@ def test_each_changed_field_is_named() -> None:
 
 
 def test_a_line_only_on_one_side_is_reported_whole() -> None:
-    extra = LineAppearance(2, "7402", None)
+    extra = LineAppearance(2, "7402", None, 2, 1)
     assert line_changes([RECORDED], [extra]) == {
         "line 1": {"expected": "7401 in PT_CTI", "actual": None},
         "line 2": {"expected": None, "actual": "7402"},
