@@ -24,7 +24,9 @@ from tests.e2e.slack_helpers import ask
 
 ADMIN, OPERATOR, VIEWER = "ULDADMIN", "ULDOPER", "ULDVIEW"
 ROLES = Roles(admins=[ADMIN], operators=[OPERATOR], viewers=[VIEWER])
-ACK_LIMIT_S = 1.5  # Slack gives 3 s; leave a wide margin
+# Slack drops a request not acked within 3 s: that deadline is the contract tested here;
+# the typical figure (p99 well under 100 ms) is measured by bench/ack_latency.py.
+ACK_LIMIT_S = 3.0
 
 
 @pytest.fixture(scope="module")
