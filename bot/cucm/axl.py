@@ -20,7 +20,13 @@ from bot.cucm.axl_users import UserMixin
 from bot.cucm.convert import field, fk, items, optional_int, ret, text
 from bot.cucm.endpoint import ClusterEndpoint
 from bot.cucm.errors import NotFound
-from bot.cucm.models import CallManagerGroup, DevicePool, ProcessNode, ServiceParameter
+from bot.cucm.models import (
+    CallingSearchSpace,
+    CallManagerGroup,
+    DevicePool,
+    ProcessNode,
+    ServiceParameter,
+)
 from bot.cucm.pacer import WritePacer
 from bot.cucm.retry import RetryPolicy
 from bot.cucm.soap import Recorder, SoapService
@@ -148,6 +154,20 @@ class AxlClient(DeviceMixin, LineMixin, UserMixin):
             members=tuple(text(m, "callManagerName") for m in members),
         )
 
+    def get_css(self, name: str) -> CallingSearchSpace:
+        """A calling search space and its partitions in search order (cached as reference data)."""
+        return self._cached(("getCss", name.casefold()), lambda: self._css(name))
+
+    def _css(self, name: str) -> CallingSearchSpace:
+        response = self._call(
+            "getCss", obj=name, name=name, returnedTags={"name": "", "clause": ""}
+        )
+        return _css(field(ret(response), "css"), name)
+
+    def list_css(self, like: str = "%") -> list[str]:
+        """Names of the calling search spaces matching a LIKE pattern, sorted."""
+        return self._list_names("listCss", "css", like)
+
     # ----- service parameters -----
     def list_service_parameters(self, node: str, service: str) -> list[ServiceParameter]:
         response = self._call(
@@ -205,6 +225,15 @@ def _device_pool(raw: Any) -> DevicePool:
         name=text(raw, "name"),
         cm_group=fk(field(raw, "callManagerGroupName")),
         location=fk(field(raw, "locationName")),
+    )
+
+
+def _css(raw: Any, name: str) -> CallingSearchSpace:
+    """CUCM reads a CSS's partitions back as its `clause`, colon-separated in search order."""
+    clause = text(raw, "clause")
+    return CallingSearchSpace(
+        name=text(raw, "name") or name,
+        partitions=tuple(p for p in clause.split(":") if p),
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.cucm.axl_base import UNSET, AxlBase, given
 from bot.cucm.convert import field, fk, items, optional_int, ret, text, uuid_of
+from bot.cucm.dn import from_wire, to_wire
 from bot.cucm.errors import NotFound
 from bot.cucm.models import CtiPort, LineAppearance, LineSetting, RoutePoint
 
@@ -61,7 +62,7 @@ def _line_payload(line: LineAppearance) -> dict[str, Any]:
         "index": str(line.index),
         "label": line.label or None,
         "display": line.display or None,
-        "dirn": {"pattern": line.pattern, "routePartitionName": line.partition},
+        "dirn": {"pattern": to_wire(line.pattern), "routePartitionName": line.partition},
         "maxNumCalls": str(line.max_calls),
         "busyTrigger": str(line.busy_trigger),
         **_settings_payload(line.settings),
@@ -100,7 +101,7 @@ def _read_lines(device: Any) -> tuple[LineAppearance, ...]:
         result.append(
             LineAppearance(
                 index=optional_int(field(line, "index")) or 0,
-                pattern=text(dirn, "pattern"),
+                pattern=from_wire(text(dirn, "pattern")),
                 partition=fk(field(dirn, "routePartitionName")),
                 max_calls=optional_int(field(line, "maxNumCalls")) or 2,
                 busy_trigger=optional_int(field(line, "busyTrigger")) or 1,

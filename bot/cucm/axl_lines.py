@@ -1,7 +1,9 @@
 """Directory numbers (AXL ``*Line``) and their call-forward blocks.
 
 For CTI, CFOF catches calls in progress when the application fails and CFNA catches new
-calls until it re-registers (reference section 6.3), so forwards are first-class here.
+calls until it re-registers, so forwards are first-class here. CUCM keeps two CFNA blocks:
+``callForwardNoAnswer`` for external callers and ``callForwardNoAnswerInt`` for internal
+ones. Patterns cross the wire in CUCM's escaped form (``bot.cucm.dn``).
 """
 
 from __future__ import annotations
@@ -11,15 +13,18 @@ from typing import Any
 
 from bot.cucm.axl_base import UNSET, AxlBase, given
 from bot.cucm.convert import field, fk, items, optional_int, ret, text, uuid_of
+from bot.cucm.dn import from_wire, like_on_wire, to_wire
 from bot.cucm.models import FORWARD_KINDS, CallForward, Line
 
 FORWARD_ELEMENTS = {
     "all": "callForwardAll",
     "busy": "callForwardBusy",
     "no_answer": "callForwardNoAnswer",
+    "no_answer_int": "callForwardNoAnswerInt",
     "on_failure": "callForwardOnFailure",
     "not_registered": "callForwardNotRegistered",
 }
+TIMED_KINDS = ("no_answer", "no_answer_int")
 ALERTING_NAME_MAX = 50
 ASCII_ALERTING_NAME_MAX = 32
 
@@ -32,7 +37,7 @@ def _forward_payload(kind: str, forward: CallForward) -> dict[str, Any]:
     }
     if kind == "all":
         payload["secondaryCallingSearchSpaceName"] = None
-    if kind == "no_answer" and forward.duration is not None:
+    if kind in TIMED_KINDS and forward.duration is not None:
         payload["duration"] = str(forward.duration)
     return payload
 
@@ -71,9 +76,8 @@ def _read_forwards(line: Any) -> dict[str, CallForward]:
 
 
 def _line_key(pattern: str, partition: str | None) -> dict[str, Any]:
-    return (
-        {"pattern": pattern, "routePartitionName": partition} if partition else {"pattern": pattern}
-    )
+    wire = to_wire(pattern)
+    return {"pattern": wire, "routePartitionName": partition} if partition else {"pattern": wire}
 
 
 def _label(pattern: str, partition: str | None) -> str:
@@ -89,7 +93,7 @@ class LineMixin(AxlBase):
         )
         line = field(ret(response), "line")
         return Line(
-            pattern=text(line, "pattern") or pattern,
+            pattern=from_wire(text(line, "pattern")) or pattern,
             partition=fk(field(line, "routePartitionName")),
             description=text(line, "description"),
             alerting_name=text(line, "alertingName"),
@@ -102,7 +106,7 @@ class LineMixin(AxlBase):
 
     def add_line(self, line: Line) -> str:
         payload: dict[str, Any] = {
-            "pattern": line.pattern,
+            "pattern": to_wire(line.pattern),
             "description": line.description or None,
             "usage": "Device",
             "routePartitionName": line.partition,
@@ -141,7 +145,8 @@ class LineMixin(AxlBase):
         )
 
     def list_lines(self, pattern_like: str = "%", partition: str | None = None) -> list[Line]:
-        criteria = given(pattern=pattern_like, routePartitionName=partition or UNSET)
+        """Lines whose pattern matches the LIKE criterion, written in the plain `+` form."""
+        criteria = given(pattern=like_on_wire(pattern_like), routePartitionName=partition or UNSET)
         response = self._call(
             "listLine",
             obj=pattern_like,
@@ -150,7 +155,7 @@ class LineMixin(AxlBase):
         )
         return [
             Line(
-                pattern=text(line, "pattern"),
+                pattern=from_wire(text(line, "pattern")),
                 partition=fk(field(line, "routePartitionName")),
                 description=text(line, "description"),
                 uuid=uuid_of(line),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-FORWARD_KINDS = ("all", "busy", "no_answer", "on_failure", "not_registered")
+FORWARD_KINDS = ("all", "busy", "no_answer", "no_answer_int", "on_failure", "not_registered")
 
 
 @dataclass(frozen=True)
@@ -34,10 +34,16 @@ class CallManagerGroup:
 
 
 @dataclass(frozen=True)
+class CallingSearchSpace:
+    name: str
+    partitions: tuple[str, ...] = ()  # in search order
+
+
+@dataclass(frozen=True)
 class CallForward:
     destination: str | None = None
     css: str | None = None
-    duration: int | None = None  # seconds; only meaningful for "no_answer"
+    duration: int | None = None  # seconds; only meaningful for "no_answer" and "no_answer_int"
 
 
 @dataclass(frozen=True)

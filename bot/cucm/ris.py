@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from bot.cucm.convert import field, items, optional_int, text
+from bot.cucm.dn import from_wire
 from bot.cucm.models import CmDevice, CtiItem
 from bot.cucm.serviceability import unwrap
 from bot.cucm.soap import SoapService
@@ -31,7 +32,7 @@ def _cti_item(node: str, raw: Any) -> CtiItem:
         app_status=text(raw, "AppStatus"),
         device_name=text(device, "DeviceName"),
         device_status=text(device, "DeviceStatus"),
-        dir_number=text(line, "DirNumber"),
+        dir_number=from_wire(text(line, "DirNumber")),
         line_status=text(line, "LineStatus"),
     )
 
@@ -43,7 +44,7 @@ def _cm_device(node: str, raw: Any) -> CmDevice:
         status=text(raw, "Status"),
         device_class=text(raw, "DeviceClass"),
         model=optional_int(field(raw, "Model")),
-        dir_number=text(raw, "DirNumber"),
+        dir_number=from_wire(text(raw, "DirNumber")),
         is_cti_controllable=str(field(raw, "IsCtiControllable")).lower() == "true",
         login_user_id=text(raw, "LoginUserId"),
         protocol=text(raw, "Protocol"),

@@ -1,6 +1,13 @@
-"""Directory numbers (AXL `line`) and their call-forward blocks."""
+"""Directory numbers (AXL `line`) and their call-forward blocks.
+
+Patterns are stored as written on the wire: an E.164 number's leading plus is
+the escaped `\\+`. A plain `+` is the "one or more of the preceding" wildcard,
+so CUCM refuses it at the start of a pattern, and so does the simulator.
+"""
 
 from __future__ import annotations
+
+import re
 
 from cucmsim.axl import faults
 from cucmsim.axl.common import (
@@ -69,6 +76,25 @@ _ORDER = (
 ).split()
 
 
+_PATTERN_CHARS = re.compile(r"^(?:\\\+)?[0-9*#X\[\]^\-!?+]{1,50}$")
+
+
+def checked_pattern(call: AxlCall, pattern: str) -> str:
+    """CUCM's directory-number characters, with the international escape only as `\\+`."""
+    if pattern.startswith("+"):
+        raise faults.invalid(
+            f"The pattern '{pattern}' is not valid: a leading + must be written \\+ "
+            "(the international escape character)",
+            call.operation,
+        )
+    if not _PATTERN_CHARS.match(pattern):
+        raise faults.invalid(
+            f"The pattern '{pattern}' contains characters not allowed in a directory number",
+            call.operation,
+        )
+    return pattern
+
+
 def find_line(call: AxlCall) -> Line:
     """Identity: uuid, or pattern + routePartitionName (null partition allowed)."""
     uuid_text = value(call.body, "uuid")
@@ -126,7 +152,7 @@ def _claim_pattern(call: AxlCall, pattern: str, partition: str | None, line: Lin
 
 def add_line(call: AxlCall) -> str:
     elem = payload(call, "line")
-    pattern = required(call, elem, "pattern")
+    pattern = checked_pattern(call, required(call, elem, "pattern"))
     partition = reference(
         call, call.cluster.partitions, "Route Partition", value(elem, "routePartitionName")
     )
@@ -140,7 +166,8 @@ def add_line(call: AxlCall) -> str:
 def update_line(call: AxlCall) -> str:
     cluster = call.cluster
     line = find_line(call)
-    pattern = value(call.body, "newPattern") or line.pattern
+    new_pattern = value(call.body, "newPattern")
+    pattern = checked_pattern(call, new_pattern) if new_pattern else line.pattern
     partition = line.partition
     if has(call.body, "newRoutePartitionName"):
         partition = reference(

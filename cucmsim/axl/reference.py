@@ -8,7 +8,7 @@ from lxml import etree
 from cucmsim.axl import faults
 from cucmsim.axl.common import AxlCall, Handler, get_result, list_result, lookup
 from cucmsim.axl.xml import Element, leaf, sub, value
-from cucmsim.model import CallManagerGroup, DevicePool, ProcessNode, key
+from cucmsim.model import CallingSearchSpace, CallManagerGroup, DevicePool, ProcessNode, key
 
 ENTERPRISE_WIDE = "EnterpriseWideData"
 
@@ -105,15 +105,22 @@ def list_route_partition(call: AxlCall) -> list[Element]:
     return list_result(call, rendered)
 
 
+def _render_css(css: CallingSearchSpace) -> Element:
+    """A CSS with its partitions as CUCM's read-only `clause` (colon-separated, in order)."""
+    elem = leaf("css", uuid=css.uuid)
+    sub(elem, "description", css.description)
+    sub(elem, "clause", ":".join(css.partitions))
+    sub(elem, "name", css.name)
+    return elem
+
+
+def get_css(call: AxlCall) -> Element:
+    css = lookup(call, call.cluster.css, "Calling Search Space")
+    return get_result(call, _render_css(css))
+
+
 def list_css(call: AxlCall) -> list[Element]:
-    rendered = []
-    for css in call.cluster.css.values():
-        elem = leaf("css", uuid=css.uuid)
-        sub(elem, "description", css.description)
-        sub(elem, "clause", ":".join(css.partitions))
-        sub(elem, "name", css.name)
-        rendered.append(elem)
-    return list_result(call, rendered)
+    return list_result(call, [_render_css(css) for css in call.cluster.css.values()])
 
 
 def list_location(call: AxlCall) -> list[Element]:
@@ -133,6 +140,7 @@ OPERATIONS: dict[str, Handler] = {
     "getCallManagerGroup": get_call_manager_group,
     "listCallManagerGroup": list_call_manager_group,
     "listRoutePartition": list_route_partition,
+    "getCss": get_css,
     "listCss": list_css,
     "listLocation": list_location,
 }

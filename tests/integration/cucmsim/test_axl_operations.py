@@ -500,3 +500,61 @@ def test_service_parameter_value_of_the_wrong_type_is_refused(
 def test_list_requires_returned_tags(axl: Axl) -> None:
     reply = axl.call("listLine", "<searchCriteria><pattern>%</pattern></searchCriteria>")
     assert reply.status == 500 and reply.axlcode == 5003
+
+
+def test_e164_pattern_needs_the_escaped_plus(axl: Axl, sim: SimServer) -> None:
+    number = f"1408555{next(_ids):04d}"
+    plain = axl.call("addLine", f"<line><pattern>+{number}</pattern><usage>Device</usage></line>")
+    assert plain.axlcode == 5003
+    assert "leading + must be written \\+" in plain.faultstring
+    with sim.cluster.lock:
+        assert (key(f"+{number}"), "") not in sim.cluster.lines
+    axl.ok("addLine", f"<line><pattern>\\+{number}</pattern><usage>Device</usage></line>")
+    line = axl.ok("getLine", f"<pattern>\\+{number}</pattern>")[0]
+    assert line.findtext("pattern") == f"\\+{number}"
+    assert axl.call("getLine", f"<pattern>+{number}</pattern>").axlcode == 5007
+    renamed = axl.call(
+        "updateLine", f"<pattern>\\+{number}</pattern><newPattern>+{number}</newPattern>"
+    )
+    assert renamed.axlcode == 5003
+    letters = axl.call("addLine", "<line><pattern>70A1</pattern><usage>Device</usage></line>")
+    assert letters.axlcode == 5003 and "not allowed" in letters.faultstring
+
+
+def test_route_point_pattern_wildcards_are_accepted(axl: Axl) -> None:
+    pattern = f"\\+1408[2-5]X{next(_ids)}!"
+    axl.ok("addLine", f"<line><pattern>{pattern}</pattern><usage>Device</usage></line>")
+    assert axl.ok("getLine", f"<pattern>{pattern}</pattern>")[0].findtext("pattern") == pattern
+
+
+def test_internal_no_answer_forward_and_its_css(axl: Axl) -> None:
+    pattern = unique("73")
+    add_line(axl, pattern)
+    key_xml = f"<pattern>{pattern}</pattern><routePartitionName>PT_CTI</routePartitionName>"
+    axl.ok(
+        "updateLine",
+        key_xml + "<callForwardNoAnswerInt><callingSearchSpaceName>CSS_Internal"
+        "</callingSearchSpaceName><destination>6000</destination></callForwardNoAnswerInt>",
+    )
+    line = axl.ok("getLine", key_xml)[0]
+    assert line.findtext("callForwardNoAnswerInt/destination") == "6000"
+    assert line.findtext("callForwardNoAnswerInt/callingSearchSpaceName") == "CSS_Internal"
+    assert not line.findtext("callForwardNoAnswer/destination")
+    bad = axl.call(
+        "updateLine",
+        key_xml + "<callForwardNoAnswerInt><callingSearchSpaceName>CSS_NOPE"
+        "</callingSearchSpaceName><destination>6001</destination></callForwardNoAnswerInt>",
+    )
+    assert bad.axlcode == 5003 and "CSS_NOPE" in bad.faultstring
+    assert axl.ok("getLine", key_xml)[0].findtext("callForwardNoAnswerInt/destination") == "6000"
+
+
+def test_get_and_list_css(axl: Axl) -> None:
+    css = axl.ok("getCss", "<name>css_internal</name>")[0]
+    assert (css.findtext("name"), css.findtext("clause")) == ("CSS_Internal", "PT_Internal:PT_CTI")
+    assert axl.call("getCss", "<name>CSS_NOPE</name>").axlcode == 5007
+    listed = axl.ok(
+        "listCss",
+        "<searchCriteria><name>CSS%</name></searchCriteria><returnedTags><name/></returnedTags>",
+    )
+    assert [c.findtext("name") for c in listed] == ["CSS_Internal"]

@@ -47,6 +47,7 @@ ALL_FORWARDS = {
     "all": CallForward(destination="6000", css="CSS_Internal"),
     "busy": CallForward(destination="6001"),
     "no_answer": CallForward(destination="6002", css="CSS_Internal", duration=12),
+    "no_answer_int": CallForward(destination="6002", css="CSS_Internal", duration=12),
     "on_failure": CallForward(destination="6003"),
     "not_registered": CallForward(destination=None, css=None),
 }
@@ -59,6 +60,8 @@ CASES: dict[str, Case] = {
     "listDevicePool": lambda c: c.list_device_pools("DP_%"),
     "getDevicePool": lambda c: c.get_device_pool("DP_CTI"),
     "getCallManagerGroup": lambda c: c.get_cm_group("Default"),
+    "getCss": lambda c: c.get_css("CSS_Internal"),
+    "listCss": lambda c: c.list_css("CSS_%"),
     "addCtiRoutePoint-full": lambda c: c.add_route_point(
         RoutePoint("RP_IVR", "IVR entry", "DP_CTI", "CSS_Internal", "Hub_None", LINES)
     ),
@@ -89,6 +92,9 @@ CASES: dict[str, Case] = {
     "getLine": lambda c: c.get_line("7000", "PT_CTI"),
     "getLine-nopartition": lambda c: c.get_line("7000", None),
     "updateLine-forwards": lambda c: c.update_line("7000", "PT_CTI", forwards=ALL_FORWARDS),
+    "updateLine-e164": lambda c: c.update_line(
+        "+14085557001", "PT_CTI", forwards={"no_answer_int": CallForward("+14085550100")}
+    ),
     "updateLine-cfof": lambda c: c.update_line(
         "7000", "PT_CTI", forwards={"on_failure": CallForward("6000")}
     ),
@@ -201,3 +207,19 @@ def test_same_request_through_cisco_wsdl(case: str) -> None:
     vendor = capture(lambda: CASES[case](vendor_client()))
     compact = capture(lambda: CASES[case](client("12.5")))
     assert etree.tostring(vendor, method="c14n") == etree.tostring(compact, method="c14n")
+
+
+def test_e164_patterns_cross_the_wire_escaped() -> None:
+    """CUCM refuses a leading plain `+` in a pattern: every place a DN is sent escapes it."""
+    e164 = LineAppearance(1, "+14085557001", "PT_CTI", max_calls=2, busy_trigger=1)
+    bodies = [
+        capture(lambda: client("12.5").add_line(Line("+14085557001", "PT_CTI"))),
+        capture(lambda: client("12.5").get_line("+14085557001", "PT_CTI")),
+        capture(lambda: client("12.5").remove_line("+14085557001", None)),
+        capture(lambda: client("12.5").add_route_point(RoutePoint("RP", lines=(e164,)))),
+        capture(lambda: client("12.5").update_cti_port("P", lines=(e164,))),
+    ]
+    for body in bodies:
+        assert [p.text for p in body.iter("pattern")] == ["\\+14085557001"]
+    listed = capture(lambda: client("12.5").list_lines("+1408555%"))
+    assert listed.findtext("searchCriteria/pattern") == "_+1408555%"
