@@ -11,7 +11,13 @@ import re
 from commands.base import UsageError
 
 DEVICE_NAME = re.compile(r"^[A-Za-z0-9._-]{1,15}$")
-DN_PATTERN = re.compile(r"^\+?[0-9X*#]{1,24}$")
+PLAIN_DN = re.compile(r"^\+?[0-9]{1,24}$")
+FORWARD_DESTINATION = re.compile(r"^\+?[0-9*#]{1,50}$")
+# One element of a CUCM pattern: a digit, * or #, X (any digit), ! (one or more digits) or a
+# bracketed digit range, optionally followed by ? (zero or more of it) or + (one or more).
+_PATTERN_ATOM = r"(?:[0-9*#X]|!|\[\^?(?:[0-9](?:-[0-9])?)+\])[?+]?"
+ROUTE_POINT_PATTERN = re.compile(rf"^\+?(?:{_PATTERN_ATOM})+$")
+PATTERN_MAX = 50
 REFERENCE_NAME = re.compile(r"^[A-Za-z0-9 ._-]{1,50}$")
 # CUCM's ceilings for a line's maximum number of calls: a CTI route point line, and
 # a phone's line (a CTI port is a phone).
@@ -29,23 +35,58 @@ def device_name(value: str, what: str = "device name") -> str:
     return value
 
 
+def plain_plus(value: str) -> str:
+    """The DN as shown everywhere: CUCM's escaped `\\+` typed by an admin becomes `+`."""
+    value = (value or "").strip()
+    return value[1:] if value.startswith("\\+") else value
+
+
 def dn(value: str, what: str = "DN") -> str:
-    """A directory-number pattern: digits with an optional leading +, wildcards X * #."""
-    if not DN_PATTERN.match(value or ""):
+    """A CTI port's or plain line's number: digits, E.164 with a leading + (or \\+)."""
+    number = plain_plus(value)
+    if not PLAIN_DN.match(number):
         raise UsageError(
-            f"`{value}` is not a valid {what}: 1 to 24 digits (or X, *, #), "
-            "optionally starting with +."
+            f"`{value}` is not a valid {what}: 1 to 24 digits, optionally starting with + "
+            "for an E.164 number (CUCM stores it as \\+)."
         )
-    return value
+    return number
+
+
+def dn_pattern(value: str, what: str = "DN") -> str:
+    """A DN that may be a route point's pattern, checked against CUCM's pattern rules."""
+    pattern = plain_plus(value)
+    if (
+        len(pattern) > PATTERN_MAX
+        or pattern.count("^") > 1
+        or not ROUTE_POINT_PATTERN.match(pattern)
+    ):
+        raise UsageError(
+            f"`{value}` is not a valid {what}: digits, * and #, or a route point pattern with "
+            "CUCM's wildcards X (any digit), ! (one or more digits), [2-5] or [^0] (one digit "
+            "of a range; one ^ per pattern), and ? or + after a digit or wildcard (zero or "
+            "more / one or more of it); an E.164 number starts with + (or \\+). "
+            f"At most {PATTERN_MAX} characters."
+        )
+    return pattern
 
 
 def forward_target(value: str | None, option: str) -> str | None:
-    """A call-forward destination; `none` (or empty) clears it. Returns "" for clear."""
+    """A call-forward destination; `none` (or empty) clears it. Returns "" for clear.
+
+    A destination is a number CUCM dials, not a pattern: digits, * and #, and an
+    E.164 number's + as typed (CUCM stores the plus of a destination unescaped).
+    """
     if value is None:
         return None
     if value.strip().lower() in CLEAR_WORDS:
         return ""
-    return dn(value.strip(), f"`{option}` destination")
+    number = plain_plus(value)
+    if not FORWARD_DESTINATION.match(number):
+        raise UsageError(
+            f"`{value}` is not a valid `{option}` destination: the number callers are sent "
+            "to, 1 to 50 digits, * or #, optionally starting with + (E.164)."
+        )
+    return number
 
 
 def reference(value: str | None, option: str) -> str | None:

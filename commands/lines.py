@@ -2,28 +2,37 @@
 
 For CTI redundancy (Cisco, "CTI Redundancy for Application Failure"): when
 the application fails, calls in progress go to CFOF and new calls to CFNA
-until it re-registers, so both usually point at a hunt pilot or an operator.
+until it re-registers, so both usually point at a hunt pilot or an operator
+(`commands.forwards` says what makes such a forward reachable).
 `plan_line` is shared with the route-point and port commands so every DN is
 planned the same way: created when missing, converged when it differs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from commands import device_args
+from commands import device_args, forwards
 from commands.base import Arguments, CommandSpec, Param, Plan, Reply, Role, Step, UsageError
-from commands.kinds.lines import FORWARD_LABELS, LINE, describe, line_key, line_state
+from commands.forwards import NO_FORWARDS, ForwardRequest
+from commands.kinds.lines import (
+    FORWARD_LABELS,
+    LINE,
+    describe,
+    empty_forward,
+    line_key,
+    line_state,
+)
 from commands.objects import State, change
+from commands.references import References
 
 if TYPE_CHECKING:
     from bot.cucm.cluster import CucmCluster
     from commands.context import Context
 
-FORWARD_OPTIONS = {"cfna": "no_answer", "cfof": "on_failure", "cfnr": "not_registered"}
 ALERTING_NAME_MAX = 50
+LINE_FORWARDS = ("cfna", "cfof", "cfnr")
 
 
 @dataclass(frozen=True)
@@ -34,7 +43,7 @@ class LineRequest:
     partition: str | None
     description: str | None = None
     alerting_name: str | None = None
-    forwards: Mapping[str, str | None] | None = None  # forward kind -> destination
+    forwards: ForwardRequest = NO_FORWARDS
 
     @property
     def key(self) -> str:
@@ -45,15 +54,6 @@ class LineRequest:
         return describe(self.pattern, self.partition)
 
 
-def forwards_from(args: Arguments, options: tuple[str, ...]) -> dict[str, str | None]:
-    """Forward kind -> validated destination ("" clears) for the options the command takes."""
-    return {
-        FORWARD_OPTIONS[o]: device_args.forward_target(args.get(o), o)
-        for o in options
-        if args.get(o) is not None
-    }
-
-
 def desired(before: State | None, request: LineRequest) -> State:
     """`before` with the request applied; a fresh state when the DN does not exist."""
     base = before or line_state(request.pattern, request.partition)
@@ -62,22 +62,25 @@ def desired(before: State | None, request: LineRequest) -> State:
         after["description"] = request.description
     if request.alerting_name is not None:
         after["alerting_name"] = request.alerting_name
-    for kind, destination in (request.forwards or {}).items():
-        if destination is None:
-            continue
-        forward = after["forwards"][kind]
-        if destination == "":
+    for kind, wanted in request.forwards.by_kind().items():
+        forward = after["forwards"].setdefault(kind, empty_forward())
+        if wanted.destination == "":
             forward.update(destination=None, css=None, duration=None)
-        else:
-            forward["destination"] = destination
+            continue
+        if wanted.destination:
+            forward["destination"] = wanted.destination
+        if wanted.css is not None:
+            forward["css"] = wanted.css or None
     return after
 
 
 def forward_summary(state: State) -> str:
+    """The forwards set, CFNA once when its internal block matches the external one."""
+    held = state["forwards"]
     shown = [
-        f"{FORWARD_LABELS[k]} {f['destination']}"
-        for k, f in state["forwards"].items()
-        if f["destination"]
+        f"{FORWARD_LABELS[k]} {f['destination']}" + (f" via {f['css']}" if f["css"] else "")
+        for k, f in held.items()
+        if f["destination"] and not (k == "no_answer_int" and f == held.get("no_answer"))
     ]
     return f" ({', '.join(shown)})" if shown else ""
 
@@ -115,7 +118,7 @@ def plan_device_line(
 
 def line_request(args: Arguments, forward_options: tuple[str, ...]) -> LineRequest:
     """Syntax checks for the DN options shared by the line commands (no CUCM read)."""
-    pattern = device_args.dn(args["dn"])
+    pattern = device_args.dn_pattern(args["dn"])
     partition = device_args.reference(args.get("partition"), "partition") or None
     alerting = args.get("alerting-name")
     if alerting is not None and len(alerting) > ALERTING_NAME_MAX:
@@ -125,13 +128,35 @@ def line_request(args: Arguments, forward_options: tuple[str, ...]) -> LineReque
         partition=partition,
         description=device_args.description(args.get("description")),
         alerting_name=device_args.description(alerting, "alerting-name", ALERTING_NAME_MAX),
-        forwards=forwards_from(args, forward_options),
+        forwards=forwards.parse(args, forward_options),
     )
 
 
-_DN = Param("dn", "directory number, e.g. 7001 or +14085557001", positional=True, required=True)
+def plan_forward_advice(
+    cucm: CucmCluster, refs: References, plan: Plan, targets: list[forwards.ForwardTarget]
+) -> None:
+    """Add the plan's warnings and notes about forward targets callers might not reach."""
+    advice = forwards.advise(cucm, refs, targets)
+    plan.warnings += advice.warnings
+    plan.notes += advice.notes
+
+
+def _touched(request: LineRequest) -> list[str]:
+    return list(request.forwards.changes)
+
+
+_DN = Param(
+    "dn",
+    "directory number, e.g. 7001, +14085557001 or a route point pattern like 71XX",
+    positional=True,
+    required=True,
+)
 _PARTITION = Param("partition", "route partition of the DN (none: no partition)", placeholder="PT")
-_CFNA = Param("cfna", "call forward no answer: new calls while the app is down", placeholder="DN")
+_CFNA = Param(
+    "cfna",
+    "call forward no answer, external and internal: new calls while the app is down",
+    placeholder="DN",
+)
 _CFOF = Param(
     "cfof", "call forward on failure: calls in progress when the app fails", placeholder="DN"
 )
@@ -145,45 +170,73 @@ class AddLineCommand:
         name="add-line",
         summary="Create a directory number for CTI devices, with its CFNA/CFOF redundancy targets",
         role=Role.OPERATOR,
-        params=(_DN, _PARTITION, _CFNA, _CFOF, _CFNR, _DESCRIPTION, _ALERTING),
+        params=(
+            _DN,
+            _PARTITION,
+            _CFNA,
+            _CFOF,
+            _CFNR,
+            *forwards.params(LINE_FORWARDS),
+            _DESCRIPTION,
+            _ALERTING,
+        ),
         examples=(
-            '/cti add-line 7001 partition=PT_CTI cfna=6000 cfof=6000 description="IVR line"',
+            "/cti add-line 7001 partition=PT_CTI cfna=6000 cfof=6000 forward-css=CSS_Internal "
+            'description="IVR line"',
             "/cti add-line 7100 partition=PT_CTI alerting-name=Sales --dry-run",
         ),
         writes=True,
     )
 
     def execute(self, ctx: Context, args: Arguments) -> Reply | Plan:
-        request = line_request(args, ("cfna", "cfof", "cfnr"))
+        request = line_request(args, LINE_FORWARDS)
         cucm = ctx.cucm
+        refs = References(cucm)
+        request = replace(request, forwards=forwards.resolve(refs, request.forwards))
         before = LINE.read(cucm, request.key)
-        step, _ = plan_line(cucm, request, before)
+        step, after = plan_line(cucm, request, before)
         plan = Plan(command=self.spec.name, cluster=cucm.name, title=f"add-line {request.label}")
         if step is not None:
             plan.steps.append(step)
             if before is not None:
                 plan.notes.append(f"{request.label} already exists: only the differences are sent.")
+        plan_forward_advice(cucm, refs, plan, forwards.state_targets(after, _touched(request)))
         return plan
 
 
 class UpdateLineCommand:
     spec = CommandSpec(
         name="update-line",
-        summary="Change an existing DN's description or CFNA/CFOF/CFNR targets (none clears one)",
+        summary="Change an existing DN's description or CFNA/CFOF/CFNR targets and their CSS "
+        "(none clears one)",
         role=Role.OPERATOR,
-        params=(_DN, _PARTITION, _CFNA, _CFOF, _CFNR, _DESCRIPTION),
+        params=(
+            _DN,
+            _PARTITION,
+            _CFNA,
+            _CFOF,
+            _CFNR,
+            *forwards.params(LINE_FORWARDS),
+            _DESCRIPTION,
+        ),
         examples=(
             "/cti update-line 7001 partition=PT_CTI cfna=6001 cfof=6001",
+            "/cti update-line 7001 partition=PT_CTI forward-css=CSS_Internal",
             "/cti update-line 7001 partition=PT_CTI cfnr=none",
         ),
         writes=True,
     )
 
     def execute(self, ctx: Context, args: Arguments) -> Reply | Plan:
-        request = line_request(args, ("cfna", "cfof", "cfnr"))
+        request = line_request(args, LINE_FORWARDS)
         if request.description is None and not request.forwards:
-            raise UsageError("Nothing to change: give `description=`, `cfna=`, `cfof=` or `cfnr=`.")
+            raise UsageError(
+                "Nothing to change: give `description=`, `cfna=`, `cfof=`, `cfnr=` or a "
+                "forward's CSS (`cfna-css=`, `cfof-css=`, `cfnr-css=`, `forward-css=`)."
+            )
         cucm = ctx.cucm
+        refs = References(cucm)
+        request = replace(request, forwards=forwards.resolve(refs, request.forwards))
         before = LINE.read(cucm, request.key)
         if before is None:
             return Reply(
@@ -194,10 +247,11 @@ class UpdateLineCommand:
                     + (f" partition={request.partition}`" if request.partition else "`")
                 ],
             )
-        step, _ = plan_line(cucm, request, before)
+        step, after = plan_line(cucm, request, before)
         plan = Plan(command=self.spec.name, cluster=cucm.name, title=f"update-line {request.label}")
         if step is not None:
             plan.steps.append(step)
+        plan_forward_advice(cucm, refs, plan, forwards.state_targets(after, _touched(request)))
         return plan
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from commands import device_args, ranges
+from commands import device_args, forwards, ranges
 from commands.base import Arguments, CommandSpec, Param, Plan, Reply, Role, UsageError
+from commands.forwards import ForwardRequest
 from commands.kinds.devices import (
     CTI_PORT,
     PORT_LIMITS,
@@ -26,7 +27,7 @@ from commands.kinds.devices import (
 )
 from commands.kinds.lines import describe
 from commands.kinds.users import plan_association
-from commands.lines import LineRequest, forwards_from, plan_device_line
+from commands.lines import LineRequest, plan_device_line, plan_forward_advice
 from commands.objects import State
 from commands.references import References
 from commands.routepoints import DEFAULT_DEVICE_POOL, DEFAULT_LOCATION
@@ -34,6 +35,8 @@ from commands.routepoints import DEFAULT_DEVICE_POOL, DEFAULT_LOCATION
 if TYPE_CHECKING:
     from bot.cucm.cluster import CucmCluster
     from commands.context import Context
+
+PORT_FORWARDS = ("cfna", "cfof")
 
 
 def _like(values: list[str]) -> str:
@@ -76,7 +79,7 @@ def plan_ports(
     cucm: CucmCluster,
     pairs: list[tuple[str, str]],
     partition: str | None,
-    forwards: dict[str, str | None],
+    wanted: ForwardRequest,
 ) -> Iterator[DeviceSlot]:
     """Each port of the range with its DN planned, in range order.
 
@@ -88,7 +91,7 @@ def plan_ports(
     lines = existing_lines(cucm, [p for _, p in pairs], partition)
     for name, pattern in pairs:
         known = pattern.casefold() in lines
-        request = LineRequest(pattern, lines.get(pattern.casefold(), partition), forwards=forwards)
+        request = LineRequest(pattern, lines.get(pattern.casefold(), partition), forwards=wanted)
         line_step, spelled = plan_device_line(cucm, request, exists=known)
         before = CTI_PORT.read(cucm, name) if name.casefold() in ports else None
         yield DeviceSlot(CTI_PORT, name, pattern, spelled, line_step, before)
@@ -158,7 +161,7 @@ class CreatePortsCommand:
             Param("location", "location (default Hub_None)", placeholder="LOC"),
             Param("description", "description of each port", placeholder="text"),
             Param("app-user", "application user that will control the ports", placeholder="user"),
-            Param("cfna", "each DN's forward no answer", placeholder="DN"),
+            Param("cfna", "each DN's forward no answer, external and internal", placeholder="DN"),
             Param("cfof", "each DN's forward on failure", placeholder="DN"),
             Param(
                 "max-calls",
@@ -171,10 +174,11 @@ class CreatePortsCommand:
                 f"calls before busy, 1..max-calls (default {PORT_LIMITS.busy_trigger})",
                 placeholder="N",
             ),
+            *forwards.params(PORT_FORWARDS),
         ),
         examples=(
             "/cti create-ports CTIP{001..024} 7001-7024 partition=PT_CTI device-pool=DP_CTI "
-            "app-user=ctiapp_ivr cfna=6000 cfof=6000",
+            "app-user=ctiapp_ivr cfna=6000 cfof=6000 forward-css=CSS_Internal",
             "/cti create-ports CTIREC{01..04} 7301..7304 app-user=ctiapp_rec --dry-run",
         ),
         writes=True,
@@ -187,16 +191,19 @@ class CreatePortsCommand:
             check_name=lambda n: device_args.device_name(n, "port name"),
             check_number=device_args.dn,
         )
+        pairs = [(name, device_args.dn(number)) for name, number in pairs]
         partition = device_args.reference(args.get("partition"), "partition") or None
         pool = device_args.reference(args.get("device-pool"), "device-pool")
         css = device_args.reference(args.get("css"), "css")
         location = device_args.reference(args.get("location"), "location")
         description = device_args.description(args.get("description"))
-        forwards = forwards_from(args, ("cfna", "cfof"))
+        wanted_forwards = forwards.parse(args, PORT_FORWARDS)
         app_user = device_args.userid(args.get("app-user"))
         limits = port_limits(args)
 
         cucm = ctx.cucm
+        refs = References(cucm)
+        wanted_forwards = forwards.resolve(refs, wanted_forwards)
         names = [n for n, _ in pairs]
         patterns = [p for _, p in pairs]
         title = f"create-ports {names[0]}..{names[-1]} on DNs {patterns[0]}..{patterns[-1]}"
@@ -205,7 +212,7 @@ class CreatePortsCommand:
         plan = Plan(command=self.spec.name, cluster=cucm.name, title=title)
         fields = {
             "description": description or "",
-            "device_pool": References(cucm).device_pool(pool or DEFAULT_DEVICE_POOL),
+            "device_pool": refs.device_pool(pool or DEFAULT_DEVICE_POOL),
             "css": css or None,
             "location": location or DEFAULT_LOCATION,
         }
@@ -217,7 +224,7 @@ class CreatePortsCommand:
         }
         changes = {k: v for k, v in fields.items() if given[k]}
         problems: list[str] = []
-        for slot in plan_ports(cucm, pairs, partition, forwards):
+        for slot in plan_ports(cucm, pairs, partition, wanted_forwards):
             after = _port_after(slot, fields if slot.before is None else changes, limits)
             if isinstance(after, str):
                 problems.append(after)
@@ -236,6 +243,7 @@ class CreatePortsCommand:
                 "No `app-user=`: associate the ports later with "
                 "`/cti associate-device <user> <port...>`."
             )
+        plan_forward_advice(cucm, refs, plan, forwards.requested_targets(wanted_forwards))
         return plan
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.cucm.errors import NotFound
-from commands import device_args, ranges
+from commands import device_args, forwards, ranges
 from commands.base import Arguments, Command, CommandSpec, Param, Plan, Role, Step, UsageError
 from commands.group_safety import risky_group_warnings, security_mode_for
 from commands.groups_catalog import ENABLED, match_groups, rule_warnings
@@ -30,7 +30,7 @@ from commands.kinds.devices import (
 )
 from commands.kinds.lines import describe
 from commands.kinds.users import plan_user, read_user
-from commands.lines import LineRequest, forwards_from
+from commands.lines import LineRequest, plan_forward_advice
 from commands.nodes import voice_nodes
 from commands.objects import State
 from commands.ports import plan_ports
@@ -44,6 +44,7 @@ from commands.redundancy import (
     provider_failover,
     read_ctimanagers,
 )
+from commands.references import References
 from commands.routepoints import (
     BUSY_TRIGGER_HELP,
     DEFAULT_DEVICE_POOL,
@@ -61,6 +62,8 @@ if TYPE_CHECKING:
     from bot.cucm.models import DevicePool
     from commands.context import Context
 
+PROVISION_FORWARDS = ("cfna", "cfof")
+
 
 class ProvisionRequest:
     """Everything typed, checked for syntax before the first read."""
@@ -68,7 +71,7 @@ class ProvisionRequest:
     def __init__(self, args: Arguments) -> None:
         self.user = userid(args["app-user"])
         self.route_point = _optional_device(args.get("routepoint"), "routepoint")
-        self.dn = device_args.dn(args["dn"]) if args.get("dn") else None
+        self.dn = device_args.dn_pattern(args["dn"]) if args.get("dn") else None
         if (self.route_point is None) != (self.dn is None):
             raise UsageError("Give `routepoint=` and `dn=` together (the route point's line).")
         self.ports: list[tuple[str, str]] = []
@@ -78,13 +81,15 @@ class ProvisionRequest:
                 "port-dns=7001-7004."
             )
         if args.get("ports"):
-            self.ports = ranges.paired(args["ports"], args["port-dns"])
-            for name, pattern in self.ports:
-                device_args.device_name(name, "port name")
-                device_args.dn(pattern)
+            self.ports = [
+                (device_args.device_name(name, "port name"), device_args.dn(number))
+                for name, number in ranges.paired(
+                    args["ports"], args["port-dns"], check_number=device_args.dn
+                )
+            ]
         self.partition = device_args.reference(args.get("partition"), "partition") or None
         self.pool = device_args.reference(args.get("device-pool"), "device-pool") or None
-        self.forwards = forwards_from(args, ("cfna", "cfof"))
+        self.forwards = forwards.parse(args, PROVISION_FORWARDS)
         self.ctimanagers = parse_ctimanagers(args.get("ctimanager"))
         self.css = device_args.reference(args.get("css"), "css") or None
         self.max_calls, self.busy_trigger = route_point_limits(args)
@@ -236,7 +241,8 @@ class ProvisionAppCommand:
             ),
             Param(
                 "cfna",
-                "Forward no answer on every DN (new calls while the app is down).",
+                "Forward no answer, external and internal, on every DN (new calls while the "
+                "app is down).",
                 placeholder="6000",
             ),
             Param(
@@ -244,6 +250,7 @@ class ProvisionAppCommand:
                 "Forward on failure on every DN (calls in progress when it fails).",
                 placeholder="6000",
             ),
+            *forwards.params(PROVISION_FORWARDS),
             Param(
                 "device-pool",
                 "Device pool of the devices (its CM group recovers them).",
@@ -262,7 +269,8 @@ class ProvisionAppCommand:
         ),
         examples=(
             "/cti provision-app ctiapp_ivr routepoint=RP_IVR dn=7100 ports=CTIP{01..04} "
-            "port-dns=7101-7104 cfna=6000 cfof=6000 device-pool=DP_CTI partition=PT_CTI",
+            "port-dns=7101-7104 cfna=6000 cfof=6000 forward-css=CSS_Internal device-pool=DP_CTI "
+            "partition=PT_CTI",
             "/cti provision-app ctiapp_rec ports=REC{01..02} port-dns=7301-7302 "
             'groups="Standard CTI Enabled,Standard CTI Allow Call Recording" --dry-run',
         ),
@@ -272,6 +280,8 @@ class ProvisionAppCommand:
     def execute(self, ctx: Context, args: Arguments) -> Plan:
         request = ProvisionRequest(args)
         cucm = ctx.cucm
+        refs = References(cucm)
+        request.forwards = forwards.resolve(refs, request.forwards)
         before = read_user(cucm, request.user)
         plan = Plan(
             command=self.spec.name,
@@ -310,6 +320,8 @@ class ProvisionAppCommand:
         risks = risky_group_warnings(cucm, before["userid"], added=added, mode=mode)
         plan.warnings += risks + rule_warnings(before["userid"], groups, mode=mode)
         plan.risky = plan.risky or bool(risks)
+        if request.devices:
+            plan_forward_advice(cucm, refs, plan, forwards.requested_targets(request.forwards))
         return plan
 
 

@@ -16,7 +16,7 @@ from commands.base import UsageError
 MAX_RANGE = 500
 
 _BRACES = re.compile(r"^(?P<prefix>[^{}]*)\{(?P<start>\d+)\.\.(?P<end>\d+)\}(?P<suffix>[^{}]*)$")
-_NUMBERS = re.compile(r"^(?P<plus>\+?)(?P<start>\d+)(?:-|\.\.)(?P<end>\d+)$")
+_NUMBERS = re.compile(r"^(?P<plus>\\?\+)?(?P<start>\d+)(?:-|\.\.)(?P<end>\d+)$")
 
 
 def expand(text: str, *, what: str = "range", limit: int = MAX_RANGE) -> list[str]:
@@ -36,7 +36,8 @@ def expand(text: str, *, what: str = "range", limit: int = MAX_RANGE) -> list[st
         )
     numbers = _NUMBERS.match(text)
     if numbers:
-        return _numbered(numbers["plus"], numbers["start"], numbers["end"], "", what, limit)
+        plus = "+" if numbers["plus"] else ""  # CUCM's escaped \+ is shown as a plain +
+        return _numbered(plus, numbers["start"], numbers["end"], "", what, limit)
     return [text]
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.cucm.errors import NotFound
-from commands import device_args
+from commands import device_args, forwards
 from commands.base import Arguments, CommandSpec, Param, Plan, Reply, Role, Step, UsageError
 from commands.kinds.devices import (
     ROUTE_POINT,
@@ -27,7 +27,7 @@ from commands.kinds.devices import (
 from commands.kinds.lines import LINE, describe, line_key
 from commands.kinds.lines import from_model as line_from_model
 from commands.kinds.users import APP_USER, plan_association
-from commands.lines import LineRequest, forwards_from, plan_device_line
+from commands.lines import LineRequest, plan_device_line, plan_forward_advice
 from commands.objects import State, change
 from commands.references import References
 
@@ -45,6 +45,7 @@ MAX_CALLS_HELP = (
 BUSY_TRIGGER_HELP = (
     f"calls before busy, 1..max-calls (default {ROUTE_POINT_LIMITS.busy_trigger}, CUCM's)"
 )
+ROUTE_POINT_FORWARDS = ("cfna", "cfof")
 
 
 def calls_warning(name: str, max_calls: int | None) -> list[str]:
@@ -131,7 +132,11 @@ class CreateRoutePointCommand:
                 required=True,
             ),
             Param(
-                "dn", "its directory number, created when missing", positional=True, required=True
+                "dn",
+                "its directory number or pattern (71XX, 71[2-5]X, +1408555700X), created when "
+                "missing",
+                positional=True,
+                required=True,
             ),
             Param("partition", "partition of the DN", placeholder="PT"),
             Param(
@@ -145,15 +150,22 @@ class CreateRoutePointCommand:
             Param("description", "route point description", placeholder="text"),
             Param("max-calls", MAX_CALLS_HELP, placeholder="N"),
             Param("busy-trigger", BUSY_TRIGGER_HELP, placeholder="N"),
-            Param("cfna", "DN's forward no answer (app down: new calls)", placeholder="DN"),
+            Param(
+                "cfna",
+                "DN's forward no answer, external and internal (app down: new calls)",
+                placeholder="DN",
+            ),
             Param(
                 "cfof", "DN's forward on failure (app fails: calls in progress)", placeholder="DN"
             ),
+            *forwards.params(ROUTE_POINT_FORWARDS),
             Param("app-user", "application user that will control it", placeholder="user"),
         ),
         examples=(
             "/cti create-routepoint RP_IVR 7100 partition=PT_CTI device-pool=DP_CTI "
-            "max-calls=20 busy-trigger=18 cfna=6000 cfof=6000 app-user=ctiapp_ivr",
+            "max-calls=20 busy-trigger=18 cfna=6000 cfof=6000 forward-css=CSS_Internal "
+            "app-user=ctiapp_ivr",
+            "/cti create-routepoint RP_SALES 71[2-5]X partition=PT_CTI --dry-run",
             "/cti create-routepoint RP_TEST 7199 partition=PT_CTI --dry-run",
         ),
         writes=True,
@@ -161,20 +173,23 @@ class CreateRoutePointCommand:
 
     def execute(self, ctx: Context, args: Arguments) -> Reply | Plan:
         name = device_args.device_name(args["name"], "route point name")
-        pattern = device_args.dn(args["dn"])
+        pattern = device_args.dn_pattern(args["dn"])
         partition = _device_option(args, "partition") or None
         pool = _device_option(args, "device-pool")
         css = _device_option(args, "css")
         location = _device_option(args, "location")
         description = device_args.description(args.get("description"))
         max_calls, busy = route_point_limits(args)
-        forwards = forwards_from(args, ("cfna", "cfof"))
+        wanted_forwards = forwards.parse(args, ROUTE_POINT_FORWARDS)
         app_user = device_args.userid(args.get("app-user"))
 
         cucm = ctx.cucm
         refs = References(cucm)
+        wanted_forwards = forwards.resolve(refs, wanted_forwards)
         slot = plan_route_point(
-            cucm, name, LineRequest(pattern, partition, forwards=forwards, description=description)
+            cucm,
+            name,
+            LineRequest(pattern, partition, forwards=wanted_forwards, description=description),
         )
         partition = slot.partition
         rp_before = slot.before
@@ -235,6 +250,7 @@ class CreateRoutePointCommand:
             )
         if rp_step is not None:
             plan.steps.append(apply_step(cucm, name, rp_after))
+        plan_forward_advice(cucm, refs, plan, forwards.requested_targets(wanted_forwards))
         return plan
 
 

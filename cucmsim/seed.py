@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from cucmsim.model import (
     CALL_MANAGER,
     CTI_MANAGER,
+    CallForward,
     CallingSearchSpace,
     CallManagerGroup,
     Cluster,
@@ -185,8 +186,18 @@ def _add_demo_objects(cluster: Cluster) -> None:
     _add_user(cluster, User("agent1", is_app_user=False, first_name="Alex", last_name="Agent"))
     for user in cluster.users.values():
         user.groups.append("Standard CCM End Users")
+    cluster.lines[(key("6000"), key("PT_Internal"))] = Line(
+        "6000", "PT_Internal", description="Operator", alerting_name="Operator"
+    )
     cluster.lines[(key("7000"), key("PT_CTI"))] = Line(
-        "7000", "PT_CTI", description="Main IVR", alerting_name="Main IVR"
+        "7000",
+        "PT_CTI",
+        description="Main IVR",
+        alerting_name="Main IVR",
+        forwards={
+            block: CallForward(destination="6000", calling_search_space="CSS_Internal")
+            for block in ("callForwardNoAnswer", "callForwardNoAnswerInt", "callForwardOnFailure")
+        },
     )
     cluster.devices[key("RP_MAIN")] = Device(
         name="RP_MAIN",

@@ -1,9 +1,12 @@
 """Directory numbers as objects: the fields and call forwards the bot manages.
 
-Key: "pattern/partition", or "pattern" for a DN in no partition. The state
-always holds all five forward blocks (None fields when unset) so two states
-compare equal exactly when CUCM would behave the same, and a change-log
-before-state is enough to put every forward back.
+Key: "pattern/partition", or "pattern" for a DN in no partition; an E.164
+pattern is written with a plain `+` (the service layer escapes it). The state
+always holds every managed forward block (None fields when unset) so two
+states compare equal exactly when CUCM would behave the same, and a
+change-log before-state is enough to put every forward back. States recorded
+before the internal CFNA block was managed lack it: such a state leaves that
+block alone, in comparisons and in writes.
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from commands.objects import ObjectKind, State, register
 if TYPE_CHECKING:
     from bot.cucm.cluster import CucmCluster
 
-FORWARDS = ("all", "busy", "no_answer", "on_failure", "not_registered")
+FORWARDS = ("all", "busy", "no_answer", "no_answer_int", "on_failure", "not_registered")
 FORWARD_LABELS = {
     "all": "CFA",
     "busy": "CFB",
     "no_answer": "CFNA",
+    "no_answer_int": "CFNA internal",
     "on_failure": "CFOF",
     "not_registered": "CFNR",
 }
@@ -102,9 +106,18 @@ def changed_forwards(before: State, after: State) -> dict[str, CallForward]:
     """Only the forward blocks that differ; a cleared block is sent with no destination."""
     return {
         k: _forward_model(after["forwards"][k])
-        for k in FORWARDS
+        for k in _shared_kinds(before, after)
         if before["forwards"][k] != after["forwards"][k]
     }
+
+
+def _shared_kinds(*states: State) -> list[str]:
+    """The forward kinds every state records (an older change-log state may lack some)."""
+    return [k for k in FORWARDS if all(k in s["forwards"] for s in states)]
+
+
+def _projected(state: State, kinds: list[str]) -> State:
+    return {**state, "forwards": {k: state["forwards"][k] for k in kinds}}
 
 
 class LineKind(ObjectKind):
@@ -151,6 +164,13 @@ class LineKind(ObjectKind):
             return cucm.axl.get_line(pattern, partition).associated_devices
         except NotFound:
             return ()
+
+    def satisfied(self, current: State | None, before: State | None, after: State | None) -> bool:
+        """Compared on the forward kinds `after` records, so an older state still verifies."""
+        if current is None or after is None:
+            return current == after
+        kinds = _shared_kinds(after)
+        return _projected(current, kinds) == _projected(after, kinds)
 
 
 LINE = register(LineKind())

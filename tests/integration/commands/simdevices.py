@@ -41,8 +41,14 @@ def line(sim: Any, pattern: str, partition: str | None) -> dict[str, Any] | None
             "description": found.description,
             "alerting_name": found.alerting_name,
             "cfna": _destination(found, "callForwardNoAnswer"),
+            "cfna_int": _destination(found, "callForwardNoAnswerInt"),
             "cfof": _destination(found, "callForwardOnFailure"),
             "cfnr": _destination(found, "callForwardNotRegistered"),
+            "forward_css": {
+                block: forward.calling_search_space
+                for block, forward in found.forwards.items()
+                if forward.calling_search_space
+            },
         }
 
 

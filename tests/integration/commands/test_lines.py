@@ -44,8 +44,10 @@ def test_add_line_happy_path_logged_and_idempotent(sim, make_ctx, plan_and_apply
         "description": "IVR line",
         "alerting_name": "IVR",
         "cfna": "6000",
+        "cfna_int": "6000",
         "cfof": "6001",
         "cfnr": "6002",
+        "forward_css": {},
     }
     assert axl_writes(sim) == {"addLine": 1}
     (row,) = ctx.changelog.get(reply.change_set_id).changes

@@ -38,11 +38,12 @@ def test_create_ports_range_with_progress_and_one_association(sim, make_ctx) -> 
         cfna="6000",
         cfof="6000",
     )
-    # before-state reads: pool, one listPhone, one listLine, the app user; nothing per port
+    # before-state reads: pool, one listPhone, one listLine, the app user; nothing per port;
+    # one more listLine looks up the forward target 6000
     assert axl_reads(sim) == {
         "getDevicePool": 1,
         "listPhone": 1,
-        "listLine": 1,
+        "listLine": 2,
         "getAppUser": 1,
     }
     assert len(plan.steps) == 25 and plan.needs_confirmation

@@ -34,6 +34,7 @@ def _args(tag: str, base: int, ports: int = 2) -> dict[str, Any]:
         "port_dns": f"{base + 1}-{base + ports}",
         "cfna": "6000",
         "cfof": "6001",
+        "forward_css": "CSS_Internal",
         "device_pool": "DP_CTI",
         "partition": "PT_CTI",
     }
@@ -80,7 +81,13 @@ def test_provision_end_to_end_then_idempotent(sim, make_ctx) -> None:
         rp = sim.cluster.devices[key("RP_PVa")]
         assert rp.device_pool == "DP_CTI"
         assert [(a.pattern, a.partition) for a in rp.lines] == [("7600", "PT_CTI")]
-    assert "6000" in forwards.values() and "6001" in forwards.values()
+        css = {k: f.calling_search_space for k, f in line.forwards.items()}
+    assert forwards == {
+        "callForwardNoAnswer": "6000",
+        "callForwardNoAnswerInt": "6000",
+        "callForwardOnFailure": "6001",
+    }
+    assert set(css.values()) == {"CSS_Internal"}
     counted = sim.counters()["axl"]
     assert counted["updateAppUser"] == 1 and counted["applyCtiRoutePoint"] == 1
     record = ctx.changelog.get(reply.change_set_id)

@@ -50,6 +50,7 @@ def test_create_routepoint_full_procedure(sim, make_ctx, plan_and_apply) -> None
         busy_trigger="18",
         cfna="6000",
         cfof="6001",
+        forward_css="CSS_Internal",
         app_user="rp_app1",
     )
     assert reply.status == "ok", reply.as_text()
@@ -63,7 +64,12 @@ def test_create_routepoint_full_procedure(sim, make_ctx, plan_and_apply) -> None
         "lines": [(1, "7101", "PT_CTI", 20, 18)],
     }
     dn = line(sim, "7101", "PT_CTI")
-    assert dn is not None and (dn["cfna"], dn["cfof"]) == ("6000", "6001")
+    assert dn is not None and (dn["cfna"], dn["cfna_int"], dn["cfof"]) == ("6000", "6000", "6001")
+    assert dn["forward_css"] == {
+        "callForwardNoAnswer": "CSS_Internal",
+        "callForwardNoAnswerInt": "CSS_Internal",
+        "callForwardOnFailure": "CSS_Internal",
+    }
     assert controlled(sim, "rp_app1") == ["RP_T1"]
     assert axl_writes(sim) == {
         "addLine": 1,
@@ -71,10 +77,13 @@ def test_create_routepoint_full_procedure(sim, make_ctx, plan_and_apply) -> None
         "updateAppUser": 1,
         "applyCtiRoutePoint": 1,
     }
-    # before-state reads once each; the app user is re-read under its lock to merge the delta
+    # before-state reads once each; the app user is re-read under its lock to merge the delta;
+    # the forward CSS once, and one listLine per forward target
     assert axl_reads(sim) == {
         "getDevicePool": 1,
+        "getCss": 1,
         "getLine": 1,
+        "listLine": 2,
         "getCtiRoutePoint": 1,
         "getAppUser": 2,
     }
@@ -104,6 +113,7 @@ def test_create_routepoint_full_procedure(sim, make_ctx, plan_and_apply) -> None
         busy_trigger="18",
         cfna="6000",
         cfof="6001",
+        forward_css="CSS_Internal",
         app_user="rp_app1",
     )
     assert again.no_change, [s.summary for s in again.steps]

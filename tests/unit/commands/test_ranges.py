@@ -54,11 +54,37 @@ def test_device_names_and_dns() -> None:
     for bad in ("", "x" * 16, "RP IVR", "RP/1", "RPé"):
         with pytest.raises(UsageError, match="1 to 15 characters"):
             device_args.device_name(bad)
-    for good in ("7001", "+14085557001", "70XX", "*55#"):
+    for good in ("7001", "+14085557001"):
         assert device_args.dn(good) == good
-    for bad in ("70a1", "++1", "7" * 25, "", "70 01"):
+    assert device_args.dn("\\+14085557001") == "+14085557001"
+    for bad in ("70a1", "++1", "7" * 25, "", "70 01", "70XX", "*55#", "\\\\+1"):
         with pytest.raises(UsageError, match="1 to 24 digits"):
             device_args.dn(bad)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["7001", "70XX", "*55#", "71[2-5]X", "8[^0]XX", "91X?", "91X+", "9!", "+1408555700X", "!"],
+)
+def test_route_point_patterns_cucm_accepts(pattern: str) -> None:
+    assert device_args.dn_pattern(pattern) == pattern
+
+
+def test_route_point_pattern_escaped_plus_is_shown_plain() -> None:
+    assert device_args.dn_pattern("\\+1408[2-5]XXX") == "+1408[2-5]XXX"
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["++1", "70a1", "7.XX", "9@", "[]1", "1^2", "[^1][^2]", "+", "?1", "70xx", "X" * 51, ""],
+)
+def test_route_point_patterns_cucm_refuses_name_the_rule(pattern: str) -> None:
+    with pytest.raises(UsageError, match=r"wildcards X \(any digit\), ! \(one or more"):
+        device_args.dn_pattern(pattern)
+
+
+def test_e164_ranges_accept_the_escaped_plus() -> None:
+    assert expand("\\+14085550100-14085550101") == ["+14085550100", "+14085550101"]
 
 
 def test_call_limits() -> None:
@@ -82,5 +108,8 @@ def test_forward_targets() -> None:
     assert device_args.forward_target("6000", "cfna") == "6000"
     assert device_args.forward_target("none", "cfna") == ""
     assert device_args.forward_target(None, "cfna") is None
-    with pytest.raises(UsageError, match="`cfna` destination"):
-        device_args.forward_target("voicemail", "cfna")
+    assert device_args.forward_target("+14085550100", "cfna") == "+14085550100"
+    assert device_args.forward_target("\\+14085550100", "cfna") == "+14085550100"
+    for bad in ("voicemail", "60XX", "6[0-1]00"):
+        with pytest.raises(UsageError, match="`cfna` destination"):
+            device_args.forward_target(bad, "cfna")
