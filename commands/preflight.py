@@ -8,7 +8,7 @@ so the report is a to-do list rather than a diagnosis.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
@@ -33,11 +33,13 @@ from commands.redundancy import (
 
 if TYPE_CHECKING:
     from bot.cucm.cluster import CucmCluster
-    from bot.cucm.models import AppUser, EndUser, ServiceStatus
+    from bot.cucm.models import AppUser, CtiPort, EndUser, Line, RoutePoint, ServiceStatus
     from commands.context import Context
 
 CTI_ENABLED = "Standard CTI Enabled"
 HEADROOM_WARN_RATIO = 0.8
+REDUNDANCY_FORWARDS = {"no_answer": "CFNA", "no_answer_int": "CFNA internal", "on_failure": "CFOF"}
+MAX_GAPS_SHOWN = 5
 _USER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$")
 _POOL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,49}$")
 T = TypeVar("T")
@@ -216,6 +218,8 @@ def _user(
         )
     )
     checks.append(_headroom(cucm, user.userid, len(user.associated_devices), nodes, statuses))
+    forwards = redundancy_forwards(cucm, user.associated_devices)
+    checks += [forwards] if forwards else []
     return checks
 
 
@@ -260,6 +264,74 @@ def _headroom(
     if ratio >= HEADROOM_WARN_RATIO:
         return Check(True, label, detail, fix=fix, warning=True)
     return Check(True, label, detail)
+
+
+def _cti_device(cucm: CucmCluster, name: str) -> RoutePoint | CtiPort | None:
+    """The route point or CTI port of that name; None for any other device (a phone)."""
+    found: RoutePoint | CtiPort | None = _found(lambda: cucm.axl.get_route_point(name))
+    return found or _found(lambda: cucm.axl.get_cti_port(name))
+
+
+def _forward_gaps(line: Line) -> list[str]:
+    gaps = []
+    for kind, label in REDUNDANCY_FORWARDS.items():
+        forward = line.forwards.get(kind)
+        if forward is None or not forward.destination:
+            gaps.append(f"no {label}")
+        elif not forward.css:
+            gaps.append(f"{label} {forward.destination} has no CSS")
+    return gaps
+
+
+def _forward_fix(line: Line) -> str:
+    """The update-line that closes a DN's gaps, reusing the targets it already has."""
+    held = {k: f.destination for k, f in line.forwards.items() if f.destination}
+    cfna = held.get("no_answer") or held.get("no_answer_int") or "<DN>"
+    cfof = held.get("on_failure") or "<DN>"
+    partition = f" partition={line.partition}" if line.partition else ""
+    return f"`/cti update-line {line.pattern}{partition} cfna={cfna} cfof={cfof} forward-css=<CSS>`"
+
+
+def _cti_lines(cucm: CucmCluster, devices: tuple[str, ...]) -> Iterator[tuple[str, Line]]:
+    """Each distinct DN on the given route points and CTI ports, with a device carrying it."""
+    seen: set[str] = set()
+    for name in devices:
+        device = _cti_device(cucm, name)
+        if device is None:
+            continue
+        for appearance in device.lines:
+            ident = f"{appearance.pattern}/{appearance.partition or ''}".casefold()
+            if ident in seen:
+                continue
+            seen.add(ident)
+            line = _found(lambda a=appearance: cucm.axl.get_line(a.pattern, a.partition))
+            if line is not None:
+                yield device.name, line
+
+
+def redundancy_forwards(cucm: CucmCluster, devices: tuple[str, ...]) -> Check | None:
+    """CFNA (external and internal) and CFOF, each with a CSS, on the user's CTI devices' DNs.
+
+    When the application fails these forwards are all callers get: a missing
+    one leaves them unanswered, one without a CSS gives reorder for a target
+    in a partition. None when the user controls no route point or CTI port.
+    """
+    label = "Redundancy forwards (CFNA/CFOF with a CSS)"
+    lines = list(_cti_lines(cucm, devices))
+    if not lines:
+        return None
+    gaps = [(name, line, missing) for name, line in lines if (missing := _forward_gaps(line))]
+    if not gaps:
+        return Check(True, label, f"set on all {len(lines)} DN(s) of its route points and ports")
+    shown = [
+        f"{name} DN {line.pattern}{f' in {line.partition}' if line.partition else ''}: "
+        + ", ".join(missing)
+        for name, line, missing in gaps[:MAX_GAPS_SHOWN]
+    ]
+    more = len(gaps) - MAX_GAPS_SHOWN
+    detail = "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+    others = " (and the same for each DN listed)" if len(gaps) > 1 else ""
+    return Check(False, label, detail, fix=_forward_fix(gaps[0][1]) + others)
 
 
 COMMANDS: list[Command] = [PreflightCommand()]

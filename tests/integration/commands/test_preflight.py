@@ -9,8 +9,9 @@ import pytest
 from commands.base import Role, UsageError
 from commands.context import ConfiguredApplication
 from commands.preflight import COMMANDS
-from cucmsim.model import CALL_MANAGER
+from cucmsim.model import CALL_MANAGER, CallForward, Line, LineAppearance, key
 from cucmsim.serviceability import lifecycle
+from tests.integration.commands.simobjects import plant_device, plant_phone, plant_user
 
 (PREFLIGHT,) = COMMANDS
 
@@ -163,3 +164,50 @@ def test_bad_input_is_a_usage_error(sim: Any, make_ctx: Any, plan_only: Any) -> 
     with pytest.raises(UsageError, match="--end-user"):
         plan_only(make_ctx(), PREFLIGHT, end_user=True)
     assert sim.counters().get("axl", {}) == {}
+
+
+def test_redundancy_forwards_pass_when_set_with_a_css(make_ctx: Any, plan_only: Any) -> None:
+    text = plan_only(make_ctx(), PREFLIGHT, app_user="ctiapp_ivr").as_text()
+    assert (
+        "✓ Redundancy forwards (CFNA/CFOF with a CSS): set on all 1 DN(s) of its route points "
+        "and ports" in text
+    )
+
+
+def test_redundancy_forward_gaps_name_each_dn_and_the_fix(
+    sim: Any, make_ctx: Any, plan_only: Any
+) -> None:
+    with sim.cluster.lock:
+        sim.cluster.lines[(key("7481"), key("PT_CTI"))] = Line(
+            "7481",
+            "PT_CTI",
+            forwards={
+                "callForwardNoAnswer": CallForward(destination="6000"),
+                "callForwardOnFailure": CallForward("6000", calling_search_space="CSS_Internal"),
+            },
+        )
+        sim.cluster.lines[(key("7482"), key("PT_CTI"))] = Line("7482", "PT_CTI")
+    plant_device(sim, "PF_RP1")
+    plant_device(sim, "PF_PORT1", port=True)
+    plant_phone(sim, "SEPPF0000000001")
+    with sim.cluster.lock:
+        for name, pattern in (("PF_RP1", "7481"), ("PF_PORT1", "7482")):
+            sim.cluster.devices[key(name)].lines = [LineAppearance(1, pattern, "PT_CTI")]
+    plant_user(
+        sim,
+        "pf_app",
+        devices=["PF_RP1", "SEPPF0000000001", "PF_PORT1"],
+        groups=["Standard CTI Enabled"],
+    )
+    reply = plan_only(make_ctx(), PREFLIGHT, app_user="pf_app")
+    text = reply.as_text()
+    assert reply.status == "error"
+    assert (
+        "✗ Redundancy forwards (CFNA/CFOF with a CSS): PF_RP1 DN 7481 in PT_CTI: CFNA 6000 has "
+        "no CSS, no CFNA internal; PF_PORT1 DN 7482 in PT_CTI: no CFNA, no CFNA internal, "
+        "no CFOF" in text
+    )
+    assert (
+        "fix: `/cti update-line 7481 partition=PT_CTI cfna=6000 cfof=6000 forward-css=<CSS>` "
+        "(and the same for each DN listed)" in text
+    )
