@@ -3,11 +3,12 @@
 A minimum is what any correct implementation must send, not what ours sends:
 the reads that establish the before-state (so the plan and the no-change verdict
 are right), plus one write per changed object. Reference data (device pools,
-CallManager groups, the node list) changes rarely and is meant to be cached with
-a TTL, so it is read once per process: on the first run, never on the re-run,
-never twice in one run. A confirmed plan is planned again at click time (the
-runner refuses to apply a plan CUCM has moved away from), so its before-state
-reads count twice; that is the price of the safety check, not waste.
+CallManager groups, the node list, calling search spaces) changes rarely and is
+meant to be cached with a TTL, so it is read once per process: on the first
+run, never on the re-run, never twice in one run. A confirmed plan is planned
+again at click time (the runner refuses to apply a plan CUCM has moved away
+from), so its before-state reads count twice; that is the price of the safety
+check, not waste.
 
 Counter keys are "<endpoint>.<operation>" as the simulator counts them.
 """
@@ -18,7 +19,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 # Reference data: read once per process (TTL cache), whatever the command.
-REFERENCE_OPS = frozenset({"axl.getDevicePool", "axl.getCallManagerGroup", "axl.listProcessNode"})
+REFERENCE_OPS = frozenset(
+    {"axl.getDevicePool", "axl.getCallManagerGroup", "axl.listProcessNode", "axl.getCss"}
+)
 
 
 @dataclass(frozen=True)
@@ -57,10 +60,12 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "update-line",
-        "update-line 7000 partition=PT_CTI cfna=6000",
-        reads={"axl.getLine": 1},
+        "update-line 7000 partition=PT_CTI cfna=6001",
+        reads={"axl.getLine": 1, "axl.listLine": 1},
+        refs={"axl.getCss": 1},
         writes={"axl.updateLine": 1},
-        why="the DN's before-state, then one update with only the changed fields",
+        why="the DN's before-state and where its forward target lives (is it reachable "
+        "through the forward's CSS?), then one update with only the changed fields",
     ),
     Case(
         "create-ports",
@@ -156,13 +161,16 @@ CASES: tuple[Case, ...] = (
         "preflight app-user=ctiapp_ivr device-pool=DP_CTI",
         reads={
             "axl.getAppUser": 1,
+            "axl.getCtiRoutePoint": 1,
+            "axl.getLine": 1,
             "axl.listServiceParameter": 1,
             "controlcenter.soapGetServiceStatus": 3,
         },
         refs={"axl.getDevicePool": 1, "axl.getCallManagerGroup": 1, "axl.listProcessNode": 1},
         why="the user, the pool's CM group and its nodes, CTIManager and Cisco CallManager "
         "on each of 3 nodes (one Control Center request per node), the per-provider "
-        "device limit",
+        "device limit, and the CFNA/CFOF of the DN on each of the user's route points and "
+        "ports",
     ),
     Case(
         "params show",

@@ -61,7 +61,7 @@ def _parameter(raw: Any, node: str, service: str) -> ServiceParameter:
 class AxlClient(DeviceMixin, LineMixin, UserMixin):
     """AXL operations returning plain dataclasses; errors are ``bot.cucm.errors`` types.
 
-    Reference data (process nodes, device pools, CM groups) is never written by ctibot and
+    Reference data (process nodes, device pools, CM groups, CSSs) is never written by ctibot and
     changes rarely, so successful reads of it are kept for ``reference_ttl_s``: a plan, its
     re-plan at the confirmation click and the next command do not ask CUCM again.
     """
