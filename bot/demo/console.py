@@ -37,7 +37,7 @@ SUGGESTIONS = [
     "/cti service status",
     "/cti preflight app-user=ctiapp_ivr device-pool=DP_CTI",
     "/cti create-routepoint RP_SALES 7100 partition=PT_CTI device-pool=DP_CTI "
-    "app-user=ctiapp_ivr cfna=7999 cfof=7999 --dry-run",
+    "app-user=ctiapp_ivr cfna=6000 cfof=6000 forward-css=CSS_Internal --dry-run",
     "!sim stop cucm-sub1 CTIManager   (then wait: the alert fires in #cti-alerts)",
 ]
 

@@ -15,6 +15,9 @@ from "not found" so a client can tell them apart):
 - 5003 `<field> is required` or a business-rule text (busy trigger above
   max calls, max calls beyond the line's limit, a per-line setting outside
   its enumeration): missing required field in non-strict mode.
+- 5003 `The pattern '<p>' is not valid: a leading + must be written \\+ ...`
+  or `... contains characters not allowed in a directory number`: a DN
+  pattern CUCM would refuse (CUCM's own wording is unconfirmed).
 - 5001 `Request failed schema validation: ...`: strict mode only.
 - -1 `No such operation '<op>'`: an operation the simulator does not implement.
 """

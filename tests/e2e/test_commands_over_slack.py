@@ -189,7 +189,11 @@ def test_add_line_with_redundancy_forwards(stack: Stack, story: Story) -> None:
     applied(stack, message, "add-line", OPERATOR, [("addLine", "line", f"8401/{PT}")])
     found = line(stack, "8401")
     assert found is not None and found.description == "E2E overflow"
-    assert forwards(found) == {"callForwardNoAnswer": FALLBACK, "callForwardOnFailure": FALLBACK}
+    assert forwards(found) == {
+        "callForwardNoAnswer": FALLBACK,
+        "callForwardNoAnswerInt": FALLBACK,
+        "callForwardOnFailure": FALLBACK,
+    }
 
 
 def test_update_line(stack: Stack, story: Story) -> None:
@@ -197,6 +201,7 @@ def test_update_line(stack: Stack, story: Story) -> None:
     applied(stack, message, "update-line", OPERATOR, [("updateLine", "line", f"8401/{PT}")])
     assert forwards(line(stack, "8401")) == {
         "callForwardNoAnswer": "8409",
+        "callForwardNoAnswerInt": "8409",
         "callForwardOnFailure": FALLBACK,
         "callForwardNotRegistered": "8409",
     }
@@ -230,6 +235,7 @@ def test_create_routepoint_with_app_user(stack: Stack, story: Story) -> None:
     ]
     assert forwards(line(stack, "8410")) == {
         "callForwardNoAnswer": FALLBACK,
+        "callForwardNoAnswerInt": FALLBACK,
         "callForwardOnFailure": FALLBACK,
     }
     assert app_user(stack, IVR).associated_devices == [RP]
@@ -357,6 +363,7 @@ def test_provision_app_in_one_change_set(stack: Stack, story: Story) -> None:
     for dn in ("8450", "8451", "8452"):
         assert forwards(line(stack, dn)) == {
             "callForwardNoAnswer": FALLBACK,
+            "callForwardNoAnswerInt": FALLBACK,
             "callForwardOnFailure": FALLBACK,
         }
 
