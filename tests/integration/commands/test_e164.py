@@ -111,3 +111,10 @@ def test_patterns_cucm_refuses_are_refused_with_the_rule(sim, make_ctx, command,
 def test_port_dns_are_numbers_not_patterns(make_ctx) -> None:
     with pytest.raises(UsageError, match="1 to 24 digits"):
         plan_only(make_ctx(role=Role.OPERATOR), PORTS, names="PX1", dns="74XX")
+
+
+def test_an_e164_forward_target_is_found_in_its_partition(make_ctx) -> None:
+    ctx = make_ctx(role=Role.OPERATOR)
+    _apply(ctx, ADD, dn="+14085550200", partition="PT_Internal")
+    plan = _plan(ctx, ADD, dn="7420", cfof="+14085550200")
+    assert plan.warnings[0].startswith("CFOF target +14085550200 is in partition PT_Internal")
