@@ -6,7 +6,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-Seed = Literal["demo", "empty"]
+# "renamed": the demo lab on a release whose CTI service parameters have other internal names
+Seed = Literal["demo", "empty", "renamed"]
+
+
+@dataclass(frozen=True)
+class SimUser:
+    """Another API account: an application user in these access control groups, whose roles
+    decide what it may call (``cucmsim.access``), as on CUCM."""
+
+    userid: str
+    password: str
+    groups: tuple[str, ...]
 
 
 @dataclass
@@ -29,6 +40,7 @@ class SimOptions:
     strict: bool = False  # validate each AXL request against `axl_xsd` before executing it
     axl_xsd: Path | None = None  # the project's compact AXLSoap.xsd or Cisco's real one
     wsdl_dir: Path | None = None  # served at `?wsdl`: axl/AXLAPI.wsdl, controlcenter.wsdl, ...
+    users: tuple[SimUser, ...] = ()  # accounts besides `username`, e.g. with restricted roles
 
 
 def set_service_delay(options: SimOptions, seconds: float) -> float:

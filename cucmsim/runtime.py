@@ -34,7 +34,7 @@ class Runtime:
     latency_ms: dict[str, int] = field(init=False)
     _counters: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
     _log: list[LoggedRequest] = field(default_factory=list)
-    _sessions: set[str] = field(default_factory=set)
+    _sessions: dict[str, str] = field(default_factory=dict)  # JSESSIONIDSSO -> userid
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -66,12 +66,13 @@ class Runtime:
             self._counters.clear()
             self._log.clear()
 
-    def open_session(self) -> str:
+    def open_session(self, userid: str) -> str:
         token = secrets.token_hex(16).upper()
         with self._lock:
-            self._sessions.add(token)
+            self._sessions[token] = userid
         return token
 
-    def has_session(self, token: str) -> bool:
+    def session_user(self, token: str) -> str | None:
+        """Who logged in with this session, or None for an unknown session."""
         with self._lock:
-            return token in self._sessions
+            return self._sessions.get(token)

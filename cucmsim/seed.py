@@ -1,8 +1,11 @@
-"""Initial cluster contents: "empty" (a fresh install) or "demo" (a lab in use).
+"""Initial cluster contents: "empty" (a fresh install), "demo" (a lab in use) or "renamed"
+(the demo lab on a release whose CTI service parameters carry other internal names).
 
 The internal service-parameter names are invented on purpose: CUCM's real
 ones are unconfirmed (reference §7), and the bot must discover them through
-listServiceParameter, never guess them. The display names sit in
+listServiceParameter, never guess them. "renamed" goes further: two of its
+names match neither ctibot's candidates nor the display name's words, so only
+the configured `param_names` resolve them. The display names sit in
 `PARAMETER_DISPLAY_NAMES` for the simulator's own use only.
 """
 
@@ -80,7 +83,19 @@ PARAMETERS = (
     ParameterSpec(CALL_MANAGER, "CallDiagnosticsFlag", "Call Diagnostics Enabled", "0", "long"),
     ParameterSpec(CALL_MANAGER, "T302TimerMsecs", "T302 Timer", "15000", "long"),
 )
-PARAMETER_DISPLAY_NAMES = {(p.service, p.name): p.display for p in PARAMETERS}
+# The "renamed" seed's internal names, by the demo seed's: some still resolvable from the display
+# name's words, the two device limits not at all.
+RENAMED = {
+    "CtiMaxDevicesPerProvider": "ProviderDeviceCeiling",
+    "CtiMaxDevicesPerNode": "NodeDeviceCeiling",
+    "CtiApplicationHeartbeatMinInterval": "ApplicationHeartbeatMinimumIntervalSecs",
+    "CtiApplicationHeartbeatMaxInterval": "ApplicationHeartbeatMaximumIntervalSecs",
+    "CtiMaxProviderConnections": "MaximumCTIConnectionCount",
+    "CtiNewCallAcceptTimerSecs": "CTINewCallAcceptTimeout",
+}
+PARAMETER_DISPLAY_NAMES = {(p.service, p.name): p.display for p in PARAMETERS} | {
+    (p.service, RENAMED[p.name]): p.display for p in PARAMETERS if p.name in RENAMED
+}
 
 CTI_GROUPS = (
     "Standard CTI Enabled",
@@ -97,10 +112,13 @@ CTI_GROUPS = (
 OTHER_GROUPS = (
     "Standard CCM End Users",
     "Standard AXL API Access",
+    "Standard AXL Read Only API Access",
     "Standard CCM Admin Users",
     "Standard RealtimeAndTraceCollection",
     "Standard SERVICEABILITY",
 )
+# Every administrative role, in one group, as CUCM's super users group holds them (assumed).
+SUPER_USERS = "Standard CCM Super Users"
 ADMIN_GROUPS = (
     "Standard AXL API Access",
     "Standard CCM Admin Users",
@@ -130,6 +148,10 @@ def _service(name: str, running: bool) -> ServiceState:
     )
 
 
+def _parameter_name(options: SimOptions, name: str) -> str:
+    return RENAMED.get(name, name) if options.seed == "renamed" else name
+
+
 def _add_nodes(cluster: Cluster, options: SimOptions) -> None:
     for index, name in enumerate(node_names(max(1, options.node_count))):
         role = "Publisher" if index == 0 else "Subscriber"
@@ -138,8 +160,9 @@ def _add_nodes(cluster: Cluster, options: SimOptions) -> None:
             cluster.services[(name, service)] = _service(service, running=True)
         cluster.services[(name, CTI_MANAGER)] = _service(CTI_MANAGER, running=False)
         for spec in PARAMETERS:
-            cluster.service_parameters[(key(name), key(spec.service), key(spec.name))] = (
-                ServiceParameter(name, spec.service, spec.name, spec.default, spec.value_type)
+            internal = _parameter_name(options, spec.name)
+            cluster.service_parameters[(key(name), key(spec.service), key(internal))] = (
+                ServiceParameter(name, spec.service, internal, spec.default, spec.value_type)
             )
 
 
@@ -167,7 +190,10 @@ def build_empty(options: SimOptions) -> Cluster:
     cluster.device_pools["default"] = DevicePool("Default", "Default")
     for name in (*CTI_GROUPS, *OTHER_GROUPS):
         cluster.user_groups[key(name)] = UserGroup(name, roles=[name])
+    cluster.user_groups[key(SUPER_USERS)] = UserGroup(SUPER_USERS, roles=list(ADMIN_GROUPS))
     _add_user(cluster, User(options.username, is_app_user=True, groups=list(ADMIN_GROUPS)))
+    for account in options.users:
+        _add_user(cluster, User(account.userid, is_app_user=True, groups=list(account.groups)))
     return cluster
 
 
@@ -235,6 +261,6 @@ def _add_demo_objects(cluster: Cluster) -> None:
 
 def build_cluster(options: SimOptions) -> Cluster:
     cluster = build_empty(options)
-    if options.seed == "demo":
+    if options.seed in ("demo", "renamed"):
         _add_demo_objects(cluster)
     return cluster

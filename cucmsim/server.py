@@ -27,11 +27,11 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from cucmsim import control
+from cucmsim import access, control
 from cucmsim.axl import is_write
 from cucmsim.context import SimContext
 from cucmsim.faults import FaultSpec
-from cucmsim.model import ProcessNode
+from cucmsim.model import ProcessNode, key
 from cucmsim.soap import SoapFault, SoapRequest, SoapService, envelope, fault_envelope, parse_body
 
 ENDPOINT_NAMES = {
@@ -48,6 +48,7 @@ AXL_PAGE = (
     b"<p>The AXL Web Service is working and accepting requests. "
     b"Use HTTP POST to send a request.</p></body></html>"
 )
+FORBIDDEN_PAGE = b"<html><body>HTTP Status 403 - Forbidden</body></html>"
 BIND_ATTEMPTS = 5
 _QUIET_ERRORS = (ConnectionError, ssl.SSLError, TimeoutError, BrokenPipeError)
 
@@ -174,40 +175,45 @@ class SimRequestHandler(BaseHTTPRequestHandler):
                 HTTPStatus.NOT_FOUND, b"<html><body>404 Not Found</body></html>", "text/html"
             )
             return
-        cookie = self._authenticate()
-        if cookie is None:
+        login = self._authenticate()
+        if login is None:
             self._unauthorized()
             return
+        user, cookie = login
         headers = {"Set-Cookie": f"{SESSION_COOKIE}={cookie}; Path=/; HttpOnly"} if cookie else {}
         if method == "GET":
             self._get(service, url.query, headers)
         elif method == "POST":
-            self._soap(service, payload, headers)
+            self._soap(service, payload, headers, user)
         else:
             self._send(HTTPStatus.METHOD_NOT_ALLOWED, b"", headers={"Allow": "GET, POST"})
 
-    def _authenticate(self) -> str | None:
-        """None: refused; "": accepted through an existing session; else the new session id."""
+    def _authenticate(self) -> tuple[str, str] | None:
+        """None: refused; else (the user, "" through its existing session or a new session id)."""
         cookies = SimpleCookie(self.headers.get("Cookie") or "")
         session = cookies.get(SESSION_COOKIE)
+        known = self.ctx.runtime.session_user(session.value) if session is not None else None
         header = self.headers.get("Authorization") or ""
         if header.lower().startswith("basic "):
             try:
                 user, _, password = base64.b64decode(header[6:]).decode().partition(":")
             except (binascii.Error, UnicodeDecodeError):
                 return None
-            options = self.ctx.options
-            if not (
-                secrets.compare_digest(user, options.username)
-                and secrets.compare_digest(password, options.password)
-            ):
+            if not self._password_matches(user, password):
                 return None
-            if session is not None and self.ctx.runtime.has_session(session.value):
-                return ""
-            return self.ctx.runtime.open_session()
-        if session is not None and self.ctx.runtime.has_session(session.value):
-            return ""
+            if known is not None and key(known) == key(user):
+                return known, ""
+            return user, self.ctx.runtime.open_session(user)
+        if known is not None:
+            return known, ""
         return None
+
+    def _password_matches(self, user: str, password: str) -> bool:
+        options = self.ctx.options
+        accounts = {options.username: options.password}
+        accounts.update((u.userid, u.password) for u in options.users)
+        expected = accounts.get(user)
+        return expected is not None and secrets.compare_digest(password, expected)
 
     def _unauthorized(self) -> None:
         self._send(HTTPStatus.UNAUTHORIZED, headers={"WWW-Authenticate": 'Basic realm="Cisco"'})
@@ -227,7 +233,9 @@ class SimRequestHandler(BaseHTTPRequestHandler):
         page = f"<html><body><h1>{service.path}</h1><p>Use HTTP POST.</p></body></html>"
         self._send(HTTPStatus.OK, page.encode(), "text/html", headers)
 
-    def _soap(self, service: SoapService, payload: bytes, headers: dict[str, str]) -> None:
+    def _soap(
+        self, service: SoapService, payload: bytes, headers: dict[str, str], user: str
+    ) -> None:
         runtime = self.ctx.runtime
         endpoint = endpoint_name(service)
         try:
@@ -237,6 +245,10 @@ class SimRequestHandler(BaseHTTPRequestHandler):
             return
         operation = etree.QName(body).localname
         runtime.record(endpoint, operation, self.server.node.name)
+        write = is_write(operation) if endpoint == "axl" else False
+        if not access.allowed(self.ctx.cluster, user, endpoint, operation, write):
+            self._send(HTTPStatus.FORBIDDEN, FORBIDDEN_PAGE, "text/html", headers)
+            return
         scope = "axl" if endpoint == "axl" else "serviceability"
         delay_ms = runtime.latency_ms.get(scope, 0)
         if delay_ms > 0:
@@ -253,7 +265,7 @@ class SimRequestHandler(BaseHTTPRequestHandler):
                 headers,
             )
             return
-        status, reply = self._execute(service, endpoint, operation, body)
+        status, reply = self._execute(service, endpoint, operation, body, user)
         if injected is not None:
             time.sleep(injected.delay_s)
             self._hang_up()
@@ -261,7 +273,7 @@ class SimRequestHandler(BaseHTTPRequestHandler):
         self._send(status, reply, SOAP_CONTENT_TYPE, headers)
 
     def _execute(
-        self, service: SoapService, endpoint: str, operation: str, body: etree._Element
+        self, service: SoapService, endpoint: str, operation: str, body: etree._Element, user: str
     ) -> tuple[int, bytes]:
         soap_action = self.headers.get("SOAPAction")
         request = SoapRequest(
@@ -271,7 +283,7 @@ class SimRequestHandler(BaseHTTPRequestHandler):
             soap_action=soap_action,
             node=self.server.node,
             cluster=self.ctx.cluster,
-            username=self.ctx.options.username,
+            username=user,
             headers=dict(self.headers.items()),
         )
         try:

@@ -12,7 +12,7 @@ from bot.cli.common import ConfigOption, settings_or_exit
 from bot.config import MissingSecretError
 from bot.doctor.checks import CHECKS
 from bot.doctor.report import Finding, Mark, Report, finding_lines, summary, to_json
-from bot.doctor.run import diagnose
+from bot.doctor.run import Rates, diagnose
 
 STYLES = {Mark.PASS: "green", Mark.WARN: "yellow", Mark.FAIL: "red", Mark.SKIP: "dim"}
 
@@ -35,10 +35,11 @@ def doctor(
         known = ", ".join(c.name for c in settings.clusters) or "none configured"
         typer.echo(f"No cluster {cluster!r} in the settings (known: {known}).", err=True)
         raise typer.Exit(2)
+    rates = Rates(settings.health.ris_per_minute, settings.health.perfmon_per_minute)
     reports = []
     for item in clusters:
         try:
-            reports.append(diagnose(endpoint_of(item), CHECKS))
+            reports.append(diagnose(endpoint_of(item), CHECKS, rates))
         except MissingSecretError as exc:
             missing = Finding("credentials", item.name, Mark.FAIL, str(exc))
             reports.append(Report(item.name, [missing]))

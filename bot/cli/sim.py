@@ -17,6 +17,16 @@ AXL_XSD = WSDL_DIR / "axl" / "AXLSoap.xsd"
 class Seed(StrEnum):
     demo = "demo"
     empty = "empty"
+    renamed = "renamed"
+
+
+def parse_user(text: str) -> tuple[str, str, tuple[str, ...]]:
+    """`userid:password:Group A,Group B` -> (userid, password, groups)."""
+    userid, _, rest = text.partition(":")
+    password, _, groups = rest.partition(":")
+    if not userid or not password:
+        raise typer.BadParameter(f"expected userid:password:Group,Group, not {text!r}")
+    return userid, password, tuple(g.strip() for g in groups.split(",") if g.strip())
 
 
 def register(app: typer.Typer) -> None:
@@ -40,6 +50,13 @@ def sim(
     strict: Annotated[
         bool, typer.Option("--strict/--no-strict", help="Validate AXL requests against the XSD.")
     ] = False,
+    user: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Another API account, userid:password:Group,Group (repeatable); its groups' "
+            "roles decide which APIs it may call.",
+        ),
+    ] = None,
     service_delay: Annotated[
         float,
         typer.Option(
@@ -50,7 +67,7 @@ def sim(
 ) -> None:
     """Run a simulated CUCM cluster (AXL, Control Center, RIS, PerfMon) until interrupted."""
     from cucmsim.api import run_forever
-    from cucmsim.options import SimOptions
+    from cucmsim.options import SimOptions, SimUser
 
     options = SimOptions(
         host=host,
@@ -66,5 +83,6 @@ def sim(
         service_transition_s=service_delay,
         axl_xsd=AXL_XSD,
         wsdl_dir=WSDL_DIR,
+        users=tuple(SimUser(*parse_user(text)) for text in user or ()),
     )
     run_forever(options)

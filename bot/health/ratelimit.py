@@ -102,3 +102,7 @@ class LimitedPerfmon:
 
     def collect(self, node: str, *args: Any) -> list[PerfCounter]:
         return self.limiter.call(lambda: self._inner.collect(node, *args))
+
+    def list_counters(self, node: str) -> dict[str, tuple[str, ...]]:
+        inner: Any = self._inner
+        return self.limiter.call(lambda: inner.list_counters(node))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from bot.doctor.checks.credentials import CREDENTIALS
+from bot.doctor.checks.limits import LIMITS
+from bot.doctor.checks.params import PARAMS
+from bot.doctor.checks.permissions import PERMISSIONS
 from bot.doctor.run import Check
 
-CHECKS: tuple[Check, ...] = (CREDENTIALS,)
+CHECKS: tuple[Check, ...] = (CREDENTIALS, PERMISSIONS, PARAMS, LIMITS)

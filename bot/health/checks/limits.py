@@ -55,6 +55,11 @@ def _result(
 
 
 def run(target: Target, settings: HealthSettings, store: HealthStore) -> list[CheckResult]:
+    return measure(target)
+
+
+def measure(target: Target) -> list[CheckResult]:
+    """One result per node and per provider with devices open (``ctibot doctor`` uses it too)."""
     items = target.ris.select_cti_items("Device", status="Open")
     per_node = Counter(i.node for i in items)
     per_provider = Counter((i.user_id, i.node) for i in items)

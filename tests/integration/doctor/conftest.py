@@ -33,25 +33,32 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def write_config(
     sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Callable[..., Path]:
-    """A config for cluster `doclab` on the simulator; keyword arguments become its keys."""
+    """A config for cluster `doclab` on the simulator; keyword arguments become its keys,
+    `lines` are added as they are (e.g. an inline table)."""
 
-    def write(password: str | None = None, **extra: str) -> Path:
+    def write(
+        password: str | None = None,
+        username: str | None = None,
+        lines: tuple[str, ...] = (),
+        **extra: str,
+    ) -> Path:
         host_port = sim.base_url.split("://", 1)[1].rstrip("/")
         host, _, port = host_port.rpartition(":")
         nodes = ", ".join(f'"{n["name"]}" = "{n["address"]}"' for n in sim.nodes())
-        lines = [
+        config = [
             "[[clusters]]",
             'name = "doclab"',
             f'host = "{host}"',
             f"port = {port}",
             'scheme = "http"',
-            f'username = "{sim.options.username}"',
+            f'username = "{username or sim.options.username}"',
             f'password_env = "{PASSWORD_ENV}"',
             f"nodes = {{ {nodes} }}",
             *(f'{key} = "{value}"' for key, value in extra.items()),
+            *lines,
         ]
         path = tmp_path / "ctibot.toml"
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        path.write_text("\n".join(config) + "\n", encoding="utf-8")
         monkeypatch.setenv(PASSWORD_ENV, password or sim.options.password)
         return path
 
