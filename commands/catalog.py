@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from commands import (
     associate,
     audit,
+    doctor,
     groups,
     health,
     lines,
@@ -40,6 +41,7 @@ WORKFLOW_MODULES = (
     provision,
     audit,
     undo,
+    doctor,
 )
 
 

@@ -145,6 +145,14 @@ READS = [
         ["cucm-sub2"],
     ),
     ("health", VIEWER, ["CTI health of lab", "cucm-sub1", "Started"], []),
+    # The stack speaks AXL 14.0 to a simulator reporting CUCM 12.5: doctor says so, and
+    # checks nothing that builds on the version until it is fixed.
+    (
+        "doctor",
+        ADMIN,
+        ["Doctor of lab", "✓ credentials: AXL user axladmin", 'axl_version = "12.5"'],
+        [],
+    ),
 ]
 
 
