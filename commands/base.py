@@ -127,6 +127,7 @@ class Reply:
     footer: str | None = None
     change_set_id: int | None = None
     in_channel: bool = False
+    thread: bool = False  # a long report: its title in the channel, the rest in its thread
 
     def as_text(self) -> str:
         """Plain text for logs, the CLI and Slack's top-level fallback."""

@@ -2,7 +2,8 @@
 
 The same checks as the CLI, on a connection of their own: RIS and PerfMon behind doctor's
 own rate limiter (at the monitor's default rates), nothing written. Admins only, because
-the answer shows the API account's groups and roles.
+the answer shows the API account's groups and roles. The report is long, so Slack shows
+its summary in the channel and the findings in that message's thread.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class DoctorCommand:
             status="error" if not report.passed else ("warning" if warned else "ok"),
             lines=lines,
             footer=summary(report),
+            thread=True,
         )
 
     @staticmethod

@@ -1,10 +1,13 @@
 """Getting an outcome in front of the user once the ack has gone.
 
 Replies go through `response_url` (works in DMs and private channels without
-the bot being a member). A confirmation request is posted with
-chat.postMessage instead, because it must outlive response_url's 30 minutes
-and be editable by whoever clicks; if the bot cannot post there, it falls
-back to an ephemeral reply so the plan is never lost.
+the bot being a member). A long report (`Reply.thread`) is posted with
+chat.postMessage as its title and summary, the details in that message's
+thread; where the bot cannot post, it is an ephemeral reply like any other.
+A confirmation request is posted with chat.postMessage too, because it must
+outlive response_url's 30 minutes and be editable by whoever clicks; if the
+bot cannot post there, it falls back to an ephemeral reply so the plan is
+never lost.
 """
 
 from __future__ import annotations
@@ -38,12 +41,30 @@ def deliver(
     if isinstance(outcome, ConfirmationRequest):
         post_confirmation(deps, client, respond, outcome, channel_id, response_url)
         return
+    if outcome.thread and channel_id and post_threaded(client, outcome, channel_id):
+        return
     send_reply(respond, outcome)
 
 
 def send_reply(respond: Respond, reply: Reply) -> None:
     response_type = "in_channel" if reply.in_channel else "ephemeral"
     respond(response_type=response_type, replace_original=False, **reply_message(reply))
+
+
+def post_threaded(client: WebClient, reply: Reply, channel_id: str) -> bool:
+    """The title and footer in the channel, everything else in its thread; False when the
+    bot could not post the details (the caller then replies with the whole report)."""
+    head = Reply(reply.title, reply.status, footer=reply.footer, in_channel=True)
+    details = Reply(
+        reply.title, reply.status, lines=reply.lines, fields=reply.fields, table=reply.table
+    )
+    try:
+        ts = client.chat_postMessage(channel=channel_id, **reply_message(head))["ts"]
+        client.chat_postMessage(channel=channel_id, thread_ts=ts, **reply_message(details))
+    except SlackApiError as exc:
+        log.warning("cannot post %r to %s (%s); replying ephemerally", reply.title, channel_id, exc)
+        return False
+    return True
 
 
 def post_confirmation(
