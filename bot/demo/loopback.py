@@ -70,7 +70,7 @@ host = "{sim.cluster.publisher.address}"
 port = {sim.port}
 scheme = "http"
 username = "{sim.options.username}"
-axl_version = "14.0"
+axl_version = "12.5"
 verify_tls = false
 read_timeout = 10
 nodes = {{ {", ".join(f'"{n.name}" = "{n.address}"' for n in sim.cluster.nodes.values())} }}

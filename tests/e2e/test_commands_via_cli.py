@@ -68,7 +68,7 @@ port = {sim.port}
 scheme = "http"
 username = "{sim.options.username}"
 password_env = "{PASSWORD_ENV}"
-axl_version = "14.0"
+axl_version = "12.5"
 verify_tls = false
 nodes = {{ {nodes} }}
 

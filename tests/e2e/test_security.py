@@ -175,14 +175,14 @@ name = "untrusted"
 host = "{host}"
 port = {port}
 username = "{sim.options.username}"
-axl_version = "14.0"
+axl_version = "12.5"
 
 [[clusters]]
 name = "trusted"
 host = "{host}"
 port = {port}
 username = "{sim.options.username}"
-axl_version = "14.0"
+axl_version = "12.5"
 ca_bundle = "{sim.ca_cert_path}"
 """
         )
