@@ -446,5 +446,6 @@ class ChangeLog:
 
 
 def _sets_touching(object_name: str) -> Select[tuple[int]]:
+    """ILIKE, not LIKE: SQLite's LIKE ignores ASCII case, PostgreSQL's does not."""
     pattern = "%" + object_name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return select(Change.change_set_id).where(Change.object_name.like(pattern, escape="\\"))
+    return select(Change.change_set_id).where(Change.object_name.ilike(pattern, escape="\\"))
