@@ -341,6 +341,9 @@ class Settings(BaseSettings):
         slack = [getattr(self.slack, field) for field in SLACK_SECRET_ENV]
         values = [secret.get_secret_value() for secret in slack if secret is not None]
         values += [c.password() for c in self.clusters if c.has_password()]
+        database_password = make_url(self.database.url).password
+        if database_password:
+            values.append(str(database_password))
         return values
 
     def secret_status(self) -> dict[str, bool]:

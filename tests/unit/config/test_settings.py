@@ -271,6 +271,7 @@ def test_unreadable_files_are_problems(tmp_path: Path) -> None:
 def test_a_libpq_postgresql_url_uses_psycopg_3() -> None:
     settings = Settings(database={"url": "postgresql://ctibot:s3cret@db.example:5432/ctibot"})
     assert settings.database.url == "postgresql+psycopg://ctibot:s3cret@db.example:5432/ctibot"
+    assert "s3cret" in settings.secret_values()  # masked in the logs like the other secrets
 
 
 def test_a_database_driver_that_is_missing_or_unknown_is_named(tmp_path: Path) -> None:
