@@ -27,6 +27,7 @@ import bot
 from bot.changelog.db import head_revision
 from bot.demo.fake_slack import FakeSlack
 from bot.demo.loopback import ENV
+from tests.postgres import PostgresServer
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 ADMIN = "UWHEEL1"
@@ -43,11 +44,13 @@ class Installed:
     def ctibot(self) -> str:
         return str(self.venv / "bin" / "ctibot")
 
-    def run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *args: str, env: dict[str, str] | None = None, timeout: float = 60
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [self.ctibot, *args],
             cwd=self.home,
-            env=self.env,
+            env=env or self.env,
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -236,3 +239,18 @@ def test_demo_script(installed: Installed, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "demo stopped" in result.stdout
+
+
+def test_db_upgrade_on_postgresql(
+    installed: Installed, config: Path, postgres: PostgresServer
+) -> None:
+    name = f"ctibot_wheel_{os.getpid()}"
+    postgres.drop_database(name)
+    url = postgres.create_database(name)
+    try:
+        on_postgres = {**installed.env, "CTIBOT_DATABASE__URL": url}
+        upgraded = installed.run("db", "upgrade", "--config", str(config), env=on_postgres)
+        assert upgraded.returncode == 0, upgraded.stdout + upgraded.stderr
+        assert upgraded.stdout.strip() == f"database at revision {head_revision()}"
+    finally:
+        postgres.drop_database(name)
