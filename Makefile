@@ -14,7 +14,7 @@ $(UV):
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==0.13.9"
 
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --extra test --compile-bytecode --python $(PYTHON)
+	$(UV) sync --frozen --extra test --extra postgres --compile-bytecode --python $(PYTHON)
 	touch $@
 
 demo: $(VENV)/.synced

@@ -34,7 +34,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 CONFIG_ENV = "CTIBOT_CONFIG"
 ENV_PREFIX = "CTIBOT_"
@@ -46,6 +46,7 @@ SLACK_SECRET_ENV = {
 _SECRET_KEY = re.compile(r"(^|_)(password|secret|token)$", re.IGNORECASE)
 _SLACK_ID = re.compile(r"^[UWS][A-Z0-9]{2,}$")
 _CLUSTER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+CLUSTER_NAME_MAX = 64  # the change log's and the alerts' cluster columns are VARCHAR(64)
 
 
 class ConfigError(Exception):
@@ -120,12 +121,29 @@ class DatabaseSettings(_Section):
 
     @field_validator("url")
     @classmethod
-    def _parsable(cls, value: str) -> str:
+    def _usable(cls, value: str) -> str:
+        """Any SQLAlchemy URL whose driver is installed; libpq's ``postgresql://`` form means
+        psycopg 3 (the ``postgres`` extra), not SQLAlchemy's default of psycopg2."""
         try:
-            make_url(value)
+            url = make_url(value)
         except ArgumentError as exc:
             raise ValueError(f"not a SQLAlchemy database URL: {value!r}") from exc
-        return value
+        if url.drivername == "postgresql":
+            url = url.set(drivername="postgresql+psycopg")
+        try:
+            url.get_dialect().import_dbapi()
+        except NoSuchModuleError:
+            raise ValueError(f"no SQLAlchemy dialect for {url.drivername!r}") from None
+        except ImportError as exc:
+            hint = (
+                " (pip install 'ctibot[postgres]')"
+                if url.get_backend_name() == "postgresql"
+                else ""
+            )
+            raise ValueError(
+                f"the {url.drivername} driver is not installed: no module {exc.name!r}{hint}"
+            ) from None
+        return url.render_as_string(hide_password=False)
 
 
 def default_password_env(cluster_name: str) -> str:
@@ -156,6 +174,8 @@ class ClusterSettings(_Section):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
+        if len(value) > CLUSTER_NAME_MAX:
+            raise ValueError(f"at most {CLUSTER_NAME_MAX} characters, not {len(value)}")
         if not _CLUSTER_NAME.match(value):
             raise ValueError(
                 "must start with a letter or digit and contain only letters, digits, '_', '.', '-'"
@@ -321,6 +341,9 @@ class Settings(BaseSettings):
         slack = [getattr(self.slack, field) for field in SLACK_SECRET_ENV]
         values = [secret.get_secret_value() for secret in slack if secret is not None]
         values += [c.password() for c in self.clusters if c.has_password()]
+        database_password = make_url(self.database.url).password
+        if database_password:
+            values.append(str(database_password))
         return values
 
     def secret_status(self) -> dict[str, bool]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot.cucm.errors import CucmError
 from bot.health.checks import CHECKS
+from bot.health.models import MATCHER_VALUE_MAX
 from commands.args import parse_id
 from commands.base import Arguments, Command, CommandSpec, Param, Reply, Role, Table, UsageError
 
@@ -61,6 +62,11 @@ def resolve_target(ctx: Context, kind: str, value: str) -> tuple[str, str, str |
     try:
         nodes = [n.name for n in ctx.cucm.axl.list_process_nodes()]
     except CucmError as exc:
+        if len(value) > MATCHER_VALUE_MAX:
+            raise UsageError(
+                f"`{value[:40]}…` is {len(value)} characters; "
+                f"a node name has at most {MATCHER_VALUE_MAX}."
+            ) from None
         return value, ctx.cluster_name, f"Could not check that {value} is a node ({exc})."
     return _known(value, nodes, f"node of {ctx.cluster_name}"), ctx.cluster_name, None
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from sqlalchemy import Engine
-
-from bot.changelog.db import make_engine, upgrade
+from bot.changelog.db import upgrade
 
 
 def migrated_template(directory: Path) -> Path:
@@ -16,7 +14,7 @@ def migrated_template(directory: Path) -> Path:
     return path
 
 
-def fresh_engine(template: Path, directory: Path) -> Engine:
+def fresh_url(template: Path, directory: Path) -> str:
     path = directory / "ctibot.db"
     shutil.copyfile(template, path)
-    return make_engine(f"sqlite:///{path}")
+    return f"sqlite:///{path}"

@@ -1,11 +1,12 @@
 """Engine and schema management: SQLite tuned for a bot that writes from many threads.
 
 Alembic is configured in code (no alembic.ini) so ``ctibot db upgrade`` works from
-any working directory.
+any working directory, from a checkout or an installed wheel.
 """
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,6 @@ from sqlalchemy.pool import StaticPool
 
 import bot
 
-MIGRATIONS_DIR = Path(bot.__file__).resolve().parent.parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -50,10 +50,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+def migrations_dir() -> Path:
+    """The repository keeps the migrations at its root; the wheel ships them inside the
+    package as bot/migrations, so an installed ctibot finds them wherever it lives."""
+    package = Path(str(resources.files(bot)))
+    packaged = package / "migrations"
+    return packaged if packaged.is_dir() else package.parent / "migrations"
+
+
 def alembic_config(engine: Engine | None = None) -> Config:
-    """An Alembic config pointing at the repo's migrations; ``engine`` is handed to env.py."""
+    """An Alembic config pointing at the shipped migrations; ``engine`` is handed to env.py."""
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(migrations_dir()))
     config.attributes["engine"] = engine
     return config
 

@@ -446,5 +446,9 @@ class ChangeLog:
 
 
 def _sets_touching(object_name: str) -> Select[tuple[int]]:
+    """Case-blind on every engine: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+    The database's lower() on both sides, not ILIKE: PostgreSQL scans faster that way."""
     pattern = "%" + object_name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return select(Change.change_set_id).where(Change.object_name.like(pattern, escape="\\"))
+    return select(Change.change_set_id).where(
+        func.lower(Change.object_name).like(func.lower(pattern), escape="\\")
+    )

@@ -6,6 +6,8 @@ adding one is an import and a line below.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from bot import __version__
@@ -14,8 +16,21 @@ from bot.cli import check_config, db, demo, docs, doctor, log, run, serve, sim
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="ctibot: CUCM CTI chat-ops")
 
 
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(f"ctibot {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def main() -> None:
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
     """ctibot: configure CUCM for CTI applications from Slack, and watch CTIManager health."""
 
 

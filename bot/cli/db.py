@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from alembic import command
 
+from bot.changelog.backup import BackupError, backup_sqlite
 from bot.changelog.db import (
     alembic_config,
     make_engine,
@@ -51,6 +52,20 @@ def current_command(config: ConfigOption = None) -> None:
     if current != head:
         typer.echo("run `ctibot db upgrade` to migrate", err=True)
         raise typer.Exit(1)
+
+
+@db_app.command("backup")
+def backup_command(
+    output: Annotated[Path, typer.Argument(help="New file to write the copy to.")],
+    config: ConfigOption = None,
+) -> None:
+    """Copy a SQLite database consistently while the bot runs (PostgreSQL: use pg_dump)."""
+    try:
+        source = backup_sqlite(settings_or_exit(config).database.url, output)
+    except BackupError as exc:
+        typer.echo(f"no backup: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"backed up {source} to {output} ({output.stat().st_size} bytes)")
 
 
 @db_app.command("revision")

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.changelog.models import Base
 
+MATCHER_VALUE_MAX = 255  # a silence's node name or alert key; PostgreSQL enforces the length
+
 
 class Alert(Base):
     __tablename__ = "alerts"
@@ -59,7 +61,7 @@ class Silence(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     matcher_kind: Mapped[str] = mapped_column(String(16))
-    matcher_value: Mapped[str] = mapped_column(String(255))
+    matcher_value: Mapped[str] = mapped_column(String(MATCHER_VALUE_MAX))
     cluster: Mapped[str | None] = mapped_column(String(64))
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]

@@ -55,10 +55,9 @@ def count(engine: object, model: type) -> int:
         return int(connection.execute(select(func.count()).select_from(model)).scalar_one())
 
 
-def test_old_rows_are_pruned_and_recent_or_active_ones_kept(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'h.db'}"
-    upgrade(url)
-    engine = make_engine(url)
+def test_old_rows_are_pruned_and_recent_or_active_ones_kept(db_url: str) -> None:
+    """On SQLite and on PostgreSQL (tests/conftest.py)."""
+    engine = make_engine(db_url)
     confirmations, health = ConfirmationStore(engine), HealthStore(engine)
     for n in range(50):
         seen_before(engine, f"old{n}", now=NOW - timedelta(days=2))

@@ -1,21 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
-from tests.changelog_db import fresh_engine, migrated_template
-
-
-@pytest.fixture(scope="session")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return migrated_template(tmp_path_factory.mktemp("changelog-template"))
+from bot.changelog.db import make_engine
 
 
 @pytest.fixture
-def engine(template_db: Path, tmp_path: Path) -> Iterator[Engine]:
-    engine = fresh_engine(template_db, tmp_path)
+def engine(db_url: str) -> Iterator[Engine]:
+    """The change-log store tests run on SQLite and on PostgreSQL (tests/conftest.py)."""
+    engine = make_engine(db_url)
     yield engine
     engine.dispose()

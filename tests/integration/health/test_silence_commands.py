@@ -104,3 +104,17 @@ def test_silencing_a_firing_alert_is_recorded_in_its_thread(cti: Runner, health:
     assert health.notifier.flush(5)
     assert health.replies()[-1].params["text"] == "silence over, still failing"
     assert len(health.posts()) == 1  # the same message, edited; not a second one
+
+
+def test_a_node_name_taken_as_typed_must_fit_the_silences_table(
+    cti: Runner, health: Health
+) -> None:
+    """With AXL down the node cannot be checked and is kept as typed; one longer than the
+    column is refused with a message (SQLite would store it, PostgreSQL would raise)."""
+    health.sim.inject_fault("listProcessNode", "reset", count=10)
+    reply = run(cti, f"/cti silence node {'n' * 256} 1h")
+    assert reply.status == "error", reply.as_text()
+    assert "is 256 characters; a node name has at most 255." in reply.as_text()
+    assert health.engine.silences() == []
+    typed = run(cti, "/cti silence node cucm-sub9 1h")
+    assert "Could not check that cucm-sub9 is a node" in typed.as_text()

@@ -49,7 +49,7 @@ def test_ok_prints_a_summary_without_secret_values(
     assert lines[0] == "OK"
     assert "  lab (default): http://127.0.0.1:8443 AXL 12.5 as axladmin" in lines
     assert "rbac: 1 admins, 0 operators, 2 viewers" in lines
-    assert "database: postgresql://ctibot:***@db.example.com/ctibot" in lines
+    assert "database: postgresql+psycopg://ctibot:***@db.example.com/ctibot" in lines
     assert "  SLACK_BOT_TOKEN: set" in lines
     assert "  SLACK_SIGNING_SECRET: missing" in lines
     assert "  CTIBOT_LAB_PASSWORD: set" in lines

@@ -266,3 +266,27 @@ def test_unreadable_files_are_problems(tmp_path: Path) -> None:
     (bad := tmp_path / "bad.toml").write_text("[server\n", encoding="utf-8")
     [line] = problems(bad)
     assert line.startswith(f"{bad}: invalid TOML:")
+
+
+def test_a_libpq_postgresql_url_uses_psycopg_3() -> None:
+    settings = Settings(database={"url": "postgresql://ctibot:s3cret@db.example:5432/ctibot"})
+    assert settings.database.url == "postgresql+psycopg://ctibot:s3cret@db.example:5432/ctibot"
+    assert "s3cret" in settings.secret_values()  # masked in the logs like the other secrets
+
+
+def test_a_database_driver_that_is_missing_or_unknown_is_named(tmp_path: Path) -> None:
+    missing = problems(write(tmp_path, '[database]\nurl = "mysql+mysqldb://u@h/db"\n'))
+    assert any(
+        line.startswith("database.url: the mysql+mysqldb driver is not installed")
+        for line in missing
+    ), missing
+    unknown = problems(write(tmp_path, '[database]\nurl = "nosuchdb://u@h/db"\n'))
+    assert "database.url: no SQLAlchemy dialect for 'nosuchdb'" in unknown, unknown
+
+
+def test_cluster_names_fit_the_database_columns(tmp_path: Path) -> None:
+    text = f'[[clusters]]\nname = "{"a" * 65}"\nhost = "h"\nusername = "u"\n'
+    assert any(
+        line.startswith("clusters[0].name: at most 64 characters")
+        for line in problems(write(tmp_path, text))
+    )

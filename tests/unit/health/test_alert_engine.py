@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
-from bot.changelog.db import make_engine, upgrade
+from bot.changelog.db import make_engine
 from bot.config import HealthSettings
 from bot.health.alerts import AlertEngine, duration_text
 from bot.health.checks.base import CheckResult
@@ -51,10 +51,11 @@ def result(ok: bool) -> CheckResult:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> HealthStore:
-    url = f"sqlite:///{tmp_path / 'h.db'}"
-    upgrade(url)
-    return HealthStore(make_engine(url))
+def store(db_url: str) -> Iterator[HealthStore]:
+    """On SQLite and on PostgreSQL (tests/conftest.py)."""
+    engine = make_engine(db_url)
+    yield HealthStore(engine)
+    engine.dispose()
 
 
 def engine(store: HealthStore, clock: Clock, **settings: object) -> tuple[AlertEngine, Recorder]:
