@@ -45,9 +45,7 @@ class SimServer:
     def start(self) -> SimServer:
         ssl_context = None
         if self.options.tls:
-            self._cert_dir = Path(tempfile.mkdtemp(prefix="cucmsim-tls-"))
-            addresses = [n.address for n in self.cluster.nodes.values()]
-            files = tls.generate(addresses, self._cert_dir)
+            files = self._certificate()
             self.ca_cert_path = files.ca_cert
             ssl_context = tls.server_context(files)
         self._servers = bind_listeners(self._context, ssl_context)
@@ -63,6 +61,25 @@ class SimServer:
             thread.start()
             self._threads.append(thread)
         return self
+
+    def _certificate(self) -> tls.CertFiles:
+        addresses = [n.address for n in self.cluster.nodes.values()]
+        spec = tls.CertSpec(self.options.tls_self_signed, self.options.tls_valid_days)
+        if self.options.tls_dir is not None:
+            return tls.keep_or_generate(addresses, self.options.tls_dir, spec)
+        self._cert_dir = Path(tempfile.mkdtemp(prefix="cucmsim-tls-"))
+        return tls.generate(addresses, self._cert_dir, spec)
+
+    def restart(self) -> SimServer:
+        """Stop and start again on the same port, the cluster's content unchanged.
+
+        Without ``tls_dir`` the node then presents a new certificate, as a CUCM node does
+        after its Tomcat certificate is regenerated.
+        """
+        port = self.port
+        self.stop()
+        self.options.port = port
+        return self.start()
 
     def stop(self) -> None:
         for server in self._servers:
@@ -126,7 +143,7 @@ def run_forever(options: SimOptions) -> None:
         for node in sim.nodes():
             print(f"  {node['role']:<10} {node['name']:<12} {node['url']}", flush=True)
         if sim.ca_cert_path is not None:
-            print(f"  CA certificate: {sim.ca_cert_path}", flush=True)
+            print(f"  certificate to trust (ca_bundle): {sim.ca_cert_path}", flush=True)
         try:
             threading.Event().wait()
         except KeyboardInterrupt:

@@ -25,6 +25,11 @@ class SimOptions:
     host: str = "127.0.0.1"  # node i listens on 127.0.0.(i+1) when host is 127.0.0.1
     port: int = 0  # 0: pick a free port (the same port on every node address)
     tls: bool = False
+    tls_self_signed: bool = False  # a self-signed leaf (CUCM's default) instead of CA-signed
+    tls_valid_days: float = 365  # a small number: a certificate that expires soon
+    # Where the certificate is kept across restarts (made when missing); None: a new
+    # certificate at every start, as after an administrator regenerates CUCM's
+    tls_dir: Path | None = None
     username: str = "axladmin"
     password: str = "axlpassword"
     seed: Seed = "demo"

@@ -38,7 +38,28 @@ def sim(
     port: Annotated[
         int, typer.Option(help="Port on every node address (0: pick a free one).", min=0, max=65535)
     ] = 8443,
-    tls: Annotated[bool, typer.Option("--tls", help="HTTPS with a generated certificate.")] = False,
+    tls: Annotated[
+        bool, typer.Option("--tls", help="HTTPS with a generated CA-signed certificate.")
+    ] = False,
+    tls_self_signed: Annotated[
+        bool,
+        typer.Option(
+            "--tls-self-signed", help="HTTPS with a self-signed certificate, as CUCM's default."
+        ),
+    ] = False,
+    tls_expires_in_days: Annotated[
+        float,
+        typer.Option(
+            help="Days until the certificate expires (a few: one that expires soon).", min=0
+        ),
+    ] = 365,
+    tls_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Keep the certificate here across restarts (default: a new one at each start).",
+            file_okay=False,
+        ),
+    ] = None,
     username: Annotated[str, typer.Option(envvar="CTIBOT_SIM_USERNAME")] = "axladmin",
     password: Annotated[str, typer.Option(envvar="CTIBOT_SIM_PASSWORD")] = "axlpassword",
     seed: Annotated[Seed, typer.Option(help="Initial cluster content.")] = Seed.demo,
@@ -72,7 +93,10 @@ def sim(
     options = SimOptions(
         host=host,
         port=port,
-        tls=tls,
+        tls=tls or tls_self_signed,
+        tls_self_signed=tls_self_signed,
+        tls_valid_days=tls_expires_in_days,
+        tls_dir=tls_dir,
         username=username,
         password=password,
         seed=seed.value,

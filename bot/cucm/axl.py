@@ -262,5 +262,6 @@ def build_axl(
         recorder=recorder,
         sleep=sleep,
         pacer=pacer,
+        ca_bundle=endpoint.ca_bundle,
     )
     return AxlClient(service, reference_ttl_s=endpoint.reference_ttl_s)

@@ -98,6 +98,7 @@ class CucmCluster:
                     stats=self.stats,
                     read_timeout=self.endpoint.read_timeout,
                     sleep=self._sleep,
+                    ca_bundle=self.endpoint.ca_bundle,
                 )
                 self._services[(api, address)] = service
             return service

@@ -13,6 +13,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,6 +23,7 @@ import zeep
 import zeep.exceptions
 from lxml import etree
 
+from bot.cucm import certs
 from bot.cucm.errors import (
     AuthFailed,
     CucmError,
@@ -119,8 +121,10 @@ class SoapService:
         recorder: Recorder | None = None,
         sleep: Callable[[float], None] | None = None,
         pacer: WritePacer | None = None,
+        ca_bundle: Path | None = None,
     ) -> None:
         self.api = api
+        self.ca_bundle = ca_bundle
         self.address = address
         self.cluster = cluster
         self.policy = policy
@@ -217,6 +221,26 @@ class SoapService:
         except (zeep.exceptions.ValidationError, TypeError) as exc:
             raise self.translate(exc, operation=operation, obj=obj, read=True) from None
 
+    def _untrusted(self, url: str, exc: Exception) -> str:
+        """Why TLS verification refused the node, naming both fingerprints when the node no
+        longer presents the pinned certificate; the fix never turns verification off."""
+        reason = _tls_reason(exc)
+        if self.ca_bundle is not None:
+            parts = urlsplit(url)
+            changed = certs.changed_pin(
+                parts.hostname or "", parts.port or 443, self.ca_bundle, min(self._read_timeout, 10)
+            )
+            if changed:
+                return (
+                    f"TLS certificate of {url} not trusted: {changed}. If the CUCM administrator "
+                    "regenerated it, check the new one and pin it with "
+                    f"`ctibot trust {self.cluster}`"
+                )
+        return (
+            f"TLS certificate of {url} not trusted: {reason}; check its fingerprint and pin it "
+            f"with `ctibot trust {self.cluster}` (or set ca_bundle to your CA's certificates)"
+        )
+
     def translate(self, exc: Exception, *, operation: str, obj: str, read: bool) -> CucmError:
         """Map any exception from zeep/requests to the layer's typed errors."""
         ctx = {"operation": operation, "cluster": self.cluster, "obj": obj}
@@ -231,11 +255,7 @@ class SoapService:
         if isinstance(exc, zeep.exceptions.TransportError):
             return self._http_status(exc.status_code or 0, url, ctx)
         if isinstance(exc, requests.exceptions.SSLError):
-            return Unreachable(
-                f"TLS certificate of {url} not trusted: {_tls_reason(exc)}; "
-                "set ca_bundle or verify_tls=false",
-                **ctx,
-            )
+            return Unreachable(self._untrusted(url, exc), **ctx)
         if isinstance(exc, requests.exceptions.ConnectTimeout):
             return Unreachable(
                 f"could not connect to {url} (connect timeout)", retryable=True, **ctx

@@ -74,4 +74,4 @@ def check(probe: Probe) -> Iterator[Finding]:
         yield Finding(NAME, "axl_version", Mark.PASS, f"axl_version {configured} is served")
 
 
-CREDENTIALS = Check(NAME, check)
+CREDENTIALS = Check(NAME, check, needs=("reach",))

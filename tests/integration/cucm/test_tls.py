@@ -30,7 +30,8 @@ def test_untrusted_certificate_refused_with_clear_message(tls_sim: SimServer) ->
         _cluster(tls_sim).axl.get_version()
     message = str(caught.value)
     assert f"TLS certificate of https://127.0.0.1:{tls_sim.port}/axl/ not trusted" in message
-    assert "set ca_bundle or verify_tls=false" in message
+    assert "ctibot trust lab" in message
+    assert "verify_tls" not in message
 
 
 def test_ca_bundle_trusts_the_server(tls_sim: SimServer) -> None:
