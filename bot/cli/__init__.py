@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from bot import __version__
-from bot.cli import check_config, db, demo, docs, doctor, log, run, serve, sim
+from bot.cli import check_config, db, demo, docs, doctor, log, run, serve, sim, trust
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="ctibot: CUCM CTI chat-ops")
 
@@ -49,3 +49,4 @@ log.register(app)
 run.register(app)
 serve.register(app)
 sim.register(app)
+trust.register(app)

@@ -6,8 +6,8 @@ from bot.doctor.checks.credentials import CREDENTIALS
 from bot.doctor.checks.limits import LIMITS
 from bot.doctor.checks.params import PARAMS
 from bot.doctor.checks.permissions import PERMISSIONS
-from bot.doctor.checks.reach import REACH
+from bot.doctor.checks.reach import NODES, REACH
 from bot.doctor.checks.tls import TLS
 from bot.doctor.run import Check
 
-CHECKS: tuple[Check, ...] = (REACH, TLS, CREDENTIALS, PERMISSIONS, PARAMS, LIMITS)
+CHECKS: tuple[Check, ...] = (REACH, NODES, TLS, CREDENTIALS, PERMISSIONS, PARAMS, LIMITS)

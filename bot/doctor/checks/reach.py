@@ -1,4 +1,5 @@
-"""Check 1: the publisher and every process node answer, at the address ctibot will use.
+"""Check 1, in two parts: the publisher answers ("reach"), and so does every process node at
+the address ctibot will use for it ("nodes", which needs the AXL login to list them).
 
 Each address is resolved, connected to (TCP) and sent one ``GET /`` without credentials
 (any HTTP status counts: the web server answers). Whether its certificate is trusted is
@@ -20,6 +21,7 @@ from bot.doctor.report import Finding, Mark
 from bot.doctor.run import Check, Probe
 
 NAME = "reach"
+NODES_NAME = "nodes"
 PLACEHOLDER = "<address>"
 
 
@@ -31,7 +33,7 @@ def _resolve(address: str, port: int) -> None:
     try:
         socket.getaddrinfo(address, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise Unresolved(f"{address} does not resolve from this host ({exc.strerror})") from exc
+        raise Unresolved(f"name does not resolve from this host ({exc.strerror})") from exc
 
 
 def _get(endpoint: ClusterEndpoint, address: str) -> int:
@@ -52,7 +54,7 @@ def _get(endpoint: ClusterEndpoint, address: str) -> int:
         connection.close()
 
 
-def _visit(probe: Probe, target: Target) -> Finding:
+def _visit(probe: Probe, target: Target, name: str = NAME) -> Finding:
     endpoint = probe.endpoint
     where = f"{target.address}:{endpoint.port}"
     subject = target.label
@@ -61,7 +63,7 @@ def _visit(probe: Probe, target: Target) -> Finding:
         socket.create_connection((target.address, endpoint.port), endpoint.connect_timeout).close()
     except OSError as exc:
         return Finding(
-            NAME,
+            name,
             subject,
             Mark.FAIL,
             f"TCP connect to {where} failed: {exc.strerror or exc}",
@@ -75,14 +77,19 @@ def _visit(probe: Probe, target: Target) -> Finding:
     except (OSError, http.client.HTTPException) as exc:
         other = "http" if endpoint.scheme == "https" else "https"
         return Finding(
-            NAME,
+            name,
             subject,
             Mark.FAIL,
             f"TCP connect to {where} works, but {protocol} gets no answer: {exc}",
             f'Check scheme = "{endpoint.scheme}" in the cluster\'s config section (the port may '
             f"speak {other}), and that {endpoint.port} is CUCM's web port.",
         )
-    return Finding(NAME, subject, Mark.PASS, f"{where}: TCP and {protocol} answer (GET / {status})")
+    return Finding(
+        name,
+        subject,
+        Mark.PASS,
+        f"TCP and {protocol} answer on port {endpoint.port} (GET / {status})",
+    )
 
 
 def nodes_line(endpoint: ClusterEndpoint, unresolved: list[ProcessNode]) -> str:
@@ -97,23 +104,22 @@ def nodes_line(endpoint: ClusterEndpoint, unresolved: list[ProcessNode]) -> str:
 
 
 def check(probe: Probe) -> Iterator[Finding]:
-    endpoint = probe.endpoint
+    target = publisher(probe)
     try:
-        first = _visit(probe, publisher(probe))
+        yield _visit(probe, target)
     except Unresolved as exc:
         yield Finding(
             NAME,
-            publisher(probe).label,
+            target.label,
             Mark.FAIL,
             str(exc),
             "Check host in the cluster's config section; use the publisher's IP address when "
             "its name does not resolve here.",
         )
-        return
-    yield first
-    if first.mark is not Mark.PASS:
-        return
-    nodes, not_listed = process_nodes(probe, NAME)
+
+
+def check_nodes(probe: Probe) -> Iterator[Finding]:
+    nodes, not_listed = process_nodes(probe, NODES_NAME)
     if not_listed is not None:
         yield not_listed
         return
@@ -121,21 +127,22 @@ def check(probe: Probe) -> Iterator[Finding]:
     for node in nodes:
         target = node_target(probe, node)
         try:
-            yield _visit(probe, target)
+            yield _visit(probe, target, NODES_NAME)
         except Unresolved as exc:
             unresolved.append(node)
-            yield Finding(NAME, target.label, Mark.FAIL, f"{exc}; see nodes below")
+            yield Finding(NODES_NAME, target.label, Mark.FAIL, f"{exc}; see the mapping below")
     if unresolved:
         names = ", ".join(n.name for n in unresolved)
+        verb = "does" if len(unresolved) == 1 else "do"
         yield Finding(
-            NAME,
-            "nodes",
+            NODES_NAME,
+            "mapping",
             Mark.FAIL,
             f"ctibot reaches each node by its CUCM name for Control Center, RIS and PerfMon, "
-            f"and {names} {'does' if len(unresolved) == 1 else 'do'} not resolve here: "
-            "give their addresses",
-            nodes_line(endpoint, unresolved),
+            f"and {names} {verb} not resolve here: give their addresses",
+            nodes_line(probe.endpoint, unresolved),
         )
 
 
 REACH = Check(NAME, check)
+NODES = Check(NODES_NAME, check_nodes, needs=(NAME,))

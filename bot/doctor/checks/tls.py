@@ -73,7 +73,7 @@ def _visit(probe: Probe, target: Target) -> Iterator[Finding]:
     try:
         chain = certs.presented_chain(target.address, endpoint.port, endpoint.connect_timeout)
     except certs.CertificateUnavailable as exc:
-        yield Finding(NAME, target.label, Mark.FAIL, f"{exc} (see reach)")
+        yield Finding(NAME, target.label, Mark.SKIP, f"not checked: {exc} (see nodes)")
         return
     yield _certificate(probe, target, chain)
     try:
@@ -116,4 +116,4 @@ def check(probe: Probe) -> Iterator[Finding]:
             yield from _visit(probe, target)
 
 
-TLS = Check(NAME, check)
+TLS = Check(NAME, check, needs=("reach",))
