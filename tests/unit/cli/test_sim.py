@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 import types
 
 import pytest
@@ -78,3 +79,12 @@ def test_every_flag_reaches_the_options(started: list[SimOptions]) -> None:
         axl_xsd=AXL_XSD,
         wsdl_dir=WSDL_DIR,
     )
+
+
+def test_tls_certificate_flags(started: list[SimOptions], tmp_path: Path) -> None:
+    args = ["sim", "--tls-self-signed", "--tls-expires-in-days", "7", "--tls-dir", str(tmp_path)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    [options] = started
+    assert (options.tls, options.tls_self_signed) == (True, True), "self-signed implies --tls"
+    assert (options.tls_valid_days, options.tls_dir) == (7, tmp_path)
