@@ -98,7 +98,7 @@ def trust(
     held = certs.load_bundle(target) if target.exists() else []
     pinning = Pinning(item, given, {certs.fingerprint(c): c for c in held})
     try:
-        _visit(pinning, {item.host: f"publisher {item.host}", **_mapped(item)})
+        _visit(pinning, {item.host: "publisher"} | _mapped(item))
         _visit(pinning, _process_nodes(pinning))
     except Refused as exc:
         typer.echo(f"{exc} Nothing written.", err=True)
@@ -108,12 +108,17 @@ def trust(
     _verify(pinning, target)
 
 
+def _who(label: str, address: str) -> str:
+    return label if label == address else f"{label} ({address})"
+
+
 def _default_bundle(config_path: Path | None, cluster: str) -> Path:
     return (config_path.parent if config_path else Path.cwd()) / f"{cluster}-ca.pem"
 
 
 def _mapped(item: ClusterSettings) -> dict[str, str]:
-    return {address: f"{name} ({address})" for name, address in item.nodes.items()}
+    """Configured node addresses, the publisher's left to the publisher."""
+    return {a: name for name, a in item.nodes.items() if a != item.host}
 
 
 def _process_nodes(pinning: Pinning) -> dict[str, str]:
@@ -137,11 +142,7 @@ def _process_nodes(pinning: Pinning) -> dict[str, str]:
         except CucmError as exc:
             typer.echo(f"(Process nodes not listed: {exc.message})")
             return {}
-    found = {}
-    for node in nodes:
-        address = endpoint.node_address(node.name)
-        found[address] = node.name if address == node.name else f"{node.name} ({address})"
-    return found
+    return {endpoint.node_address(node.name): node.name for node in nodes}
 
 
 def _visit(pinning: Pinning, targets: dict[str, str]) -> None:
@@ -153,13 +154,13 @@ def _visit(pinning: Pinning, targets: dict[str, str]) -> None:
         try:
             chain = certs.presented_chain(address, port, pinning.cluster.connect_timeout)
         except certs.CertificateUnavailable as exc:
-            if not pinning.trusted and address == pinning.cluster.host:
+            if address == pinning.cluster.host:
                 raise Refused(f"The publisher gives no certificate: {exc}.") from exc
-            typer.echo(f"\n{label}: skipped, {exc} (ctibot doctor shows the fix)")
+            typer.echo(f"\n{_who(label, address)}: skipped, {exc} (ctibot doctor shows the fix)")
             continue
         pinning.verifiable[address] = label
         _show(label, address, port, chain)
-        _confirm(pinning, label, chain)
+        _confirm(pinning, _who(label, address), chain)
 
 
 def _show(label: str, address: str, port: int, chain: list[x509.Certificate]) -> None:
@@ -183,7 +184,7 @@ def _show(label: str, address: str, port: int, chain: list[x509.Certificate]) ->
         )
 
 
-def _confirm(pinning: Pinning, label: str, chain: list[x509.Certificate]) -> None:
+def _confirm(pinning: Pinning, who: str, chain: list[x509.Certificate]) -> None:
     """Trust the chain's anchor once a human vouched for it; already trusted: nothing to ask."""
     anchor = certs.anchor(chain)
     top = certs.summarize(anchor)
@@ -194,15 +195,20 @@ def _confirm(pinning: Pinning, label: str, chain: list[x509.Certificate]) -> Non
         presented = {certs.fingerprint(c) for c in chain}
         if not presented & set(pinning.given):
             raise Refused(
-                f"{label} presents SHA-256 {certs.fingerprint(chain[0])} ({top.subject} at the "
+                f"{who} presents SHA-256 {certs.fingerprint(chain[0])} ({top.subject} at the "
                 f"top, SHA-256 {top.sha256}), not the --fingerprint given "
                 f"({', '.join(pinning.given)})."
             )
     elif not typer.confirm(
         f"  Does CUCM show SHA-256 {top.sha256} for {top.subject}? Trust it", default=False
     ):
-        raise Refused(f"{label}'s certificate was not confirmed.")
+        raise Refused(f"The certificate of {who} was not confirmed.")
     typer.echo(f"  Trusting [{len(chain)}] {top.subject}, SHA-256 {top.sha256}.")
+    for pinned, cert in list(pinning.trusted.items()):
+        # A regenerated certificate keeps its subject; OpenSSL would find the old one first.
+        if cert.subject == anchor.subject:
+            typer.echo(f"  It replaces the one pinned before, SHA-256 {pinned}.")
+            del pinning.trusted[pinned]
     pinning.trusted[top.sha256] = anchor
 
 
@@ -260,10 +266,10 @@ def _verify(pinning: Pinning, target: Path) -> None:
         except certs.CertificateUnavailable as exc:
             problem = str(exc)
         if problem is None:
-            typer.echo(f"✓ {label}: verified with the bundle")
+            typer.echo(f"✓ {_who(label, address)}: verified with the bundle")
         else:
             failed = True
-            typer.echo(f"✗ {label}: still not verified: {problem}")
+            typer.echo(f"✗ {_who(label, address)}: still not verified: {problem}")
     typer.echo(f"Next: ctibot doctor --cluster {pinning.cluster.name}")
     if failed:
         raise typer.Exit(1)
