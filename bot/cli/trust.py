@@ -95,7 +95,9 @@ def trust(
         raise typer.Exit(2)
     config_path = resolve_config_path(config)
     target = (bundle or _default_bundle(config_path, cluster)).absolute()
-    held = certs.load_bundle(target) if target.exists() else []
+    # What the cluster trusts today stays trusted: its configured bundle (an enterprise CA)
+    # and an earlier run's file.
+    held = [*certs.load_bundle(item.ca_bundle or target), *certs.load_bundle(target)]
     pinning = Pinning(item, given, {certs.fingerprint(c): c for c in held})
     try:
         _visit(pinning, {item.host: "publisher"} | _mapped(item))

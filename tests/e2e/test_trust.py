@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.cucm import certs
+from cucmsim import tls
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
 from tests.integration.doctor.clusters import (
@@ -212,3 +213,18 @@ def test_a_cluster_not_in_the_file_gets_the_line_to_add(
     assert f'  ca_bundle = "{self_signed.bundle}"' in out
     assert self_signed.bundle.is_file()
     assert self_signed.config.read_text(encoding="utf-8") == before
+
+
+def test_the_certificates_the_cluster_already_trusts_stay_in_the_new_bundle(
+    self_signed: Lab, tmp_path: Path
+) -> None:
+    enterprise = tls.generate([], tmp_path).ca_cert
+    with self_signed.config.open("a", encoding="utf-8") as file:
+        file.write(f'ca_bundle = "{enterprise}"\n')
+    fingerprint = certs.fingerprint(self_signed.presented()[0])
+    code, out = _trust(self_signed, "--fingerprint", fingerprint)
+    assert code == 0, out
+    kept = certs.fingerprint(certs.load_bundle(enterprise)[0])
+    pinned = [certs.fingerprint(c) for c in certs.load_bundle(self_signed.bundle)]
+    assert pinned == [kept, fingerprint]
+    assert f'ca_bundle = "{self_signed.bundle}"' in self_signed.config.read_text(encoding="utf-8")
