@@ -54,7 +54,8 @@ def test_closed_port_fails_and_the_checks_after_it_are_not_run(
     assert f"TCP connect to 127.0.0.1:{port} failed" in reach["detail"]
     assert f"blocks TCP port {port}" in reach["fix"]
     skipped = {f["check"]: f["mark"] for f in findings if f["check"] != "reach"}
-    assert skipped == {"nodes": "skip", "tls": "skip", "credentials": "skip"}
+    assert {"nodes", "tls", "credentials"} <= skipped.keys()
+    assert set(skipped.values()) == {"skip"}, "every later check is skipped"
     assert code == 1
 
 
