@@ -18,6 +18,7 @@ from typing import Any
 from bot.cucm.errors import CucmError, OutcomeUnknown
 from commands.base import Plan, Reply, Step, StillInProgress
 from commands.context import Context
+from commands.diff import describe_diff
 from commands.inflight import conflicts, explain
 from commands.objects import KINDS, ChangedSince
 from commands.stale import stale_reason
@@ -52,50 +53,6 @@ def render_plan(plan: Plan, *, title_prefix: str = "Plan") -> Reply:
         lines=lines,
         footer=footer,
     )
-
-
-def describe_diff(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> list[str]:
-    """Field-level `name: old -> new` lines; creations and removals list their fields."""
-    if before is None and after is None:
-        return []
-    old = _flatten(before or {})
-    new = _flatten(after or {})
-    lines = []
-    for name in sorted(set(old) | set(new)):
-        a, b = old.get(name), new.get(name)
-        if a == b:
-            continue
-        if before is None:
-            lines.append(f"{name}: {_show(b)}")
-        elif after is None:
-            lines.append(f"{name}: {_show(a)} (removed)")
-        else:
-            lines.append(f"{name}: {_show(a)} -> {_show(b)}")
-    return lines
-
-
-def _flatten(state: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Leaf fields by path; a list of records (a device's lines) by position, `lines[1].x`,
-    so a change to one field of one line shows as that field, not as two whole records."""
-    flat: dict[str, Any] = {}
-    for name, value in state.items():
-        path = f"{prefix}{name}"
-        if isinstance(value, Mapping):
-            flat.update(_flatten(value, f"{path}."))
-        elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
-            for position, record in enumerate(value, start=1):
-                flat.update(_flatten(record, f"{path}[{position}]."))
-        else:
-            flat[path] = value
-    return flat
-
-
-def _show(value: Any) -> str:
-    if value is None or value == "":
-        return "(none)"
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value) or "(none)"
-    return str(value)
 
 
 def apply_plan(ctx: Context, plan: Plan) -> Reply:
@@ -281,6 +238,7 @@ def _changed_since(step: Step, set_id: int, exc: ChangedSince) -> str:
         step.before,
         step.after,
         delta=kind is not None and kind.merges_concurrent_writes,
+        object_type=step.object_type,
     )
 
 

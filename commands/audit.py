@@ -12,7 +12,6 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from commands.apply import describe_diff
 from commands.args import parse_id
 from commands.base import (
     Arguments,
@@ -25,6 +24,8 @@ from commands.base import (
     Table,
     UsageError,
 )
+from commands.diff import describe_diff
+from commands.labels import describe_object
 
 if TYPE_CHECKING:
     from bot.changelog.store import ChangeRecord, ChangeSetRecord
@@ -219,10 +220,10 @@ def parse_set_id(text: str) -> int:
 def change_lines(change: ChangeRecord) -> list[str]:
     icon = STATUS_ICONS.get(change.status, "•")
     took = f", {change.duration_ms:.0f} ms" if change.duration_ms is not None else ""
-    lines = [
-        f"{icon} {change.seq}. {change.operation} {change.object_type} {change.object_name}: "
-        f"{change.status}{took}"
-    ]
+    what = describe_object(
+        change.object_type, change.object_name, change.operation, change.before, change.after
+    )
+    lines = [f"{icon} {change.seq}. {what}: {change.status.replace('_', ' ')}{took}"]
     lines += [f"      {d}" for d in describe_diff(change.before, change.after)]
     if change.error:
         lines.append(f"      error: {change.error}")

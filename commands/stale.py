@@ -7,28 +7,12 @@ clobbered, so the object is left alone and this reason is reported instead.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
+from commands.diff import flatten, path_label, show_value
+from commands.labels import field_label, field_order, kind_label, object_label
+
 State = dict[str, Any]
-
-
-def _flatten(state: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for name, value in state.items():
-        if isinstance(value, Mapping):
-            flat.update(_flatten(value, f"{prefix}{name}."))
-        else:
-            flat[f"{prefix}{name}"] = value
-    return flat
-
-
-def _show(value: Any) -> str:
-    if value is None or value == "":
-        return "(none)"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "(none)"
-    return str(value)
 
 
 def stale_reason(
@@ -39,20 +23,24 @@ def stale_reason(
     after: State | None,
     *,
     delta: bool = False,
+    object_type: str = "",
 ) -> str:
     """Why `current` no longer holds what the set left, in the admin's terms."""
-    head = f"{name} changed since change set #{set_id}"
+    what = f"{kind_label(object_type)} {object_label(object_type, name)}" if object_type else name
+    head = f"{what} changed since change set #{set_id}"
     if current is None:
         return f"{head}: it no longer exists (the change set left it in place)"
     if after is None:
         return f"{head}: it exists again (the change set removed it)"
     if before is not None and delta:
         return f"{head}: {_delta_reason(current, before, after)}"
-    now, left = _flatten(current), _flatten(after)
-    for field in sorted(set(now) | set(left)):
+    now, left = flatten(current), flatten(after)
+    for field in sorted(set(now) | set(left), key=field_order):
         if now.get(field) != left.get(field):
-            shown_now, shown_left = _show(now.get(field)), _show(left.get(field))
-            return f"{head}: {field} is now {shown_now}, the change set left {shown_left}"
+            shown_now, shown_left = show_value(now.get(field)), show_value(left.get(field))
+            return (
+                f"{head}: {path_label(field)} is now {shown_now}, the change set left {shown_left}"
+            )
     return head
 
 
@@ -70,8 +58,9 @@ def _delta_reason(current: State, before: State, after: State) -> str:
         new = {_fold(v) for v in value}
         gone = [v for v in value if _fold(v) not in old and _fold(v) not in held]
         back = [v for v in before.get(field, []) if _fold(v) not in new and _fold(v) in held]
+        label = field_label(field)
         if gone:
-            reasons.append(f"{field} no longer holds {', '.join(map(str, gone))}, which it added")
+            reasons.append(f"{label} no longer holds {', '.join(map(str, gone))}, which it added")
         if back:
-            reasons.append(f"{field} holds {', '.join(map(str, back))} again, which it removed")
+            reasons.append(f"{label} holds {', '.join(map(str, back))} again, which it removed")
     return "; ".join(reasons) or "its state differs"

@@ -28,6 +28,8 @@ from commands.base import (
     Step,
     UsageError,
 )
+from commands.labels import describe_object, kind_label, object_label
+from commands.live import open_warning
 from commands.objects import KINDS, ObjectKind, State, change
 from commands.stale import stale_reason
 
@@ -40,6 +42,7 @@ UNDOABLE_STATUSES = ("applied", "partial", "interrupted")
 HELD = ("applied", "compensation_failed")  # change statuses whose write still holds on CUCM
 REREAD = ("unknown",)  # sent, no answer (or the process stopped): CUCM decides, by a re-read
 SCAN_PAGE = 200
+DEVICE_KINDS = ("route_point", "cti_port")
 
 
 class UndoRefused(Refused):
@@ -84,11 +87,10 @@ def _check_set(ctx: Context, record: ChangeSetRecord) -> None:
 
 def _kind_of(row: ChangeRecord, set_id: int) -> ObjectKind:
     kind = KINDS.get(row.object_type)
-    label = f"{row.operation} on {row.object_name}"
+    label = _what(row)
     if kind is None:
         raise UndoRefused(
-            f"Change set #{set_id} cannot be undone: {label} ({row.object_type}) "
-            "has no restorable kind."
+            f"Change set #{set_id} cannot be undone: ctibot does not know how to restore {label}."
         )
     if row.operation not in (kind.add_op, kind.update_op, kind.remove_op):
         raise UndoRefused(
@@ -108,12 +110,18 @@ def _target(
     return None if before is None else dict(before)
 
 
-def _summary(row: ChangeRecord, current: State | None, target: State | None) -> str:
+def _what(row: ChangeRecord) -> str:
+    return describe_object(row.object_type, row.object_name, row.operation, row.before, row.after)
+
+
+def _summary(row: ChangeRecord, set_id: int, current: State | None, target: State | None) -> str:
+    """The undo step in CUCM's words: `Remove CTI Port CTIP01 (added by change set #7)`."""
+    what = f"{kind_label(row.object_type)} {object_label(row.object_type, row.object_name)}"
     if target is None:
-        return f"Remove {row.object_type} {row.object_name} (created by the change set)"
+        return f"Remove {what} (added by change set #{set_id})"
     if current is None:
-        return f"Re-create {row.object_type} {row.object_name} (removed by the change set)"
-    return f"Restore {row.object_type} {row.object_name}"
+        return f"Re-create {what} (removed by change set #{set_id})"
+    return f"Restore {what} as it was before change set #{set_id}"
 
 
 def plan_reverse(cucm: CucmCluster, record: ChangeSetRecord) -> tuple[list[Step], list[str]]:
@@ -123,11 +131,10 @@ def plan_reverse(cucm: CucmCluster, record: ChangeSetRecord) -> tuple[list[Step]
     if rows and len(actions) == len(rows):
         raise UndoRefused(
             f"Change set #{record.id} ({record.command}) changed no configuration that can be "
-            f"restored: {', '.join(f'{r.operation} on {r.object_name}' for r in actions)} "
-            "cannot be undone."
+            f"restored: {', '.join(_what(r) for r in actions)} cannot be undone."
         )
     changes = [(row, _kind_of(row, record.id)) for row in rows if row not in actions]
-    notes = [f"{r.operation} on {r.object_name} is an action and is not reversed." for r in actions]
+    notes = [f"{_what(r)} is an action and is not reversed." for r in actions]
     steps: list[Step] = []
     expected: dict[tuple[str, str], State | None] = {}
     for row, kind in changes:
@@ -135,8 +142,8 @@ def plan_reverse(cucm: CucmCluster, record: ChangeSetRecord) -> tuple[list[Step]
         current = expected[ident] if ident in expected else kind.read(cucm, row.object_name)
         if row.status in REREAD and kind.satisfied(current, row.after, row.before):
             notes.append(
-                f"{row.operation} on {row.object_name} had no answer; CUCM shows it did not "
-                "take effect, so there is nothing to reverse."
+                f"{_what(row)} had no answer; CUCM shows it did not take effect, "
+                "so there is nothing to reverse."
             )
             expected[ident] = current
             continue
@@ -149,6 +156,7 @@ def plan_reverse(cucm: CucmCluster, record: ChangeSetRecord) -> tuple[list[Step]
                     row.before,
                     row.after,
                     delta=kind.merges_concurrent_writes,
+                    object_type=row.object_type,
                 )
                 + ". Nothing was changed; review with `/cti show-change "
                 + f"{record.id}` and fix it by hand or with a new command."
@@ -156,14 +164,34 @@ def plan_reverse(cucm: CucmCluster, record: ChangeSetRecord) -> tuple[list[Step]
         target = _target(kind, current, row.before, row.after)
         expected[ident] = target
         if target == current:
-            notes.append(f"{row.object_name} already holds its state from before #{record.id}.")
+            label = object_label(row.object_type, row.object_name)
+            notes.append(f"{label} already holds its state from before #{record.id}.")
             continue
         steps.append(
             change(
-                cucm, kind, row.object_name, _json(current), target, _summary(row, current, target)
+                cucm,
+                kind,
+                row.object_name,
+                _json(current),
+                target,
+                _summary(row, record.id, current, target),
             )
         )
     return steps, notes
+
+
+def affected_devices(steps: list[Step]) -> list[str]:
+    """Existing devices the steps remove or change, or take out of a user's control."""
+    names: list[str] = []
+    for step in steps:
+        if step.before is None:
+            continue
+        if step.object_type in DEVICE_KINDS:
+            names.append(step.object_name)
+        elif "associated_devices" in step.before:
+            kept = {d.casefold() for d in (step.after or {}).get("associated_devices", [])}
+            names += [d for d in step.before["associated_devices"] if d.casefold() not in kept]
+    return list(dict.fromkeys(names))
 
 
 def _json(state: Mapping[str, Any] | None) -> State | None:
@@ -199,12 +227,14 @@ class UndoCommand:
         steps, notes = plan_reverse(cucm, record)
         if not steps and not notes:
             notes.append(f"Change set #{set_id} holds no applied write to reverse.")
+        warning = open_warning(cucm, affected_devices(steps), "the undo removes or changes them")
         return Plan(
             command=self.spec.name,
             cluster=cucm.name,
             title=f"Undo change set #{set_id} ({record.command_text or record.command})",
             steps=steps,
             notes=notes,
+            warnings=[warning] if warning else [],
             risky=True,
             undo_of=set_id,
         )
