@@ -61,7 +61,7 @@ def test_plan_renders_a_diff_and_writes_nothing(sim, make_ctx) -> None:
     plan = _plan(make_ctx(), ASSOCIATE, user="as_app2", devices=["RP_AS2"])
     rendered = render_plan(plan).as_text()
     assert "application user as_app2" in rendered.lower()
-    assert "associated_devices: (none) -> RP_AS2" in rendered
+    assert "Controlled Devices: add RP_AS2" in rendered
     assert write_count(sim) == 0
     assert devices_of(sim, "as_app2") == []
 

@@ -90,8 +90,8 @@ def test_show_change_renders_every_row(history) -> None:
     reply = SHOW.execute(history["ana"], bind_args(SHOW, id=str(history["ok"])))
     text = reply.as_text()
     assert reply.status == "ok" and reply.change_set_id == history["ok"]
-    assert "updateAppUser app_user au_app1: applied" in text
-    assert "associated_devices: (none) -> RP_AU1" in text
+    assert "Update Application User au_app1: applied" in text
+    assert "Controlled Devices: add RP_AU1" in text
     assert " ms" in text
     assert f"/cti undo {history['ok']}" in text
     fields = dict(reply.fields)
@@ -102,9 +102,9 @@ def test_show_change_failed_set_shows_error(history) -> None:
     reply = SHOW.execute(history["bob"], bind_args(SHOW, id=f"#{history['failed']}"))
     text = reply.as_text()
     assert reply.status == "error"
-    assert "updateAppUser app_user au_app1: failed" in text
+    assert "Update Application User au_app1: failed" in text
     assert "error:" in text and "Injected boom" in text
-    assert "groups: (none) -> Standard CTI Enabled" in text
+    assert "Access Control Groups: add Standard CTI Enabled" in text
     assert "/cti undo" not in text
 
 

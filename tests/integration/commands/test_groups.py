@@ -71,7 +71,7 @@ def test_mixed_mode_cluster_gets_the_secure_connection_fix(sim, make_ctx) -> Non
     assert not plan.risky
     rendered = render_plan(plan)
     assert rendered.status == "warning"
-    assert f"groups: {ENABLED} -> {ALL_DEVICES}, {ENABLED}" in rendered.as_text()
+    assert f"Access Control Groups: add {ALL_DEVICES}" in rendered.as_text()
     assert not any("should be paired" in w for w in fixed.warnings)
     assert fixed.risky and any("TLS" in w for w in fixed.warnings)
 

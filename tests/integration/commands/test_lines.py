@@ -75,8 +75,8 @@ def test_update_line_changes_clears_and_undoes(sim, make_ctx, plan_and_apply, cu
     plan_and_apply(ctx, ADD, dn="7203", partition="PT_CTI", cfna="6000", cfnr="6002")
     plan = _plan(ctx, UPDATE, dn="7203", partition="pt_cti", cfna="6100", cfnr="none")
     text = render_plan(plan).as_text()
-    assert "forwards.no_answer.destination: 6000 -> 6100" in text
-    assert "forwards.not_registered.destination: 6002 -> (none)" in text
+    assert "Forward No Answer: 6000 -> 6100" in text
+    assert "Forward Unregistered: 6002 -> (none)" in text
     reply = plan_and_apply(ctx, UPDATE, dn="7203", partition="PT_CTI", cfna="6100", cfnr="none")
     assert reply.status == "ok", reply.as_text()
     held = line(sim, "7203", "PT_CTI")

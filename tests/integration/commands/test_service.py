@@ -47,7 +47,7 @@ def test_activate_publisher_waits_logs_and_undoes(
     assert [s.object_name for s in plan.steps] == [service_key("cucm-pub")]
     rendered = render_plan(plan).as_text()
     assert "Activate Cisco CTIManager on cucm-pub" in rendered
-    assert "activated: False -> True" in rendered
+    assert "Activated: No -> Yes" in rendered
     assert sim_service(sim, "cucm-pub")[:2] == (False, "Stopped")  # planning wrote nothing
 
     reply = plan_and_apply(ctx, ACTIVATE, node="cucm-pub")

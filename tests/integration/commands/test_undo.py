@@ -97,7 +97,7 @@ def test_undo_create_routepoint(sim, make_ctx) -> None:
         app_user="un_app3",
     )
     plan = UNDO.execute(ctx, bind_args(UNDO, change_set_id=str(set_id)))
-    assert any("applyCtiRoutePoint" in n for n in plan.notes)
+    assert any("Apply Config to CTI Route Point RP_UN3" in n for n in plan.notes)
     assert apply_plan(ctx, plan).status == "ok"
     assert not _has_device(sim, "RP_UN3") and not _has_line(sim, "7803")
     assert devices_of(sim, "un_app3") == []
@@ -213,7 +213,7 @@ def test_stale_undo_is_refused_with_the_reason(sim, make_ctx) -> None:
     with pytest.raises(UndoRefused) as info:
         UNDO.execute(ctx, bind_args(UNDO, change_set_id=str(set_id)))
     assert f"un_app7 changed since change set #{set_id}" in str(info.value)
-    assert "associated_devices no longer holds RP_UN7" in str(info.value)
+    assert "Controlled Devices no longer holds RP_UN7" in str(info.value)
     assert write_count(sim) == 0
 
 
@@ -224,7 +224,7 @@ def test_stale_field_named_with_now_and_left(sim, make_ctx) -> None:
         sim.cluster.lines[(key("7808"), key("PT_CTI"))].description = "changed by hand"
     with pytest.raises(UndoRefused) as info:
         UNDO.execute(ctx, bind_args(UNDO, change_set_id=str(set_id)))
-    assert "description is now changed by hand, the change set left IVR" in str(info.value)
+    assert "Description is now changed by hand, the change set left IVR" in str(info.value)
 
 
 def test_already_undone_and_failed_sets_refused(sim, make_ctx) -> None:
