@@ -21,11 +21,10 @@ from commands.base import (
     Reply,
     Role,
     Status,
-    Table,
     UsageError,
 )
 from commands.diff import describe_diff
-from commands.labels import describe_object
+from commands.labels import describe_object, object_label
 
 if TYPE_CHECKING:
     from bot.changelog.store import ChangeRecord, ChangeSetRecord
@@ -49,6 +48,9 @@ STATUSES = (
 _RELATIVE = re.compile(r"^(?P<n>\d+)\s*(?P<unit>m|min|h|d|w)$", re.IGNORECASE)
 _UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+HIDDEN_STATUSES = ("dry_run", "no_change")  # sent nothing: listed with --all
+COMMAND_WIDTH = 72  # a Slack message pane shows about this many characters of code
+OBJECT_RANK = {"route_point": 0, "cti_port": 1, "app_user": 2, "end_user": 3, "line": 4}
 STATUS_ICONS = {
     "applied": ":white_check_mark:",
     "failed": ":x:",
@@ -123,10 +125,44 @@ def who(record: ChangeSetRecord) -> str:
 
 
 def objects_text(record: ChangeSetRecord, shown: int = 3) -> str:
-    names = list(dict.fromkeys(c.object_name for c in record.changes))
+    """The objects a set wrote, devices and users before DNs: what an admin looks for."""
+    ranked = sorted(
+        {(c.object_type, c.object_name.casefold()): c for c in record.changes}.values(),
+        key=lambda c: (OBJECT_RANK.get(c.object_type, len(OBJECT_RANK)), c.seq),
+    )
+    names = [object_label(c.object_type, c.object_name) for c in ranked]
     if len(names) > shown:
-        return ", ".join(names[:shown]) + f" +{len(names) - shown}"
-    return ", ".join(names) or "-"
+        return ", ".join(names[:shown]) + f" and {len(names) - shown} more"
+    return ", ".join(names)
+
+
+def status_text(record: ChangeSetRecord) -> str:
+    text = record.status.replace("_", " ")
+    return text + (f" (undo of #{record.undo_of})" if record.undo_of else "")
+
+
+def set_lines(record: ChangeSetRecord) -> list[str]:
+    """One change set in at most three short lines, so the log fits Slack's width.
+
+    A dry run or a plan that changed nothing is not a change set an admin can
+    show or undo, so it carries no `#` number.
+    """
+    number = "dry run" if record.status == "dry_run" else f"#{record.id}"
+    if record.status == "no_change":
+        number = "no change"
+    head = f"*{number}* · {when(record.created_at)} · {who(record)}"
+    if record.status not in HIDDEN_STATUSES:
+        head += f" · {status_text(record)}"
+    lines = [head, f"      `{_cut(record.command_text or record.command, COMMAND_WIDTH)}`"]
+    if record.changes:
+        count = len({(c.object_type, c.object_name.casefold()) for c in record.changes})
+        plural = "s" if count != 1 else ""
+        lines.append(f"      {count} object{plural}: {objects_text(record)}")
+    return lines
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _people(record: ChangeSetRecord) -> list[tuple[str, str]]:
@@ -156,11 +192,17 @@ class LogCommand:
             Param("since", "Only since: 30m, 2h, 3d, 1w or an ISO date.", placeholder="2h"),
             Param("status", "Only sets ending this way.", choices=STATUSES),
             Param("limit", f"How many sets (1-{MAX_LIMIT}).", default=str(DEFAULT_LIMIT)),
+            Param(
+                "all",
+                "Also list dry runs and plans that changed nothing (hidden by default).",
+                flag=True,
+            ),
         ),
         examples=(
             "/cti log",
             "/cti log object=RP_MAIN since=3d",
             "/cti log user=me status=failed limit=50",
+            "/cti log --all since=1h",
         ),
     )
 
@@ -169,6 +211,7 @@ class LogCommand:
         since = parse_since(args["since"]) if args.get("since") else None
         limit = parse_limit(args.get("limit"))
         target = (args.get("object") or "").strip() or None
+        every = bool(args.get("all")) or bool(args.get("status"))
         records = ctx.changelog.query(
             actor_id=actor,
             object_name=target,
@@ -176,18 +219,8 @@ class LogCommand:
             status=args.get("status"),
             cluster=ctx.cluster_name,
             limit=limit,
+            exclude_status=() if every else HIDDEN_STATUSES,
         )
-        rows = [
-            (
-                f"#{r.id}",
-                when(r.created_at),
-                who(r),
-                r.command_text or r.command,
-                r.status + (f" (undo of #{r.undo_of})" if r.undo_of else ""),
-                objects_text(r),
-            )
-            for r in records
-        ]
         filters = [
             f"{name}={value}"
             for name, value in (
@@ -199,16 +232,21 @@ class LogCommand:
             if value
         ]
         title = f"Change log on cluster {ctx.cluster_name}"
+        hidden = (
+            ""
+            if every
+            else " Dry runs and plans that changed nothing are hidden: add `--all` to list them."
+        )
         if not records:
             match = f" matching {' '.join(filters)}" if filters else ""
-            return Reply(title=title, lines=[f"No change sets{match}."])
-        footer = "Details: `/cti show-change <id>` · undo: `/cti undo <id>`"
+            return Reply(title=title, lines=[f"No change sets{match}.{hidden}"])
+        footer = "Details: `/cti show-change <id>` · undo: `/cti undo <id>`." + hidden
         if len(records) == limit:
             footer = f"Newest {limit} shown; narrow with since=/object= or raise limit=. " + footer
+        lines = [f"Filters: {' '.join(filters)}"] if filters else []
         return Reply(
             title=title,
-            lines=[f"Filters: {' '.join(filters)}"] if filters else [],
-            table=Table(("Set", "When", "Who", "Command", "Status", "Objects"), rows),
+            lines=lines + [line for record in records for line in set_lines(record)],
             footer=footer,
         )
 

@@ -287,7 +287,7 @@ class Runner:
             reply = render_plan(plan, title_prefix="Dry run")
             reply.change_set_id = set_id
             reply.footer = (
-                f"{reply.footer} Recorded as change set #{set_id} (dry_run). "
+                f"{reply.footer} Recorded in the change log as a dry run (`/cti log --all`). "
                 "Run it again without --dry-run to apply."
             )
             return self._done(spec.name, "dry_run", reply)
@@ -533,7 +533,7 @@ def _no_change_reply(plan: Plan, set_id: int) -> Reply:
         title=f"No change: {plan.title}",
         status="ok",
         lines=["CUCM already matches; nothing was sent.", *plan.notes],
-        footer=f"Change set #{set_id} (no_change)",
+        footer="Recorded in the change log as a plan that changed nothing (`/cti log --all`).",
         change_set_id=set_id,
     )
 

@@ -301,10 +301,14 @@ class ChangeLog:
         cluster: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        exclude_status: Sequence[str] = (),
     ) -> list[ChangeSetRecord]:
         """Newest first; ``actor_id`` matches who asked or who confirmed; ``object_name``
-        matches a substring of any change's object name."""
+        matches a substring of any change's object name; ``exclude_status`` leaves out sets
+        ending so (the log hides dry runs by default)."""
         statement = select(ChangeSet)
+        if exclude_status:
+            statement = statement.where(ChangeSet.status.not_in(list(exclude_status)))
         if actor_id is not None:
             statement = statement.where(
                 or_(ChangeSet.actor_id == actor_id, ChangeSet.requester_id == actor_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -40,26 +41,73 @@ def history(sim, make_ctx) -> dict[str, Any]:
     return {"ok": ok.change_set_id, "failed": failed.change_set_id, "ana": ana, "bob": bob}
 
 
+def _sets(reply: Any) -> list[str]:
+    """The set numbers the log lists, in its order."""
+    return re.findall(r"^\*(#\d+|dry run|no change)\*", "\n".join(reply.lines), re.MULTILINE)
+
+
 def test_log_lists_newest_first(history) -> None:
     reply = _log(history["ana"])
-    assert [r[0] for r in reply.table.rows] == [f"#{history['failed']}", f"#{history['ok']}"]
-    assert reply.table.rows[0][4] == "failed" and reply.table.rows[1][2] == "<@UANA>"
-    assert reply.table.rows[1][5] == "au_app1"
+    assert _sets(reply) == [f"#{history['failed']}", f"#{history['ok']}"]
+    text = reply.as_text()
+    assert f"*#{history['failed']}* · " in text and " · <@UBOB> · failed" in text
+    assert " · <@UANA> · applied" in text
+    assert "1 object: au_app1" in text
 
 
 def test_log_filters(history) -> None:
     ctx = history["ana"]
-    assert [r[0] for r in _log(ctx, user="me").table.rows] == [f"#{history['ok']}"]
-    assert [r[0] for r in _log(ctx, user="UBOB").table.rows] == [f"#{history['failed']}"]
-    assert [r[0] for r in _log(ctx, status="failed").table.rows] == [f"#{history['failed']}"]
-    assert len(_log(ctx, object="au_app").table.rows) == 2
-    assert len(_log(ctx, since="1h").table.rows) == 2
-    assert len(_log(ctx, limit="1").table.rows) == 1
+    assert _sets(_log(ctx, user="me")) == [f"#{history['ok']}"]
+    assert _sets(_log(ctx, user="UBOB")) == [f"#{history['failed']}"]
+    assert _sets(_log(ctx, status="failed")) == [f"#{history['failed']}"]
+    assert len(_sets(_log(ctx, object="au_app"))) == 2
+    assert len(_sets(_log(ctx, since="1h"))) == 2
+    assert len(_sets(_log(ctx, limit="1"))) == 1
     assert (
         "No change sets matching object=nothing_here" in _log(ctx, object="nothing_here").as_text()
     )
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
-    assert _log(ctx, since=tomorrow).table is None
+    assert _sets(_log(ctx, since=tomorrow)) == []
+
+
+def test_dry_runs_are_hidden_unless_asked_and_never_numbered(history, changelog) -> None:
+    ctx = history["ana"]
+    dry = changelog.open_set(
+        actor_id="UANA",
+        actor_name=None,
+        channel_id=None,
+        cluster="lab",
+        command="associate-device",
+        status="dry_run",
+        command_text="/cti associate-device au_app1 RP_AU1 --dry-run",
+    )
+    changelog.close_set(dry, "dry_run")
+    default = _log(ctx)
+    assert _sets(default) == [f"#{history['failed']}", f"#{history['ok']}"]
+    assert "--dry-run" not in default.as_text() and "`--all`" in default.footer
+    every = _log(ctx, all=True)
+    assert _sets(every) == ["dry run", f"#{history['failed']}", f"#{history['ok']}"]
+    assert f"#{dry}" not in every.as_text() and "dry_run" not in every.as_text()
+    assert _sets(_log(ctx, status="dry_run")) == ["dry run"]
+
+
+def test_log_lines_fit_slacks_width(history, changelog) -> None:
+    long_command = "/cti provision-app ctiapp_ivr " + " ".join(
+        f"option{n}=value{n}" for n in range(20)
+    )
+    wide = changelog.open_set(
+        actor_id="UANA",
+        actor_name=None,
+        channel_id=None,
+        cluster="lab",
+        command="provision-app",
+        command_text=long_command,
+    )
+    changelog.close_set(wide, "failed")
+    reply = _log(history["ana"])
+    assert reply.table is None
+    assert max(len(line) for line in reply.lines) <= 80, reply.lines
+    assert "/cti provision-app ctiapp_ivr option0=value0" in reply.as_text()
 
 
 @pytest.mark.parametrize(

@@ -157,6 +157,7 @@ def test_query_filters_and_orders_newest_first(engine: Engine) -> None:
     assert [r.id for r in log.query(actor_id="U0ALICE")] == [third, first]
     assert [r.id for r in log.query(status="failed")] == [second]
     assert [r.id for r in log.query(status=["failed", "applied"])] == [second, first]
+    assert [r.id for r in log.query(exclude_status=["dry_run"])] == [second, first]
     assert [r.id for r in log.query(cluster="prod")] == [second]
     assert [r.id for r in log.query(object_name="ivr")] == [first]  # substring, any case
     assert [r.id for r in log.query(object_name="%")] == []  # wildcards are literal
