@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from bot.cli.common import ConfigOption, bootstrap_or_exit, settings_or_exit
+from bot.demo.terminal_render import mrkdwn
 from commands.base import Actor, Reply
 from commands.runner import ConfirmationRequest
 
 CLI_USER_ENV = "CTIBOT_USER"
+_PLAIN_ANGLE = re.compile(r"<(?![@#!]|https?://|mailto:)")
 _COLOURS = {"ok": "green", "info": "cyan", "warning": "yellow", "error": "red", "denied": "red"}
 
 
@@ -52,16 +56,25 @@ def run(
 
 
 def print_reply(console: Console, reply: Reply) -> None:
+    """Replies are written in Slack's mrkdwn; the terminal gets what Slack would show
+    (emphasis, `@user` for mentions, emoji for `:shortcodes:`), never the raw markup."""
     colour = _COLOURS.get(reply.status, "white")
-    console.print(f"[bold {colour}]{reply.title}[/]", highlight=False)
+    console.print(_shown(reply.title, style=f"bold {colour}"), highlight=False)
     for line in reply.lines:
-        console.print(line, markup=False, highlight=False)
+        console.print(_shown(line), highlight=False)
     for key, value in reply.fields:
-        console.print(f"[bold]{key}:[/] {value}", highlight=False)
+        console.print(Text.assemble((f"{key}: ", "bold"), _shown(value)), highlight=False)
     if reply.table is not None:
         table = RichTable(*reply.table.headers)
         for row in reply.table.rows:
-            table.add_row(*row)
+            table.add_row(*(_shown(cell) for cell in row))
         console.print(table)
     if reply.footer:
-        console.print(reply.footer, style="dim", markup=False, highlight=False)
+        console.print(_shown(reply.footer, style="dim"), highlight=False)
+
+
+def _shown(text: str, style: str = "") -> Text:
+    """A reply is not yet escaped for Slack: `<value>` in a usage line is text, only Slack's
+    own tokens (`<@U…>`, `<#C…>`, `<!here>`, links) are markup."""
+    escaped = _PLAIN_ANGLE.sub("&lt;", text.replace("&", "&amp;"))
+    return mrkdwn(escaped, style=style)

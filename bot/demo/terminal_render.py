@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from rich.console import Group, RenderableType
+from rich.emoji import Emoji
 from rich.padding import Padding
 from rich.text import Text
 
@@ -214,7 +215,10 @@ def _link(inner: str) -> str:
 
 
 def _emoji(source: str) -> str:
-    return re.sub(r":([a-z0-9_+-]+):", lambda m: _EMOJI.get(m.group(1), m.group(0)), source)
+    """Slack shows `:shortcode:` as its emoji: ours for the common ones (narrow symbols that
+    keep columns aligned), rich's table for the rest, so no raw shortcode reaches the reader."""
+    ours = re.sub(r":([a-z0-9_+-]+):", lambda m: _EMOJI.get(m.group(1), m.group(0)), source)
+    return Emoji.replace(ours)
 
 
 def _unescape(source: str) -> str:

@@ -492,7 +492,12 @@ def test_show_change_shows_every_write(stack: Stack, story: Story) -> None:
     set_id = story.sets["create-routepoint"]
     reply = text_of(run(stack, f"show-change {set_id}", VIEWER))
     assert f"Change set #{set_id}" in reply
-    for operation in ("addLine", "addCtiRoutePoint", "updateAppUser", "applyCtiRoutePoint"):
+    for operation in (
+        "Add Directory Number",
+        "Add CTI Route Point",
+        "Update Application User",
+        "Apply Config to CTI Route Point",
+    ):
         assert operation in reply, (operation, reply)
     assert RP in reply and "applied" in reply
 

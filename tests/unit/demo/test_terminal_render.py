@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console, RenderableType
@@ -122,3 +124,20 @@ def test_buttons_carry_what_a_click_needs_and_plain_text_has_the_labels() -> Non
     ]
     assert found[0].channel == "C1" and found[0].message_ts == "9.9"
     assert "[1] Confirm" in plain_text(message)
+
+
+def _shortcodes_the_bot_writes() -> set[str]:
+    """Every `:shortcode:` in a string literal of the bot's code (SQLite's `:memory:` aside)."""
+    root = Path(__file__).resolve().parents[3]
+    found: set[str] = set()
+    for source in [*root.glob("bot/**/*.py"), *root.glob("commands/**/*.py")]:
+        found |= set(re.findall(r":[a-z][a-z0-9_]+:", source.read_text()))
+    return found - {":memory:", ":shortcode:", ":shortcodes:"}  # SQLite, and prose
+
+
+def test_every_emoji_the_bot_writes_is_drawn_never_its_shortcode() -> None:
+    codes = _shortcodes_the_bot_writes()
+    assert {":no_entry:", ":leftwards_arrow_with_hook:", ":warning:"} <= codes
+    for code in sorted(codes):
+        drawn = mrkdwn(f"{code} text").plain
+        assert code not in drawn and drawn.endswith(" text"), (code, drawn)
