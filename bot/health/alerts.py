@@ -76,6 +76,21 @@ def duration_text(delta: timedelta) -> str:
     return " ".join(parts)
 
 
+def resolved_state(result: CheckResult | None) -> dict[str, Any]:
+    """What the alert shows once resolved: the passing state, never the failing one's details.
+
+    A subject a complete run no longer reports (a port group that is all open
+    again) has no passing result of its own, and says so.
+    """
+    if result is None:
+        return {"state": "no longer reported by the check"}
+    return dict(result.details) if result.details else {"state": result.summary}
+
+
+def state_text(details: dict[str, Any]) -> str:
+    return ", ".join(f"{name.replace('_', ' ')}: {value}" for name, value in details.items())
+
+
 def silence_matches(silence: SilenceRecord, alert: AlertRecord) -> bool:
     if silence.cluster and silence.cluster.casefold() != alert.cluster.casefold():
         return False
@@ -120,7 +135,7 @@ class AlertEngine:
             if complete:
                 for alert in self.store.alerts(cluster=cluster, check=check):
                     if alert.subject not in reported:
-                        self._passed(alert, now)
+                        self._passed(alert, now, None)
             self._tick(now)
 
     def _apply(self, result: CheckResult, now: datetime) -> None:
@@ -128,7 +143,7 @@ class AlertEngine:
         alert = self.store.get_alert(key)
         if result.ok:
             if alert is not None and alert.state in ACTIVE_STATES:
-                self._passed(alert, now)
+                self._passed(alert, now, result)
             return
         if alert is None or alert.state not in ACTIVE_STATES:
             alert = self.store.save_alert(
@@ -208,7 +223,7 @@ class AlertEngine:
         )
         self.store.add_event(alert.id, now, "fired", f"failing, not announced: {quiet.text}")
 
-    def _passed(self, alert: AlertRecord, now: datetime) -> None:
+    def _passed(self, alert: AlertRecord, now: datetime, result: CheckResult | None) -> None:
         if alert.state == "pending":
             self.store.save_alert(
                 alert.key,
@@ -229,9 +244,17 @@ class AlertEngine:
         )
         if passes < self.settings.resolve_after:
             return
-        alert = self.store.save_alert(alert.key, {"state": "resolved", "resolved_at": now})
+        now_state = resolved_state(result)
+        alert = self.store.save_alert(
+            alert.key, {"state": "resolved", "resolved_at": now, "details": now_state}
+        )
         since = alert.fired_at or alert.first_failed_at or now
-        self._history(alert, now, "resolved", f"RESOLVED after {duration_text(now - since)}")
+        self._history(
+            alert,
+            now,
+            "resolved",
+            f"RESOLVED after {duration_text(now - since)} · {state_text(now_state)}",
+        )
 
     # ----- people -----
     def acknowledge(self, alert_id: int, user: str) -> tuple[bool, str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.health.alerts import duration_text
+from bot.health.alerts import duration_text, state_text
 from bot.health.store import AlertRecord
 from bot.mrkdwn import mrkdwn
 
@@ -74,7 +74,10 @@ def _detail_lines(alert: AlertRecord) -> str:
 def _status_line(alert: AlertRecord) -> str:
     if alert.state == "resolved" and alert.resolved_at:
         since = alert.fired_at or alert.first_failed_at or alert.resolved_at
-        return f"*RESOLVED* after {duration_text(alert.resolved_at - since)}"
+        now = state_text(alert.details)
+        return f"*RESOLVED* after {duration_text(alert.resolved_at - since)}" + (
+            f" · now {now}" if now else ""
+        )
     if alert.state == "acknowledged":
         return f"*Acknowledged* by <@{alert.acked_by}> at {_stamp(alert.acked_at)}"
     if alert.state == "silenced":

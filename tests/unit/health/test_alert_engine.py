@@ -45,7 +45,10 @@ def result(ok: bool) -> CheckResult:
         "CTIManager/cucm-sub1",
         ok,
         "critical",
-        "CTIManager down on cucm-sub1 (lab)",
+        "Started" if ok else "CTIManager down on cucm-sub1 (lab)",
+        {"status": "Started"}
+        if ok
+        else {"status": "Stopped", "reason": "Commanded Out of Service"},
         node="cucm-sub1",
     )
 
@@ -74,7 +77,9 @@ def test_fires_after_n_and_resolves_after_m(store: HealthStore) -> None:
     alerts.process("lab", "services", [result(True)])
     alerts.process("lab", "services", [result(True)])
     assert store.get_alert(KEY).state == "resolved"
-    assert notes.calls[-1] == ("update", store.get_alert(KEY).id, "RESOLVED after 5m")
+    resolved = store.get_alert(KEY)
+    assert notes.calls[-1] == ("update", resolved.id, "RESOLVED after 5m · status: Started")
+    assert resolved.details == {"status": "Started"}  # the failing reason is not shown
 
 
 def test_a_missing_subject_passes_only_on_a_complete_run(store: HealthStore) -> None:
@@ -84,6 +89,7 @@ def test_a_missing_subject_passes_only_on_a_complete_run(store: HealthStore) -> 
     assert store.get_alert(KEY).state == "firing"
     alerts.process("lab", "services", [])
     assert store.get_alert(KEY).state == "resolved"
+    assert store.get_alert(KEY).details == {"state": "no longer reported by the check"}
 
 
 def test_reminders_until_acknowledged(store: HealthStore) -> None:
