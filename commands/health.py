@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.health.checks import run_check
 from commands.base import Arguments, Command, CommandSpec, Reply, Role, Table
+from commands.health_devices import device_lines, provisioned_devices
 
 if TYPE_CHECKING:
     from bot.health.checks.base import CheckResult
@@ -28,7 +29,7 @@ def _stamp(at: datetime | None) -> str:
 class HealthCommand:
     spec = CommandSpec(
         name="health",
-        summary="CTIManager, applications, device limits and active alerts, now",
+        summary="CTIManager, applications, provisioned devices, limits and active alerts, now",
         role=Role.VIEWER,
         examples=("/cti health", "/cti health --cluster lab"),
     )
@@ -46,10 +47,20 @@ class HealthCommand:
             found[check] = results
             if error:
                 problems.append(f":warning: {check}: {error}")
+        try:
+            devices = provisioned_devices(target, self._monitor.health, self._monitor.store)
+        except Exception as exc:  # RIS down or throttled: the rest of the board still helps
+            devices = []
+            problems.append(f":warning: provisioned devices: {type(exc).__name__}: {exc}")
+        closed = any(not d.open for d in devices)
         return Reply(
             title=f"CTI health of {cluster}",
-            status="warning" if problems or self._active(cluster) else "ok",
-            lines=[*problems, *self._applications(found["applications"])],
+            status="warning" if problems or closed or self._active(cluster) else "ok",
+            lines=[
+                *problems,
+                *self._applications(found["applications"]),
+                *device_lines(cluster, devices),
+            ],
             table=self._nodes(found),
             fields=[
                 ("Devices open per provider", self._providers(found["limits"])),

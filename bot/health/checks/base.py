@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeVar
 
 from bot.cucm.models import (
+    CmDevice,
     CtiItem,
     CtiPort,
     PerfCounter,
@@ -65,6 +66,10 @@ class Ris(Protocol):
         app_users: Sequence[str] = ...,
         devices: Sequence[str] = ...,
     ) -> list[CtiItem]: ...
+
+    def select_cm_devices(
+        self, names: Sequence[str], *, node: str | None = ...
+    ) -> list[CmDevice]: ...
 
 
 class Perfmon(Protocol):

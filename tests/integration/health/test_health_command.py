@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import re
 
+from bot.changelog.confirmations import ConfirmationStore
+from bot.changelog.db import make_engine
+from bot.changelog.store import ChangeLog
+from bot.cucm.cluster import SingleCluster
 from commands.base import Actor, Reply, Role
+from commands.provision import ProvisionAppCommand
+from commands.registry import Registry
+from commands.runner import Runner
 from cucmsim.cti import fail_app
 from cucmsim.serviceability import lifecycle
 from tests.integration.health.conftest import Health, runner
@@ -17,6 +24,12 @@ def board(health: Health) -> Reply:
     reply = runner(health).handle("/cti health", VIEWER, Role.VIEWER)
     assert isinstance(reply, Reply), reply
     return reply
+
+
+def app_lines(reply: Reply) -> list[str]:
+    """The applications' lines: what comes before the provisioned devices."""
+    end = next(i for i, line in enumerate(reply.lines) if "Provisioned devices" in line)
+    return reply.lines[:end]
 
 
 def nodes(reply: Reply) -> dict[str, tuple[str, ...]]:
@@ -37,7 +50,7 @@ def test_healthy_board_with_live_limits(health: Health) -> None:
         "cucm-sub1": ("Started", "1/500 (0 %)"),
         "cucm-sub2": ("Started", "-"),
     }
-    assert reply.lines == [":white_check_mark: ctiapp_ivr: on primary cucm-sub1"]
+    assert app_lines(reply) == [":white_check_mark: ctiapp_ivr: on primary cucm-sub1"]
     fields = dict(reply.fields)
     assert fields["Devices open per provider"] == "ctiapp_ivr on cucm-sub1: 1/4 (25 %)"
     for check in ("applications", "devices", "drift", "heartbeat", "limits", "services"):
@@ -58,7 +71,7 @@ def test_stopped_ctimanager_shows_on_the_board_with_its_alert(health: Health) ->
     rows = nodes(reply)
     assert rows["cucm-sub1"] == ("Stopped", "-")
     assert rows["cucm-sub2"][0] == "Started" and rows["cucm-sub2"][1].startswith("1/")
-    assert reply.lines == [
+    assert app_lines(reply) == [
         ":large_orange_circle: ctiapp_ivr: ctiapp_ivr failed over to backup cucm-sub2 (lab); "
         "it will not fail back by itself"
     ]
@@ -72,7 +85,7 @@ def test_application_connected_nowhere(health: Health) -> None:
     fail_app(health.sim.cluster, "ctiapp_ivr")
     health.sweep("applications", times=2)
     reply = board(health)
-    assert reply.lines == [
+    assert app_lines(reply) == [
         ":red_circle: ctiapp_ivr: ctiapp_ivr connected nowhere (lab): calls going to CFOF/CFNA"
     ]
     assert dict(reply.fields)["Devices open per provider"] == "none open"
@@ -82,3 +95,63 @@ def test_application_connected_nowhere(health: Health) -> None:
 def test_needs_the_viewer_role(health: Health) -> None:
     reply = runner(health).handle("/cti health", VIEWER, Role.NONE)
     assert isinstance(reply, Reply) and reply.status == "denied"
+
+
+OPERATOR = Actor("UOPS", "ops", "C1")
+PROVISION = (
+    "/cti provision-app ctiapp_ivr routepoint=RP_HB dn=7450 ports=HBP{01..03} "
+    "port-dns=7451-7453 partition=PT_CTI device-pool=DP_CTI"
+)
+
+
+def provision(health: Health) -> None:
+    """provision-app through a runner writing to the health store's own change log."""
+    engine = make_engine(health.url)
+    commands = Runner(
+        Registry([ProvisionAppCommand()]),
+        SingleCluster(health.cucm),
+        ChangeLog(engine),
+        ConfirmationStore(engine),
+        600,
+    )
+    reply = commands.handle(PROVISION, OPERATOR, Role.OPERATOR)
+    assert isinstance(reply, Reply) and reply.status == "ok", reply
+
+
+def device_lines(reply: Reply) -> list[str]:
+    start = next(i for i, line in enumerate(reply.lines) if "Provisioned devices" in line)
+    return reply.lines[start:]
+
+
+def test_board_says_when_no_device_is_provisioned(health: Health) -> None:
+    health.sweep()
+    lines = device_lines(board(health))
+    assert lines == [
+        "*Provisioned devices:* none: ctibot has provisioned no CTI Route Point or CTI Port "
+        "on lab, and `health.devices` names none."
+    ]
+
+
+def test_board_shows_each_provisioned_device_registered_and_open_by_its_provider(
+    health: Health,
+) -> None:
+    provision(health)
+    health.sweep()
+    reply = board(health)
+    assert device_lines(reply) == [
+        "*Provisioned devices* (4):",
+        ":white_check_mark: RP_HB (CTI Route Point): registered on cucm-sub1, "
+        "open by ctiapp_ivr on cucm-sub1",
+        ":white_check_mark: HBP01, HBP02, HBP03 (3 CTI Ports): registered on cucm-sub1, "
+        "open by ctiapp_ivr on cucm-sub1",
+    ]
+    assert reply.status == "ok"
+
+    fail_app(health.sim.cluster, "ctiapp_ivr")
+    closed = board(health)
+    assert device_lines(closed)[1:] == [
+        ":red_circle: RP_HB (CTI Route Point): not registered, not open by any application",
+        ":large_orange_circle: HBP01, HBP02, HBP03 (3 CTI Ports): not registered, "
+        "not open by any application",
+    ]
+    assert closed.status == "warning"
