@@ -229,7 +229,7 @@ class CreatePortsCommand:
             if isinstance(after, str):
                 problems.append(after)
                 continue
-            summary = f"{slot.verb} CTI port {after['name']} on {slot.label}"
+            summary = f"{slot.verb} CTI Port {after['name']} on {slot.label}"
             steps = [slot.line_step, slot.step(cucm, after, summary)]
             plan.steps += [s for s in steps if s is not None]
         if problems:

@@ -196,13 +196,13 @@ class DeviceSteps:
             cucm, name, LineRequest(dn, request.partition, forwards=request.forwards)
         )
         after = _device_after("Route point", slot, pool, request.css, request.route_point_limits)
-        if self._add(cucm, slot, after, "route point"):
+        if self._add(cucm, slot, after, "CTI Route Point"):
             self.apply = apply_step(cucm, after["name"], after)
 
     def ports(self, cucm: CucmCluster, request: ProvisionRequest, pool: str) -> None:
         for slot in plan_ports(cucm, request.ports, request.partition, request.forwards):
             after = _device_after("CTI port", slot, pool, request.css, PORT_LIMITS)
-            self._add(cucm, slot, after, "CTI port")
+            self._add(cucm, slot, after, "CTI Port")
 
     def _add(self, cucm: CucmCluster, slot: DeviceSlot, after: State, noun: str) -> bool:
         """Record the slot's steps; True when the device is written."""

@@ -87,7 +87,7 @@ def apply_step(cucm: CucmCluster, name: str, state: State) -> Step:
         operation="applyCtiRoutePoint",
         object_type=ROUTE_POINT.name,
         object_name=name,
-        summary=f"Apply config to route point {name}",
+        summary=f"Apply Config to CTI Route Point {name}",
         before=state,
         after=state,
         run=run,
@@ -116,7 +116,7 @@ def _rp_summary(verb: str, state: State) -> str:
             f" on {describe(line['pattern'], line['partition'])}"
             f" (max calls {line['max_calls']}, busy trigger {line['busy_trigger']})"
         )
-    return f"{verb} route point {state['name']}{on_line}, device pool {state['device_pool']}"
+    return f"{verb} CTI Route Point {state['name']}{on_line}, device pool {state['device_pool']}"
 
 
 class CreateRoutePointCommand:
@@ -382,7 +382,7 @@ class UpdateRoutePointCommand:
                     before["name"],
                     before,
                     after,
-                    f"Update route point {before['name']}",
+                    f"Update CTI Route Point {before['name']}",
                 )
             )
             plan.steps.append(apply_step(cucm, before["name"], after))
@@ -428,7 +428,7 @@ class RemoveRoutePointCommand:
                     f"{user['userid']} controls {name}: it loses control (undo gives it back)."
                 )
         plan.steps.append(
-            change(cucm, ROUTE_POINT, name, before, None, f"Remove route point {name}")
+            change(cucm, ROUTE_POINT, name, before, None, f"Remove CTI Route Point {name}")
         )
         for appearance in before["lines"]:
             step = line_removal(cucm, [name], appearance, bool(args.get("keep-line")), plan)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.cucm.errors import CucmError, NotFound
 from commands.base import Step, UsageError
+from commands.labels import kind_label
 from commands.objects import ObjectKind, State, change, register
 
 if TYPE_CHECKING:
@@ -155,13 +156,14 @@ def read_user(cucm: CucmCluster, userid: str, *, end_user: bool = False) -> Stat
 
 def _summary(kind: UserKind, state: State, before: State, after: State) -> str:
     parts = []
-    for field, noun in (("associated_devices", "controlled devices"), ("groups", "groups")):
+    nouns = (("associated_devices", "controlled devices"), ("groups", "access control groups"))
+    for field, noun in nouns:
         added, removed = delta(before, after, field)
         if added:
             parts.append(f"add {noun} {', '.join(added)}")
         if removed:
             parts.append(f"remove {noun} {', '.join(removed)}")
-    return f"{kind.label.capitalize()} {state['userid']}: {'; '.join(parts)}"
+    return f"{kind_label(kind.name)} {state['userid']}: {'; '.join(parts)}"
 
 
 def plan_user(

@@ -48,7 +48,7 @@ def test_create_ports_range_with_progress_and_one_association(sim, make_ctx) -> 
     }
     assert len(plan.steps) == 25 and plan.needs_confirmation
     assert plan.steps[0].summary == "Create DN 7301 in PT_CTI (CFNA 6000, CFOF 6000)"
-    assert plan.steps[1].summary == "Create CTI port CTIPA001 on DN 7301 in PT_CTI"
+    assert plan.steps[1].summary == "Create CTI Port CTIPA001 on DN 7301 in PT_CTI"
     assert plan.steps[-1].operation == "updateAppUser"
     reply = apply_plan(ctx, plan)
     assert reply.status == "ok", reply.as_text()
@@ -92,7 +92,7 @@ def test_create_ports_reuses_existing_dns_and_dry_run(sim, make_ctx, plan_and_ap
     plan = _plan(ctx, names="CTIPB{1..3}", dns="7321..7323")
     assert [s.operation for s in plan.steps] == ["addLine", "addPhone", "addLine", "addPhone"]
     text = render_plan(plan).as_text()
-    assert "Create CTI port CTIPB3 on DN 7323 (no partition)" in text
+    assert "Create CTI Port CTIPB3 on DN 7323 (no partition)" in text
     assert "4 writes on cluster lab; nothing sent yet." in text
     assert any("associate the ports later" in n for n in plan.notes)
     assert axl_writes(sim) == {}

@@ -65,7 +65,7 @@ def test_provision_end_to_end_then_idempotent(sim, make_ctx) -> None:
     ]
     assert plan.warnings == []
     rendered = render_plan(plan).as_text()
-    assert "Create route point RP_PVa" in rendered and "8 writes" in rendered
+    assert "Create CTI Route Point RP_PVa" in rendered and "8 writes" in rendered
     sim.reset_counters()
     reply = apply_plan(ctx, plan)
     assert reply.status == "ok", reply.as_text()
