@@ -22,24 +22,31 @@ APPEARANCE_IDENTITY = ("index", "pattern", "partition")
 
 
 def describe_diff(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> list[str]:
-    """`Field: old -> new` lines; a new or removed object lists its non-empty fields."""
+    """`Field: old -> new` lines; a new object lists its non-empty fields, a removed one
+    says in one line what it was."""
     if before is None and after is None:
         return []
     old, new = flatten(before or {}), flatten(after or {})
+    if before is None or after is None:
+        return _whole(new if before is None else old, removed=after is None)
     lines: list[str] = []
     for path in sorted(set(old) | set(new), key=field_order):
         a, b = old.get(path), new.get(path)
-        if a == b:
-            continue
-        if before is None or after is None:
-            if path not in IDENTITY_FIELDS and not _empty(a if after is None else b):
-                shown = show_value(a if after is None else b)
-                lines.append(
-                    f"{path_label(path)}: {shown}" + (" (removed)" if after is None else "")
-                )
-            continue
-        lines += _changed(path, a, b)
+        if a != b:
+            lines += _changed(path, a, b)
     return lines
+
+
+def _whole(flat: dict[str, Any], *, removed: bool) -> list[str]:
+    """A new object field by field; a removed one in a single `Was:` line (it is going)."""
+    shown = [
+        f"{path_label(path)}: {show_value(flat[path])}"
+        for path in sorted(flat, key=field_order)
+        if path not in IDENTITY_FIELDS and not _empty(flat[path])
+    ]
+    if removed:
+        return [f"Was: {'; '.join(shown)}"] if shown else []
+    return shown
 
 
 def _changed(path: str, a: Any, b: Any) -> list[str]:

@@ -76,3 +76,10 @@ def test_kinds_operations_and_keys_in_gui_names() -> None:
         "Apply Config to CTI Route Point RP_IVR"
     )
     assert describe_object("cti_port", "CTIP01", "addPhone", None, state) == "Add CTI Port CTIP01"
+
+
+def test_a_removed_object_says_in_one_line_what_it_was() -> None:
+    assert describe_diff(_route_point(), None) == [
+        "Was: Device Pool: DP_CTI; Location: Hub_None; "
+        "Line 1: 7100 in PT_CTI, Maximum Number of Calls 2, Busy Trigger 1"
+    ]
