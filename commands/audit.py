@@ -12,6 +12,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.changelog.labels import describe_object, object_label
 from commands.args import parse_id
 from commands.base import (
     Arguments,
@@ -24,7 +25,6 @@ from commands.base import (
     UsageError,
 )
 from commands.diff import describe_diff
-from commands.labels import describe_object, object_label
 
 if TYPE_CHECKING:
     from bot.changelog.store import ChangeRecord, ChangeSetRecord

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from commands.labels import field_label, field_order, object_label
+from bot.changelog.labels import field_label, field_order, object_label
 
 # Fields that name the object: the step's own line already says them.
 IDENTITY_FIELDS = frozenset({"name", "userid", "pattern", "partition", "node", "service"})

@@ -13,8 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.changelog.labels import kind_label
 from bot.health.checks.devices import CTI_PORT, ROUTE_POINT, watched
-from commands.labels import kind_label
 
 if TYPE_CHECKING:
     from bot.config import HealthSettings

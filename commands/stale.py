@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.changelog.labels import field_label, field_order, kind_label, object_label
 from commands.diff import flatten, path_label, show_value
-from commands.labels import field_label, field_order, kind_label, object_label
 
 State = dict[str, Any]
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from bot.changelog.labels import describe_object, kind_label, object_label
 from commands.audit import parse_set_id
 from commands.base import (
     Arguments,
@@ -28,7 +29,6 @@ from commands.base import (
     Step,
     UsageError,
 )
-from commands.labels import describe_object, kind_label, object_label
 from commands.live import open_warning
 from commands.objects import KINDS, ObjectKind, State, change
 from commands.stale import stale_reason

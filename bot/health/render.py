@@ -9,9 +9,11 @@ CUCM (descriptions, names), so every mrkdwn text is escaped (bot/mrkdwn.py).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from bot.changelog.labels import KIND_LABELS, field_label, kind_label
 from bot.health.alerts import duration_text, state_text
 from bot.health.store import AlertRecord
 from bot.mrkdwn import mrkdwn
@@ -122,8 +124,10 @@ def blocks(alert: AlertRecord) -> list[dict[str, Any]]:
         {
             "type": "section",
             "fields": [
-                {"type": "mrkdwn", "text": f"*Node*\n{mrkdwn(alert.node or 'cluster-wide')}"},
-                {"type": "mrkdwn", "text": f"*Check*\n{alert.check} · {mrkdwn(alert.subject)}"},
+                {"type": "mrkdwn", "text": f"*Node*
+{mrkdwn(alert.node or 'cluster-wide')}"},
+                {"type": "mrkdwn", "text": f"*Check*
+{alert.check} · {mrkdwn(_subject(alert))}"},
                 {"type": "mrkdwn", "text": f"*Since*\n{_stamp(alert.first_failed_at)}"},
                 {"type": "mrkdwn", "text": f"*Count*\n{count}"},
             ],
@@ -159,8 +163,25 @@ def message(alert: AlertRecord) -> dict[str, Any]:
     }
 
 
+def _subject(alert: AlertRecord) -> str:
+    """`route_point/RP_X` -> `CTI Route Point RP_X`; the alert key keeps the internal name."""
+    head, _, rest = alert.subject.partition("/")
+    singular = head[:-1] if head.endswith("s") and head[:-1] in KIND_LABELS else None
+    if not rest or (head not in KIND_LABELS and singular is None):
+        return alert.subject
+    label = kind_label(head) if singular is None else f"{kind_label(singular)}s"
+    return f"{label} {rest.replace('/', ' · ')}"
+
+
 def _value(value: object) -> str:
-    """Lists read as `a, b`, not as Python's repr, in a message meant for people."""
+    """Lists read as `a, b` and mappings as `Field: value; ...`, never as Python's repr, in a
+    message meant for people; a drifted field says what it is now and what ctibot left."""
+    if isinstance(value, Mapping):
+        if set(value) == {"expected", "actual"}:
+            return f"{_value(value['actual'])} (ctibot left {_value(value['expected'])})"
+        return "; ".join(f"{field_label(str(k))}: {_value(v)}" for k, v in value.items())
     if isinstance(value, list | tuple | set):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(_value(v) for v in value)
+    if value is None:
+        return "(none)"
     return str(value)

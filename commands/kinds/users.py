@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from bot.changelog.labels import kind_label
 from bot.cucm.errors import CucmError, NotFound
 from commands.base import Step, UsageError
-from commands.labels import kind_label
 from commands.objects import ObjectKind, State, change, register
 
 if TYPE_CHECKING:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.changelog.labels import field_label, kind_label
 from bot.config import HealthSettings
 from bot.cucm.errors import NotFound
 from bot.cucm.params import CATALOGUE, Scope
@@ -151,7 +152,7 @@ def _object_results(target: Target, objects: list[RecordedObject]) -> list[Check
                     NAME,
                     subject,
                     "warning",
-                    f"{obj.object_type.replace('_', ' ')} {obj.name} deleted outside the bot "
+                    f"{kind_label(obj.object_type)} {obj.name} deleted outside the bot "
                     f"({target.name})",
                     last_seen=when,
                 )
@@ -167,14 +168,16 @@ def _object_results(target: Target, objects: list[RecordedObject]) -> list[Check
         if not changed:
             results.append(ok(target, NAME, subject, "as the bot left it"))
             continue
-        listing = ", ".join(f"{f} {v['expected']} -> {v['actual']}" for f, v in changed.items())
+        listing = ", ".join(
+            f"{field_label(f)} {v['expected']} -> {v['actual']}" for f, v in changed.items()
+        )
         results.append(
             fail(
                 target,
                 NAME,
                 subject,
                 "warning",
-                f"{obj.object_type.replace('_', ' ')} {obj.name} changed outside the bot: "
+                f"{kind_label(obj.object_type)} {obj.name} changed outside the bot: "
                 f"{listing} ({target.name})",
                 changed=changed,
                 last_seen=when,

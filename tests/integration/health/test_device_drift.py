@@ -47,7 +47,15 @@ def test_line_settings_changed_outside_the_bot_are_drift(health: Health) -> None
         "line 1 max calls": {"expected": 4, "actual": 10},
         "line 1 busy trigger": {"expected": 3, "actual": 1},
     }
-    assert "line 1 max calls 4 -> 10, line 1 busy trigger 3 -> 1" in alert.summary
+    assert alert.summary.startswith(f"CTI Route Point {RP} changed outside the bot: ")
+    assert "Line 1 max calls 4 -> 10, Line 1 busy trigger 3 -> 1" in alert.summary
+    posted = health.posts()[-1].params["attachments"][0]["blocks"]
+    text = "\n".join(b["text"]["text"] for b in posted if isinstance(b.get("text"), dict))
+    assert "Line 1 max calls: 10 (ctibot left 4)" in text
+    assert "Line 1 busy trigger: 1 (ctibot left 3)" in text
+    fields = [f["text"] for b in posted for f in b.get("fields", [])]
+    assert f"*Check*\ndrift · CTI Route Point {RP}" in fields
+    assert "{'" not in text and "route_point" not in text + "".join(fields)
 
 
 def test_a_line_moved_to_another_dn_is_drift(health: Health) -> None:

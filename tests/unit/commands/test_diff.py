@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
+from bot.changelog.labels import describe_object, field_label, kind_label, object_label
 from commands.diff import describe_diff
 from commands.kinds.devices import appearance_state, device_state
 from commands.kinds.lines import line_state
 from commands.kinds.users import user_state
-from commands.labels import describe_object, field_label, kind_label, object_label
 
 REPRS = re.compile(r"\{'|\['|': |(?<![\w_])(None|True|False)\b")
 

@@ -3,9 +3,10 @@
 The change log and the plans keep internal names (`cti_port`, `max_calls`,
 `addPhone`) because undo and the audit export need them exact; an
 administrator reads CUCM Administration's names ("CTI Port", "Maximum Number
-of Calls", "Add"). Every front end renders through these tables, so a kind or
-field a workflow adds later still reads as words (humanised) rather than as a
-Python identifier.
+of Calls", "Add"). Every front end, and the health alerts, render through
+these tables, which live beside the change log because they name what it
+records; a kind or field a workflow adds later still reads as words
+(humanised) rather than as a Python identifier.
 """
 
 from __future__ import annotations
