@@ -48,8 +48,10 @@ STATUSES = (
 _RELATIVE = re.compile(r"^(?P<n>\d+)\s*(?P<unit>m|min|h|d|w)$", re.IGNORECASE)
 _UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+SET_NOUNS = {"dry_run": "Dry run", "no_change": "Plan that changed nothing"}
 HIDDEN_STATUSES = ("dry_run", "no_change")  # sent nothing: listed with --all
 COMMAND_WIDTH = 72  # a Slack message pane shows about this many characters of code
+LINE_WIDTH = 80
 OBJECT_RANK = {"route_point": 0, "cti_port": 1, "app_user": 2, "end_user": 3, "line": 4}
 STATUS_ICONS = {
     "applied": ":white_check_mark:",
@@ -157,7 +159,7 @@ def set_lines(record: ChangeSetRecord) -> list[str]:
     if record.changes:
         count = len({(c.object_type, c.object_name.casefold()) for c in record.changes})
         plural = "s" if count != 1 else ""
-        lines.append(f"      {count} object{plural}: {objects_text(record)}")
+        lines.append(_cut(f"      {count} object{plural}: {objects_text(record)}", LINE_WIDTH))
     return lines
 
 
@@ -296,7 +298,7 @@ class ShowChangeCommand:
             ("Finished", when(record.finished_at)),
             ("Cluster", record.cluster or "-"),
             ("Command", record.command_text or record.command),
-            ("Status", record.status),
+            ("Status", record.status.replace("_", " ")),
         ]
         if record.undo_of:
             fields.append(("Undo of", f"#{record.undo_of}"))
@@ -307,7 +309,7 @@ class ShowChangeCommand:
             lines = ["No CUCM writes in this set."]
         undoable = record.status in ("applied", "partial") and record.changes
         return Reply(
-            title=f"Change set #{record.id}: {record.command}",
+            title=f"{SET_NOUNS.get(record.status, 'Change set')} #{record.id}: {record.command}",
             status=_reply_status(record.status),
             lines=lines,
             fields=fields,

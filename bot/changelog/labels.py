@@ -94,8 +94,8 @@ def object_label(object_type: str, key: str) -> str:
     if object_type == "service_parameter":
         parts = key.split("/", 2)
         if len(parts) == 3:
-            node, service, name = parts
-            return f"{name} of {service} on {node}"
+            node, _, name = parts
+            return f"{name} on {node}"
     return key
 
 

@@ -89,6 +89,9 @@ def test_dry_runs_are_hidden_unless_asked_and_never_numbered(history, changelog)
     assert _sets(every) == ["dry run", f"#{history['failed']}", f"#{history['ok']}"]
     assert f"#{dry}" not in every.as_text() and "dry_run" not in every.as_text()
     assert _sets(_log(ctx, status="dry_run")) == ["dry run"]
+    shown = SHOW.execute(ctx, bind_args(SHOW, id=str(dry)))
+    assert shown.title == f"Dry run #{dry}: associate-device"
+    assert dict(shown.fields)["Status"] == "dry run"
 
 
 def test_log_lines_fit_slacks_width(history, changelog) -> None:
