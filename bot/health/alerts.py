@@ -84,11 +84,24 @@ def resolved_state(result: CheckResult | None) -> dict[str, Any]:
     """
     if result is None:
         return {"state": "no longer reported by the check"}
-    return dict(result.details) if result.details else {"state": result.summary}
+    shown = {str(v) for v in result.details.values()}
+    summary = {} if result.summary in shown else {"state": result.summary}
+    return {**summary, **result.details}
 
 
 def state_text(details: dict[str, Any]) -> str:
-    return ", ".join(f"{name.replace('_', ' ')}: {value}" for name, value in details.items())
+    return ", ".join(
+        f"{name.replace('_', ' ')}: {_words(value)}" for name, value in details.items()
+    )
+
+
+def _words(value: object) -> str:
+    """A detail value as a person reads it (`a, b`), never as Python's repr."""
+    if isinstance(value, list | tuple | set):
+        return ", ".join(_words(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_words(v)}" for k, v in value.items())
+    return str(value)
 
 
 def silence_matches(silence: SilenceRecord, alert: AlertRecord) -> bool:
@@ -245,9 +258,10 @@ class AlertEngine:
         if passes < self.settings.resolve_after:
             return
         now_state = resolved_state(result)
-        alert = self.store.save_alert(
-            alert.key, {"state": "resolved", "resolved_at": now, "details": now_state}
-        )
+        resolved: dict[str, Any] = {"state": "resolved", "resolved_at": now, "details": now_state}
+        if result is not None and result.node:
+            resolved["node"] = result.node  # where it is healthy now (a failed-back application)
+        alert = self.store.save_alert(alert.key, resolved)
         since = alert.fired_at or alert.first_failed_at or now
         self._history(
             alert,

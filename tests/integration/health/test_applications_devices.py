@@ -41,7 +41,11 @@ def test_failover_warns_and_stays_while_on_backup(health: Health) -> None:
 
     cti.restart_app(health.sim.cluster, "ctiapp_ivr")  # restarting the app brings it home
     health.sweep("applications", times=2)
-    assert health.alert("applications", "ctiapp_ivr").state == "resolved"
+    resolved = health.alert("applications", "ctiapp_ivr")
+    assert resolved.state == "resolved" and resolved.node == "cucm-sub1"  # home, not the backup
+    assert resolved.details["state"] == "on primary cucm-sub1"
+    thread = [r.params["text"] for r in health.replies()]
+    assert any("RESOLVED after" in t and "nodes: cucm-sub1" in t for t in thread), thread
 
 
 def test_application_gone_is_critical_and_closes_its_route_point(make_health) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ import pytest
 
 from bot.changelog.db import make_engine
 from bot.config import HealthSettings
-from bot.health.alerts import AlertEngine, duration_text
+from bot.health.alerts import AlertEngine, duration_text, resolved_state, state_text
 from bot.health.checks.base import CheckResult
 from bot.health.store import HealthStore
 
@@ -210,3 +210,22 @@ def test_duration_text() -> None:
     assert duration_text(timedelta(seconds=42)) == "42s"
     assert duration_text(timedelta(hours=2, minutes=3)) == "2h 3m"
     assert duration_text(timedelta(days=1, hours=1, minutes=5)) == "1d 1h"
+
+
+def test_resolved_state_reads_as_words_with_the_passing_summary() -> None:
+    back_home = CheckResult(
+        "lab",
+        "applications",
+        "ctiapp_ivr",
+        True,
+        "warning",
+        "on primary cucm-sub1",
+        {"primary": "cucm-sub1", "nodes": ["cucm-sub1"]},
+        node="cucm-sub1",
+    )
+    state = resolved_state(back_home)
+    assert state_text(state) == "state: on primary cucm-sub1, primary: cucm-sub1, nodes: cucm-sub1"
+    started = CheckResult(
+        "lab", "services", "x", True, "critical", "Started", {"status": "Started"}
+    )
+    assert state_text(resolved_state(started)) == "status: Started"
