@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.changelog.labels import kind_label, object_label
 from bot.cucm.errors import CucmError, OutcomeUnknown
 from commands.base import Plan, Reply, Step, StillInProgress
 from commands.context import Context
@@ -177,7 +178,9 @@ def _fail(
     changelog = ctx.changelog
     lines = [f":x: {failed.summary}: {message}"]
     if failed_status == "unknown":
-        lines.append(f"      state of {failed.object_name} is UNKNOWN: check it on CUCM")
+        kind = failed.object_type
+        what = f"{kind_label(kind)} {object_label(kind, failed.object_name)}"
+        lines.append(f"      state of {what} is UNKNOWN: check it on CUCM")
     left_changed = failed_status == "unknown"
     for item in reversed(done):
         step = item.step
