@@ -230,7 +230,8 @@ def _changed_since(step: Step, set_id: int, exc: ChangedSince) -> str:
     """Left alone because someone else's work is on it now; the admin decides what to do."""
     if exc.used_by:
         return (
-            f"changed since: {step.object_name} is now used by {', '.join(exc.used_by)}, "
+            f"changed since: {object_label(step.object_type, step.object_name)} is now used by "
+            f"{', '.join(exc.used_by)}, "
             "so it was left in place"
         )
     kind = KINDS.get(step.object_type)

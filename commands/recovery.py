@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from bot.changelog.labels import describe_object
 from commands import kinds as _kinds  # noqa: F401  (importing registers every kind)
 from commands.objects import KINDS
 
@@ -54,7 +55,14 @@ def interrupted_report(
                 state = object_state(clusters, record.cluster, change)
             else:
                 state = change.status
-            lines.append(f"• {change.operation} `{change.object_name}`: {state}")
+            what = describe_object(
+                change.object_type,
+                change.object_name,
+                change.operation,
+                change.before,
+                change.after,
+            )
+            lines.append(f"• {what}: {state}")
         lines.append(f"Details: `/cti show-change {record.id}`.")
         out.append((record, "\n".join(lines)))
     return out
