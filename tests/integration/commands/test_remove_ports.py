@@ -122,7 +122,7 @@ def test_undo_of_an_interrupted_create_ports_reverts_what_reached_cucm(sim, make
         ("removePhone", "CTIRI1"),
         ("removeLine", "7631"),
     ]
-    assert any("addPhone on CTIRI2" in n and "did not take effect" in n for n in undo.notes)
+    assert any("Add CTI Port CTIRI2" in n and "did not take effect" in n for n in undo.notes)
     _apply(ctx, undo)
     assert [device(sim, f"CTIRI{i}") for i in (1, 2, 3)] == [None, None, None]
     assert [line(sim, f"763{i}", None) for i in (1, 2, 3)] == [None, None, None]
