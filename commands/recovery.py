@@ -12,7 +12,7 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from bot.changelog.labels import describe_object
+from bot.changelog.labels import kind_label, object_label, operation_label
 from commands import kinds as _kinds  # noqa: F401  (importing registers every kind)
 from commands.objects import KINDS
 
@@ -55,14 +55,9 @@ def interrupted_report(
                 state = object_state(clusters, record.cluster, change)
             else:
                 state = change.status
-            what = describe_object(
-                change.object_type,
-                change.object_name,
-                change.operation,
-                change.before,
-                change.after,
-            )
-            lines.append(f"• {what}: {state}")
+            verb = operation_label(change.operation, change.before, change.after)
+            kind, name = change.object_type, change.object_name
+            lines.append(f"• {verb} {kind_label(kind)} `{object_label(kind, name)}`: {state}")
         lines.append(f"Details: `/cti show-change {record.id}`.")
         out.append((record, "\n".join(lines)))
     return out

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from bot.changelog.db import make_engine
+from bot.changelog.labels import object_label
 from bot.changelog.store import ChangeLog
 from bot.demo.fake_slack import FakeSlack
 from bot.demo.loopback import ENV, SIGNING_SECRET, Roles, write_config
@@ -156,7 +157,8 @@ def test_sigkill_mid_provision_then_restart(
         assert "interrupted" in message
         checked = 0
         for change in record.changes:
-            line = next(x for x in message.splitlines() if f"`{change.object_name}`" in x)
+            shown = object_label(change.object_type, change.object_name)
+            line = next(x for x in message.splitlines() if f"`{shown}`" in x)
             if change.status == "unknown" and change.before is None:
                 # The re-read state named in the message is what CUCM really has.
                 present = _exists(sim, change)
