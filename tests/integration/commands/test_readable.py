@@ -68,7 +68,7 @@ def _undo_plan(ctx: Any, set_id: int) -> Plan:
 @pytest.fixture
 def running_app(sim: Any) -> Any:
     """A CTI application logged in as `rd_app2`, connected to cucm-sub1, as RIS will show."""
-    plant_user(sim, "rd_app2")
+    plant_user(sim, "rd_app2", groups=["Standard CTI Enabled"])  # CUCM opens no provider without it
     with sim.cluster.lock:
         sim.cluster.applications[key("rd_app2")] = CtiApplication(
             "rd_app2", "cucm-sub1", "cucm-sub2", "10.1.1.42", "rd-app-2"
