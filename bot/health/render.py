@@ -78,7 +78,7 @@ def _status_line(alert: AlertRecord) -> str:
         since = alert.fired_at or alert.first_failed_at or alert.resolved_at
         now = state_text(alert.details)
         return f"*RESOLVED* after {duration_text(alert.resolved_at - since)}" + (
-            f" · now {now}" if now else ""
+            f" · now {mrkdwn(now)}" if now else ""
         )
     if alert.state == "acknowledged":
         return f"*Acknowledged* by <@{alert.acked_by}> at {_stamp(alert.acked_at)}"
@@ -124,10 +124,8 @@ def blocks(alert: AlertRecord) -> list[dict[str, Any]]:
         {
             "type": "section",
             "fields": [
-                {"type": "mrkdwn", "text": f"*Node*
-{mrkdwn(alert.node or 'cluster-wide')}"},
-                {"type": "mrkdwn", "text": f"*Check*
-{alert.check} · {mrkdwn(_subject(alert))}"},
+                {"type": "mrkdwn", "text": f"*Node*\n{mrkdwn(alert.node or 'cluster-wide')}"},
+                {"type": "mrkdwn", "text": f"*Check*\n{alert.check} · {mrkdwn(_subject(alert))}"},
                 {"type": "mrkdwn", "text": f"*Since*\n{_stamp(alert.first_failed_at)}"},
                 {"type": "mrkdwn", "text": f"*Count*\n{count}"},
             ],
