@@ -19,6 +19,8 @@ from bot.changelog.labels import field_label, field_order, object_label
 IDENTITY_FIELDS = frozenset({"name", "userid", "pattern", "partition", "node", "service"})
 ITEM_LABELS = {"lines": "Line"}
 APPEARANCE_IDENTITY = ("index", "pattern", "partition")
+# A record's field that only groups others (a line's carried AXL settings): named by its members.
+TRANSPARENT_FIELDS = frozenset({"settings"})
 
 
 def describe_diff(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> list[str]:
@@ -50,13 +52,18 @@ def _whole(flat: dict[str, Any], *, removed: bool) -> list[str]:
 
 
 def _changed(path: str, a: Any, b: Any) -> list[str]:
-    label = path_label(path)
+    return _changed_as(path_label(path), a, b)
+
+
+def _changed_as(label: str, a: Any, b: Any) -> list[str]:
+    """One field's change; a record (a line appearance, its carried settings) field by field."""
     if isinstance(a, Mapping) and isinstance(b, Mapping):
-        return [
-            f"{label} {field_label(name)}: {show_value(a.get(name))} -> {show_value(b.get(name))}"
-            for name in sorted(set(a) | set(b), key=field_order)
-            if a.get(name) != b.get(name)
-        ]
+        lines: list[str] = []
+        for name in sorted(set(a) | set(b), key=field_order):
+            if a.get(name) != b.get(name):
+                inner = label if name in TRANSPARENT_FIELDS else f"{label} {field_label(name)}"
+                lines += _changed_as(inner, a.get(name), b.get(name))
+        return lines
     if isinstance(a, Mapping) or isinstance(b, Mapping):
         if b is None:
             return [f"{label}: {show_value(a)} (removed)"]
@@ -133,9 +140,11 @@ def _record(item: Mapping[str, Any]) -> str:
     if "pattern" in item:
         key = f"{item['pattern']}/{item['partition']}" if item.get("partition") else item["pattern"]
         parts.append(object_label("line", str(key)))
-    parts += [
-        f"{field_label(name)} {show_value(value)}"
-        for name, value in sorted(item.items(), key=lambda kv: field_order(kv[0]))
-        if name not in APPEARANCE_IDENTITY and not _empty(value)
-    ]
+    for name, value in sorted(item.items(), key=lambda kv: field_order(kv[0])):
+        if name in APPEARANCE_IDENTITY or _empty(value):
+            continue
+        if name in TRANSPARENT_FIELDS and isinstance(value, Mapping):
+            parts.append(_record(value))
+        else:
+            parts.append(f"{field_label(name)} {show_value(value)}")
     return ", ".join(parts)

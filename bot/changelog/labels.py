@@ -11,6 +11,7 @@ records; a kind or field a workflow adds later still reads as words
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -48,6 +49,27 @@ FIELD_LABELS = {
     "service": "Service",
     "value": "Parameter Value",
     "activated": "Activated",
+    # A line appearance's other settings, carried by AXL name (CUCM resets what a write omits).
+    "e164Mask": "External Phone Number Mask",
+    "ringSetting": "Ring Setting (Phone Idle)",
+    "consecutiveRingSetting": "Ring Setting (Phone Active)",
+    "recordingFlag": "Recording Option",
+    "recordingProfileName": "Recording Profile",
+    "recordingMediaSource": "Recording Media Source",
+    "monitoringCssName": "Monitoring Calling Search Space",
+    "callInfoDisplay": "Call Info Display",
+    "associatedEndusers": "Users Associated with Line",
+    "mwlPolicy": "Message Waiting Lamp Policy",
+    "audibleMwi": "Audible Message Waiting Indicator",
+    "ringSettingIdlePickupAlert": "Pickup Audio Alert Setting (Phone Idle)",
+    "ringSettingActivePickupAlert": "Pickup Audio Alert Setting (Phone Active)",
+    "displayAscii": "ASCII Display (Caller ID)",
+    "speedDial": "Speed Dial",
+    "missedCallLogging": "Log Missed Calls",
+    "callerName": "Caller Name",
+    "callerNumber": "Caller Number",
+    "redirectedNumber": "Redirected Number",
+    "dialedNumber": "Dialed Number",
 }
 
 FORWARD_LABELS = {
@@ -74,8 +96,10 @@ ACTION_LABELS = {
 
 
 def humanise(name: str) -> str:
-    """`no_answer_int` -> `No answer int`: a name no table knows still reads as words."""
-    words = name.replace("_", " ").replace("-", " ").strip()
+    """`no_answer_int` -> `No answer int`, `ringSetting` -> `Ring setting`: a name no table
+    knows still reads as words."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
+    words = spaced.replace("_", " ").replace("-", " ").strip().lower()
     return words[:1].upper() + words[1:]
 
 

@@ -230,7 +230,7 @@ def test_route_point_call_limits_up_to_cucms_maximum(sim, make_ctx, plan_and_app
 
 def test_update_plan_shows_the_changed_line_field_only(sim, make_ctx) -> None:
     text = render_plan(_plan(make_ctx(), UPDATE, name="RP_MAIN", max_calls="12")).as_text()
-    assert "lines[1].max_calls: 10 -> 12" in text, text
+    assert "Line 1 Maximum Number of Calls: 10 -> 12" in text, text
     assert "settings" not in text and "ringSetting" not in text, text
 
 

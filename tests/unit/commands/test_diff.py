@@ -83,3 +83,22 @@ def test_a_removed_object_says_in_one_line_what_it_was() -> None:
         "Was: Device Pool: DP_CTI; Location: Hub_None; "
         "Line 1: 7100 in PT_CTI, Maximum Number of Calls 2, Busy Trigger 1"
     ]
+
+
+def test_carried_line_settings_read_by_their_cucm_names() -> None:
+    def with_mask(mask: str) -> dict:
+        line = appearance_state(
+            1,
+            "7100",
+            "PT_CTI",
+            max_calls=5000,
+            busy_trigger=4500,
+            settings={"e164Mask": mask, "callInfoDisplay": {"callerName": "true"}},
+        )
+        return device_state("RP_IVR", device_pool="DP_CTI", lines=[line])
+
+    text = _clean(describe_diff(with_mask("4085550000"), with_mask("408555XXXX")))
+    assert text == "Line 1 External Phone Number Mask: 4085550000 -> 408555XXXX"
+    created = _clean(describe_diff(None, with_mask("408555XXXX")))
+    assert "External Phone Number Mask 408555XXXX" in created
+    assert "Call Info Display Caller Name true" in created and "settings" not in created.lower()
