@@ -75,7 +75,8 @@ FIELD_LABELS = {
 FORWARD_LABELS = {
     "all": "Forward All",
     "busy": "Forward Busy",
-    "no_answer": "Forward No Answer",
+    "no_answer": "Forward No Answer External",
+    "no_answer_int": "Forward No Answer Internal",
     "on_failure": "Forward on CTI Failure",
     "not_registered": "Forward Unregistered",
 }

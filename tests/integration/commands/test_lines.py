@@ -75,7 +75,7 @@ def test_update_line_changes_clears_and_undoes(sim, make_ctx, plan_and_apply, cu
     plan_and_apply(ctx, ADD, dn="7203", partition="PT_CTI", cfna="6000", cfnr="6002")
     plan = _plan(ctx, UPDATE, dn="7203", partition="pt_cti", cfna="6100", cfnr="none")
     text = render_plan(plan).as_text()
-    assert "Forward No Answer: 6000 -> 6100" in text
+    assert "Forward No Answer External: 6000 -> 6100" in text
     assert "Forward Unregistered: 6002 -> (none)" in text
     reply = plan_and_apply(ctx, UPDATE, dn="7203", partition="PT_CTI", cfna="6100", cfnr="none")
     assert reply.status == "ok", reply.as_text()

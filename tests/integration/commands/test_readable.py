@@ -27,7 +27,8 @@ PROVISION = ProvisionAppCommand()
 SHOW = ShowChangeCommand()
 UNDO = UndoCommand()
 INTERNAL = re.compile(
-    r"\{'|\['|(?<![\w])(None|True|False)\b|\b(cti_port|route_point|app_user|end_user|"
+    # Python reprs (`<None>` is CUCM's own word for an empty CSS), internal kind and field names
+    r"\{'|\['|(?<![\w<])(None|True|False)\b|\b(cti_port|route_point|app_user|end_user|"
     r"max_calls|busy_trigger|device_pool|associated_devices|addPhone|addLine|"
     r"addCtiRoutePoint|updateAppUser|applyCtiRoutePoint)\b|forwards\."
 )
@@ -86,7 +87,8 @@ def test_provision_plan_result_show_change_and_undo_read_as_cucm(sim: Any, make_
     text = _readable(render_plan(plan).as_text())
     assert "Device Pool: DP_CTI" in text
     assert "Line 1: 7942 in PT_CTI, Maximum Number of Calls" in text
-    assert "Forward No Answer: 6000" in text
+    assert "Forward No Answer External: 6000" in text
+    assert "Forward No Answer Internal: 6000" in text
     assert "Controlled Devices: add RD1P01" in text
 
     applied = apply_plan(ctx, plan)

@@ -137,7 +137,7 @@ def test_create_routepoint_dry_run_renders_and_writes_nothing(sim, make_ctx) -> 
     text = render_plan(plan).as_text()
     assert "Create DN 7103 in PT_CTI (CFNA 6000)" in text
     assert "Create CTI Route Point RP_T3 on DN 7103 in PT_CTI" in text
-    assert "Forward No Answer: 6000" in text
+    assert "Forward No Answer External: 6000" in text
     assert "Apply Config to CTI Route Point RP_T3" in text
     assert "nothing sent yet" in text
     assert axl_writes(sim) == {}

@@ -43,8 +43,8 @@ def test_forwards_read_as_cucm_names_them() -> None:
         "7100", "PT_CTI", forwards={"no_answer": {"destination": "6000", "css": "CSS_FWD"}}
     )
     text = _clean(describe_diff(before, after))
-    assert "Forward No Answer: (none) -> 6000" in text
-    assert "Forward No Answer Calling Search Space: (none) -> CSS_FWD" in text
+    assert "Forward No Answer External: (none) -> 6000" in text
+    assert "Forward No Answer External Calling Search Space: (none) -> CSS_FWD" in text
     assert "forwards." not in text
 
 
