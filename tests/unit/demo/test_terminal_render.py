@@ -131,7 +131,7 @@ def _shortcodes_the_bot_writes() -> set[str]:
     root = Path(__file__).resolve().parents[3]
     found: set[str] = set()
     for source in [*root.glob("bot/**/*.py"), *root.glob("commands/**/*.py")]:
-        found |= set(re.findall(r":[a-z][a-z0-9_]+:", source.read_text()))
+        found |= set(re.findall(r"(?<!\w):[a-z][a-z0-9_]+:", source.read_text()))
     return found - {":memory:", ":shortcode:", ":shortcodes:"}  # SQLite, and prose
 
 
