@@ -101,6 +101,7 @@ class SlackSettings(_Section):
     alert_channel: str | None = None
     worker_threads: int = Field(8, ge=1, le=64)
     in_channel_commands: list[str] = Field(default_factory=list)
+    socket_ping_interval: Seconds = 10.0
     bot_token: SecretStr | None = Field(None, exclude=True)
     signing_secret: SecretStr | None = Field(None, exclude=True)
     app_token: SecretStr | None = Field(None, exclude=True)

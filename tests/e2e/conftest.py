@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -16,12 +18,13 @@ OPS_GROUP = "SOPS1"
 Stack = Loopback
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loopback]:
+@contextmanager
+def e2e_stack(directory: Path, *, socket_mode: bool = False) -> Iterator[Loopback]:
+    """The bot as `serve` runs it, over HTTP or Socket Mode, with the e2e roles and commands."""
     registry = build_registry()
     registry.add(SetServiceParam())
     roles = Roles(admins=[ADMIN], operators=[OPERATOR, OPS_GROUP], viewers=[VIEWER])
-    loopback = start(tmp_path_factory.mktemp("e2e"), registry=registry, roles=roles)
+    loopback = start(directory, registry=registry, roles=roles, socket_mode=socket_mode)
     loopback.fake.usergroups[OPS_GROUP] = [GROUPIE]
     try:
         for command in health_commands(loopback.bot.monitor):  # as `serve` registers them
@@ -29,3 +32,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loopback]:
         yield loopback
     finally:
         loopback.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loopback]:
+    with e2e_stack(tmp_path_factory.mktemp("e2e")) as loopback:
+        yield loopback
