@@ -32,6 +32,7 @@ ACK_DEADLINE_S = 3.0
 APP_ID = "A0CTI"
 ENVELOPE_TYPES = ("slash_commands", "interactive", "events_api")
 REDELIVERY_REASON = "timeout"
+CLOSE_TIMEOUT_S = 1.0  # a peer that went away without closing must not hold up stop()
 
 
 class SocketModeTimeout(RuntimeError):
@@ -88,6 +89,7 @@ class FakeSocketMode:
             process_request=self._check_ticket,
             compression=None,
             ping_interval=None,
+            close_timeout=CLOSE_TIMEOUT_S,
         )
         self._thread: threading.Thread | None = None
         self.advertised = (host, self.port)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.demo.loopback import Loopback, Roles, start
+from bot.slack.socket_mode import DEFAULT_PING_INTERVAL_S
 from commands.catalog import build_registry, health_commands
 from tests.e2e.param_command import SetServiceParam
 
@@ -19,12 +20,20 @@ Stack = Loopback
 
 
 @contextmanager
-def e2e_stack(directory: Path, *, socket_mode: bool = False) -> Iterator[Loopback]:
+def e2e_stack(
+    directory: Path, *, socket_mode: bool = False, ping_interval: float = DEFAULT_PING_INTERVAL_S
+) -> Iterator[Loopback]:
     """The bot as `serve` runs it, over HTTP or Socket Mode, with the e2e roles and commands."""
     registry = build_registry()
     registry.add(SetServiceParam())
     roles = Roles(admins=[ADMIN], operators=[OPERATOR, OPS_GROUP], viewers=[VIEWER])
-    loopback = start(directory, registry=registry, roles=roles, socket_mode=socket_mode)
+    loopback = start(
+        directory,
+        registry=registry,
+        roles=roles,
+        socket_mode=socket_mode,
+        ping_interval=ping_interval,
+    )
     loopback.fake.usergroups[OPS_GROUP] = [GROUPIE]
     try:
         for command in health_commands(loopback.bot.monitor):  # as `serve` registers them
