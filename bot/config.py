@@ -347,6 +347,13 @@ class Settings(BaseSettings):
             values.append(str(database_password))
         return values
 
+    def needed_secrets(self) -> set[str]:
+        """The secret variables serving needs: the signing secret over HTTP only (Socket Mode
+        requests come over a WebSocket the app-level token opened), every cluster's password."""
+        slack = {"bot_token", "app_token" if self.slack.socket_mode else "signing_secret"}
+        needed = {SLACK_SECRET_ENV[field] for field in slack}
+        return needed | {cluster.password_env for cluster in self.clusters}
+
     def secret_status(self) -> dict[str, bool]:
         """Which secret variables are set (never their values), for check-config and startup."""
         status = {
