@@ -15,6 +15,8 @@ from bot.demo.fake_slack import FakeSlack
 from bot.demo.fake_socket_mode import ACK_DEADLINE_S, Envelope, FakeSocketMode
 from bot.demo.slack_peer import click_payload, command_fields, view_submission_payload
 
+RESPONDS_IN_ACK = frozenset({"view_submission", "block_suggestion"})
+
 
 @dataclass(frozen=True)
 class Ack:
@@ -51,7 +53,11 @@ class SocketPeer:
         return self.acked(envelope), key
 
     def interact(self, payload: dict[str, Any]) -> Ack:
-        return self.acked(self.socket.send("interactive", payload))
+        """A click or a modal submission; only a submission's ack may carry a response."""
+        accepts = payload.get("type") in RESPONDS_IN_ACK
+        return self.acked(
+            self.socket.send("interactive", payload, accepts_response_payload=accepts)
+        )
 
     def click(
         self, action_id: str, token: str, user: str, message_ts: str, channel: str = "CCTI"

@@ -129,7 +129,7 @@ def test_confirm_click_whose_ack_was_lost_writes_once(stack: Stack) -> None:
     socket = fake_socket(stack)
     socket.lose_acks(1)
     click = click_payload(stack.fake, CONFIRM_ACTION, token, OPERATOR, ts, "CCTI")
-    envelope = socket.send("interactive", click)
+    envelope = socket.send("interactive", click, accepts_response_payload=False)
     socket.wait_for_ack(envelope, timeout=10)
     assert duplicates(stack) == 1
     outcome = stack.fake.wait_for(
