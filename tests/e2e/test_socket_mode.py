@@ -11,6 +11,9 @@ listener, so nothing has to be waited out to prove it.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,11 +21,15 @@ from pathlib import Path
 import pytest
 import requests
 
+from bot.demo.fake_slack import FakeSlack
 from bot.demo.fake_socket_mode import FakeSocketMode
+from bot.demo.loopback import APP_TOKEN, ENV, Roles, write_config
 from bot.demo.slack_peer import click_payload
 from bot.demo.socket_peer import SocketPeer
 from bot.slack.render import CONFIRM_ACTION
 from bot.slack.server import EVENTS_PATH
+from cucmsim.api import SimServer
+from cucmsim.options import SimOptions
 from tests.e2e.conftest import OPERATOR, VIEWER, Stack, e2e_stack
 from tests.e2e.relay import Relay
 from tests.e2e.slack_helpers import PROGRESS_MARK, ask, reply_to, text_of
@@ -31,6 +38,7 @@ PING_S = 0.5
 STALE_S = PING_S * 4 + 1  # slack_sdk drops a connection silent for more than four pings
 RECONNECT_TIMEOUT_S = STALE_S + 10
 PARAM = "CtiMaxDevicesPerNode"
+CTIBOT = Path(sys.executable).parent / "ctibot"
 
 
 @pytest.fixture
@@ -149,3 +157,35 @@ def test_stopping_the_bot_leaves_no_socket_mode_threads(tmp_path: Path) -> None:
     # waitress leaves its worker threads parked after close(); that is the HTTP server's
     # own shutdown, not the Socket Mode client's.
     assert [name for name in left if not name.startswith("waitress")] == []
+
+
+def test_serve_process_with_an_app_token_answers_over_socket_mode(tmp_path: Path) -> None:
+    """`ctibot serve` itself, as deployed: the app-level token set, no signing secret."""
+    with SimServer(SimOptions(seed="demo")) as sim, FakeSlack() as fake:
+        socket = FakeSocketMode().start()
+        fake.socket_mode = socket
+        config = write_config(tmp_path, sim, fake, Roles(viewers=[VIEWER]), PING_S)
+        config.write_text(config.read_text() + "\n[health]\nenabled = false\n")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CTIBOT_"))}
+        env |= {**ENV, "SLACK_APP_TOKEN": APP_TOKEN}
+        del env["SLACK_SIGNING_SECRET"]
+        with (tmp_path / "serve.log").open("wb") as log:
+            serve = subprocess.Popen(
+                [str(CTIBOT), "serve", "--config", str(config), "--port", "0"],
+                stdout=subprocess.PIPE,
+                stderr=log,
+                env=env,
+            )
+        try:
+            assert serve.stdout is not None
+            ready = serve.stdout.readline().decode()
+            assert ready.startswith("ctibot ready: "), (tmp_path / "serve.log").read_text()
+            socket.wait_for_hellos(1)
+            _, key = SocketPeer(socket, fake).command("version", VIEWER)
+            reply = fake.wait_for("response_url", where=lambda c: c.path.endswith(f"/{key}"))
+            assert "lab" in text_of(reply[0].params)
+        finally:
+            serve.terminate()
+            serve.wait(timeout=10)
+            socket.stop()
+        assert socket.problems == []
