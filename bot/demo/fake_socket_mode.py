@@ -70,6 +70,7 @@ class Envelope:
 class _Link:
     number: int
     socket: ServerConnection
+    greeted: threading.Event = field(default_factory=threading.Event)
 
 
 class FakeSocketMode:
@@ -206,11 +207,13 @@ class FakeSocketMode:
             "debug_info": {"host": "fake-socket-mode", "approximate_connection_time": 18060},
             "connection_info": {"app_id": APP_ID},
         }
-        socket.send(json.dumps(hello))
         with self._changed:
             self._links.append(link)
-            self.hellos += 1
             pending = self._unacked_elsewhere(link.number)
+        socket.send(json.dumps(hello))  # before anything else on this connection
+        link.greeted.set()
+        with self._changed:
+            self.hellos += 1
             self._changed.notify_all()
         for envelope in pending:
             self._redeliver(link, envelope)
@@ -263,6 +266,7 @@ class FakeSocketMode:
     # ----- deliveries -----
 
     def _deliver(self, link: _Link, envelope: Envelope) -> None:
+        link.greeted.wait(ACK_DEADLINE_S)
         with contextlib.suppress(ConnectionClosed):  # unacked: delivered again on the next one
             link.socket.send(json.dumps(envelope.message()))
 
