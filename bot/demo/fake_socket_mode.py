@@ -35,8 +35,8 @@ REDELIVERY_REASON = "timeout"
 CLOSE_TIMEOUT_S = 1.0  # a peer that went away without closing must not hold up stop()
 
 
-class SocketModeTimeout(RuntimeError):
-    """What a test or the demo waited for on the Socket Mode side did not happen in time."""
+class SocketModeFailure(RuntimeError):
+    """The Socket Mode side could not deliver, or what was awaited did not happen in time."""
 
 
 @dataclass
@@ -132,7 +132,7 @@ class FakeSocketMode:
         envelope = Envelope(uuid.uuid4().hex, kind, payload, accepts_response_payload)
         with self._changed:
             if not self._links:
-                raise SocketModeTimeout("no Socket Mode connection to send on")
+                raise SocketModeFailure("no Socket Mode connection to send on")
             link = self._links[-1]
             envelope.connection = link.number
             self.envelopes.append(envelope)
@@ -149,7 +149,7 @@ class FakeSocketMode:
                     return acked.ack
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise SocketModeTimeout(
+                    raise SocketModeFailure(
                         f"envelope {envelope.envelope_id} not acked in {timeout}s"
                     )
                 self._changed.wait(left)
@@ -161,7 +161,7 @@ class FakeSocketMode:
             while self.hellos < count:
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise SocketModeTimeout(f"{self.hellos} of {count} connections in {timeout}s")
+                    raise SocketModeFailure(f"{self.hellos} of {count} connections in {timeout}s")
                 self._changed.wait(left)
 
     def redeliveries(self, envelope: Envelope) -> list[Envelope]:
