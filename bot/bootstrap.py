@@ -187,10 +187,10 @@ def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bo
         observe=metrics.command,
         applications=configured_applications(settings),
     )
-    if slack and (client is None or settings.slack.signing_secret is None):
-        raise RuntimeError(
-            "Slack needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET in the environment"
-        )
+    if slack and client is None:
+        raise RuntimeError("Slack needs SLACK_BOT_TOKEN in the environment")
+    if slack and not settings.slack.socket_mode and settings.slack.signing_secret is None:
+        raise RuntimeError("Slack over HTTP needs SLACK_SIGNING_SECRET in the environment")
     roles = RoleResolver(settings.rbac, client)
     bot = Bot(
         settings,
@@ -217,7 +217,7 @@ def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bo
             deps,
             client=client,
             signing_secret=_secret(settings.slack.signing_secret),
-            seen_before=lambda key: deliveries.seen_before(engine, key),
+            seen_before=metrics.seen_before(lambda key: deliveries.seen_before(engine, key)),
         )
         alert_buttons.register(bot.app, monitor.alerts, roles, bot.workers)
         _announce_interrupted(bot, interrupted)

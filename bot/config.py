@@ -101,6 +101,7 @@ class SlackSettings(_Section):
     alert_channel: str | None = None
     worker_threads: int = Field(8, ge=1, le=64)
     in_channel_commands: list[str] = Field(default_factory=list)
+    socket_ping_interval: Seconds = 10.0
     bot_token: SecretStr | None = Field(None, exclude=True)
     signing_secret: SecretStr | None = Field(None, exclude=True)
     app_token: SecretStr | None = Field(None, exclude=True)
@@ -345,6 +346,13 @@ class Settings(BaseSettings):
         if database_password:
             values.append(str(database_password))
         return values
+
+    def needed_secrets(self) -> set[str]:
+        """The secret variables serving needs: the signing secret over HTTP only (Socket Mode
+        requests come over a WebSocket the app-level token opened), every cluster's password."""
+        slack = {"bot_token", "app_token" if self.slack.socket_mode else "signing_secret"}
+        needed = {SLACK_SECRET_ENV[field] for field in slack}
+        return needed | {cluster.password_env for cluster in self.clusters}
 
     def secret_status(self) -> dict[str, bool]:
         """Which secret variables are set (never their values), for check-config and startup."""

@@ -73,6 +73,11 @@ class Metrics:
             ["operation"],
             registry=self.registry,
         )
+        self.slack_duplicates = Counter(
+            "ctibot_slack_duplicates",
+            "Slack redeliveries of a request already received: acked, not run again.",
+            registry=self.registry,
+        )
         self.scheduler_lag = Gauge(
             "ctibot_scheduler_lag_seconds",
             "How late the last run of each scheduled job started.",
@@ -83,6 +88,17 @@ class Metrics:
     # ----- runner observer -----
     def command(self, command: str, outcome: str) -> None:
         self.commands.labels(command=command, outcome=outcome).inc()
+
+    def seen_before(self, seen: Callable[[str], bool]) -> Callable[[str], bool]:
+        """`seen` (the delivery de-duplication), counting the redeliveries it catches."""
+
+        def counted(key: str) -> bool:
+            duplicate = seen(key)
+            if duplicate:
+                self.slack_duplicates.inc()
+            return duplicate
+
+        return counted
 
     # ----- bot.cucm.stats.StatsObserver -----
     def attempt(self, operation: str, *, retry: bool, latency_s: float) -> None:

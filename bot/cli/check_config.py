@@ -21,7 +21,8 @@ def check_config(
     require_secrets: Annotated[
         bool,
         typer.Option(
-            "--require-secrets", help="Also fail when a secret variable is missing (on the host)."
+            "--require-secrets",
+            help="Also fail when a secret the transport needs is missing (on the host).",
         ),
     ] = False,
 ) -> None:
@@ -32,7 +33,10 @@ def check_config(
     except ConfigError as exc:
         report_problems(path, exc.problems)
         raise typer.Exit(1) from None
-    missing = [name for name, present in settings.secret_status().items() if not present]
+    needed = settings.needed_secrets()
+    missing = [
+        name for name, present in settings.secret_status().items() if not present and name in needed
+    ]
     if require_secrets and missing:
         report_problems(path, [f"{name}: secret not set in the environment" for name in missing])
         raise typer.Exit(1)
@@ -66,6 +70,8 @@ def summary(settings: Settings, path: Path | None) -> list[str]:
         mode += str(settings.server.port)
     lines.append(f"slack: {mode}")
     lines.append("secrets:")
+    needed = settings.needed_secrets()
     for name, present in settings.secret_status().items():
-        lines.append(f"  {name}: {'set' if present else 'missing'}")
+        state = "set" if present else "missing" if name in needed else "not needed"
+        lines.append(f"  {name}: {state}")
     return lines

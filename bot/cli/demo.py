@@ -42,13 +42,24 @@ def demo(
     expect_timeout: Annotated[
         float, typer.Option("--expect-timeout", min=0, help="How long !expect waits.")
     ] = EXPECT_TIMEOUT_S,
+    socket_mode: Annotated[
+        bool,
+        typer.Option(
+            "--socket-mode",
+            help="Send Slack's requests over a local Socket Mode WebSocket, not signed HTTP.",
+        ),
+    ] = False,
 ) -> None:
     """Try ctibot locally: type /cti commands, break the simulated cluster, watch alerts."""
     steps = _steps(script)
     out = Console(highlight=False)
     with _errors_only():
         with out.status("starting the CUCM simulator, the fake Slack and ctibot…"):
-            stack = start_stack(port=port, timing=HealthTiming(interval_s=health_interval))
+            stack = start_stack(
+                port=port,
+                timing=HealthTiming(interval_s=health_interval),
+                socket_mode=socket_mode,
+            )
         try:
             with DemoConsole(stack, out, expect_timeout=expect_timeout) as console:
                 console.banner()

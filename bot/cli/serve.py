@@ -48,8 +48,10 @@ def serve(
     )
     handler = None
     if socket_mode and app_token is not None and bot.app is not None:
-        handler = start_socket_mode(bot.app, app_token.get_secret_value())
-        log.info("Socket Mode connected; health on %s/healthz", server.url)
+        handler = start_socket_mode(
+            bot.app, app_token.get_secret_value(), settings.slack.socket_ping_interval
+        )
+        log.info("Socket Mode started; health on %s/healthz", server.url)
     else:
         log.info(
             "ctibot listening on %s (POST /slack/events, GET /livez /readyz /metrics)", server.url

@@ -81,7 +81,7 @@ class DemoConsole:
             "[bold]CUCM simulator[/] cluster [bold]lab[/] (demo seed, strict AXL):",
             *(f"  {n['role']:<10} {n['name']:<10} {n['url']}" for n in stack.sim.nodes()),
             f"[bold]fake Slack Web API[/] {stack.slack.base_url}",
-            f"[bold]ctibot[/] {stack.http.url}/slack/events  (signed requests, as from Slack)",
+            _transport_line(stack),
             f"[bold]database + config[/] {stack.directory}  (temporary, deleted on exit)",
             f"[bold]you are[/] {stack.client.user} (admin) in channel {stack.client.channel}",
             _health_line(stack.health_running, health.heartbeat_interval, health.fire_after),
@@ -189,6 +189,16 @@ class DemoConsole:
     def _show(self, message: Message) -> None:
         self.out.print(render(message))
         self.out.print()
+
+
+def _transport_line(stack: DemoStack) -> str:
+    if stack.socket is not None:
+        host, port = stack.socket.advertised
+        return (
+            f"[bold]ctibot[/] Socket Mode to ws://{host}:{port}/link  (envelopes, as from Slack); "
+            f"probes on {stack.http.url}"
+        )
+    return f"[bold]ctibot[/] {stack.http.url}/slack/events  (signed requests, as from Slack)"
 
 
 def _health_line(running: bool, interval: float, fire_after: int) -> str:

@@ -3,7 +3,10 @@
 It records every call (method, form or JSON params, headers) so tests can
 assert on what the bot really sent over HTTP, answers the methods ctibot
 uses with plausible JSON, serves `response_url` webhooks at /response/<id>,
-and can be told to rate-limit a method with 429 + Retry-After.
+and can be told to rate-limit a method with 429 + Retry-After. With a
+`FakeSocketMode` attached, `apps.connections.open` (called with the app-level
+`xapp-` token, every other method with the bot's `xoxb-` one) hands out its
+WebSocket URLs.
 """
 
 from __future__ import annotations
@@ -15,11 +18,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlparse
+
+if TYPE_CHECKING:
+    from bot.demo.fake_socket_mode import FakeSocketMode
 
 BOT_USER_ID = "UBOT0CTI"
 TEAM_ID = "T0CTIBOT"
+APP_LEVEL_METHODS = frozenset({"apps.connections.open"})
 
 
 @dataclass
@@ -52,6 +59,7 @@ class FakeSlack:
         self._server = ThreadingHTTPServer((host, port), self._handler_class())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
+        self.socket_mode: FakeSocketMode | None = None
 
     @property
     def port(self) -> int:
@@ -160,6 +168,10 @@ class FakeSlack:
             if group not in self.usergroups:
                 return {"ok": False, "error": "no_such_subteam"}
             return {"ok": True, "users": list(self.usergroups[group])}
+        if method == "apps.connections.open":
+            if self.socket_mode is None:
+                return {"ok": False, "error": "not_allowed_token_type"}
+            return {"ok": True, "url": self.socket_mode.new_url()}
         if method == "users.info":
             user = params.get("user", "")
             info = self.users.get(user, {"id": user, "name": user.lower(), "real_name": user})
@@ -196,7 +208,8 @@ class FakeSlack:
                     body = json.dumps({"ok": False, "error": "ratelimited"}).encode()
                     self._send(429, body, "application/json", {"Retry-After": throttle.retry_after})
                     return
-                if not headers.get("authorization", "").startswith("Bearer xox"):
+                prefix = "Bearer xapp-" if method in APP_LEVEL_METHODS else "Bearer xox"
+                if not headers.get("authorization", "").startswith(prefix):
                     answer: dict[str, Any] = {"ok": False, "error": "not_authed"}
                 else:
                     answer = fake.answer(method, params)

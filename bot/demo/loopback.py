@@ -1,7 +1,9 @@
 """The whole bot on loopback: cucmsim, the fake Slack and the real HTTP stack.
 
 End-to-end tests, the ack-latency bench and the demo start the same thing,
-so what the tests prove is what the demo shows.
+so what the tests prove is what the demo shows. With `socket_mode=True` Slack's
+requests arrive over the fake Socket Mode WebSocket instead of /slack/events,
+and `peer` sends them there.
 """
 
 from __future__ import annotations
@@ -12,19 +14,32 @@ from pathlib import Path
 
 from bot.bootstrap import Bot
 from bot.demo.fake_slack import FakeSlack
+from bot.demo.fake_socket_mode import FakeSocketMode
 from bot.demo.slack_peer import SlackPeer
-from bot.demo.stack import serve_bot, set_env, unwind, unwound_on_error
+from bot.demo.socket_peer import SocketPeer
+from bot.demo.stack import (
+    attach_socket_mode,
+    serve_bot,
+    set_env,
+    slack_transport_env,
+    unwind,
+    unwound_on_error,
+)
 from bot.slack.server import EVENTS_PATH, HttpServer
+from bot.slack.socket_mode import DEFAULT_PING_INTERVAL_S
 from commands.registry import Registry
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
 
 SIGNING_SECRET = "loopback-signing-secret"
+APP_TOKEN = "xapp-loopback"
 ENV = {
     "SLACK_BOT_TOKEN": "xoxb-loopback",
     "SLACK_SIGNING_SECRET": SIGNING_SECRET,
     "CTIBOT_LAB_PASSWORD": "axlpassword",
 }
+
+Peer = SlackPeer | SocketPeer
 
 
 @dataclass
@@ -40,8 +55,9 @@ class Loopback:
     fake: FakeSlack
     bot: Bot
     http: HttpServer
-    peer: SlackPeer
+    peer: Peer
     config_path: Path
+    socket: FakeSocketMode | None = None
     _stops: list[Callable[[], None]] = field(default_factory=list)
 
     def stop(self) -> None:
@@ -49,7 +65,13 @@ class Loopback:
         unwind(self._stops)
 
 
-def write_config(directory: Path, sim: SimServer, fake: FakeSlack, roles: Roles) -> Path:
+def write_config(
+    directory: Path,
+    sim: SimServer,
+    fake: FakeSlack,
+    roles: Roles,
+    ping_interval: float = DEFAULT_PING_INTERVAL_S,
+) -> Path:
     def ids(values: list[str]) -> str:
         return ", ".join(f'"{v}"' for v in values)
 
@@ -60,6 +82,7 @@ def write_config(directory: Path, sim: SimServer, fake: FakeSlack, roles: Roles)
 api_url = "{fake.base_url}"
 alert_channel = "CALERTS"
 worker_threads = 8
+socket_ping_interval = {ping_interval}
 
 [database]
 url = "sqlite:///{directory / "ctibot.db"}"
@@ -85,16 +108,27 @@ viewers = [{ids(roles.viewers)}]
 
 
 def start(
-    directory: Path, *, registry: Registry | None = None, roles: Roles | None = None
+    directory: Path,
+    *,
+    registry: Registry | None = None,
+    roles: Roles | None = None,
+    socket_mode: bool = False,
+    ping_interval: float = DEFAULT_PING_INTERVAL_S,
 ) -> Loopback:
-    """Start everything on 127.0.0.x; returns once /healthz answers 200."""
+    """Start everything on 127.0.0.x; returns once /healthz answers 200 (and, in Socket
+    Mode, once the bot is connected)."""
     with unwound_on_error() as stops:
-        set_env(ENV, stops)
+        set_env({**ENV, **slack_transport_env(socket_mode, SIGNING_SECRET, APP_TOKEN)}, stops)
         sim = SimServer(SimOptions(seed="demo")).start()
         stops.append(sim.stop)
         fake = FakeSlack().start()
         stops.append(fake.stop)
-        config = write_config(directory, sim, fake, roles or Roles())
+        socket = attach_socket_mode(fake, stops) if socket_mode else None
+        config = write_config(directory, sim, fake, roles or Roles(), ping_interval)
         bot, http = serve_bot(config, stops, registry=registry)
-    peer = SlackPeer(f"{http.url}{EVENTS_PATH}", SIGNING_SECRET, fake)
-    return Loopback(sim, fake, bot, http, peer, config, stops)
+    peer: Peer = (
+        SocketPeer(socket, fake)
+        if socket is not None
+        else SlackPeer(f"{http.url}{EVENTS_PATH}", SIGNING_SECRET, fake)
+    )
+    return Loopback(sim, fake, bot, http, peer, config, socket, stops)

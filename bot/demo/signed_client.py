@@ -13,7 +13,7 @@ import itertools
 import json
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from bot.demo.fake_slack import TEAM_ID, FakeSlack
@@ -35,6 +35,22 @@ class Button:
     block_id: str
     channel: str
     message_ts: str
+
+
+class DemoClient(Protocol):
+    """The demo user's side of Slack, over HTTP (`SignedClient`) or Socket Mode."""
+
+    user: str
+    channel: str
+
+    def command(self, text: str) -> str: ...
+
+    def click(self, button: Button) -> str: ...
+
+
+def click_key() -> str:
+    """A fresh response_url key for one click."""
+    return f"click-demo{next(_clicks)}"
 
 
 @dataclass
@@ -59,7 +75,7 @@ class SignedClient:
 
     def click(self, button: Button) -> str:
         """Send a block_actions payload for `button`; returns its response_url key."""
-        key = f"click-demo{next(_clicks)}"
+        key = click_key()
         payload = block_actions_payload(button, self.user, self.fake.response_url(key))
         response = self.peer.post(urlencode({"payload": json.dumps(payload)}))
         if response.status_code != 200:

@@ -54,62 +54,86 @@ class SlackPeer:
 
     def command_body(self, text: str, user: str, channel: str = "CCTI") -> tuple[str, str]:
         """The form body of `/cti text` and the response_url key the reply will use."""
-        n = next(_ids)
-        key = f"cmd{n}"
-        fields = {
-            "token": "deprecated",
-            "team_id": "T0CTIBOT",
-            "channel_id": channel,
-            "user_id": user,
-            "user_name": user.lower(),
-            "command": "/cti",
-            "text": text,
-            "api_app_id": "A0CTI",
-            "response_url": self.fake.response_url(key),
-            "trigger_id": f"{n}.{time.time_ns()}.trigger",
-        }
+        fields, key = command_fields(self.fake, text, user, channel)
         return urlencode(fields), key
 
     def command(self, text: str, user: str, **kw: Any) -> tuple[requests.Response, str]:
         body, key = self.command_body(text, user)
         return self.post(body, **kw), key
 
+    def interact(self, payload: dict[str, Any]) -> requests.Response:
+        """An interactivity payload (a click, a modal submission), as Slack POSTs it."""
+        return self.post(urlencode({"payload": json.dumps(payload)}))
+
     def click(
         self, action_id: str, token: str, user: str, message_ts: str, channel: str = "CCTI"
     ) -> requests.Response:
-        n = next(_ids)
-        payload = {
-            "type": "block_actions",
-            "user": {"id": user, "username": user.lower(), "team_id": "T0CTIBOT"},
-            "api_app_id": "A0CTI",
-            "team": {"id": "T0CTIBOT"},
-            "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
-            "trigger_id": f"{n}.{time.time_ns()}.click",
-            "channel": {"id": channel},
-            "message": {"ts": message_ts},
-            "response_url": self.fake.response_url(f"click{n}"),
-            "actions": [
-                {
-                    "type": "button",
-                    "action_id": action_id,
-                    "block_id": "cti_confirmation",
-                    "value": token,
-                    "action_ts": str(time.time()),
-                }
-            ],
-        }
-        return self.post(urlencode({"payload": json.dumps(payload)}))
+        return self.interact(click_payload(self.fake, action_id, token, user, message_ts, channel))
 
     def submit_view(
         self, view: dict[str, Any], values: dict[str, Any], user: str
     ) -> requests.Response:
-        n = next(_ids)
-        payload = {
-            "type": "view_submission",
-            "user": {"id": user, "username": user.lower(), "team_id": "T0CTIBOT"},
-            "api_app_id": "A0CTI",
-            "team": {"id": "T0CTIBOT"},
-            "trigger_id": f"{n}.{time.time_ns()}.view",
-            "view": {**view, "id": "V1", "state": {"values": values}},
-        }
-        return self.post(urlencode({"payload": json.dumps(payload)}))
+        return self.interact(view_submission_payload(view, values, user))
+
+
+def command_fields(
+    fake: FakeSlack, text: str, user: str, channel: str = "CCTI"
+) -> tuple[dict[str, str], str]:
+    """The fields of `/cti text` (a form over HTTP, an envelope's payload in Socket Mode)
+    and the response_url key the reply will use."""
+    n = next(_ids)
+    key = f"cmd{n}"
+    fields = {
+        "token": "deprecated",
+        "team_id": "T0CTIBOT",
+        "channel_id": channel,
+        "user_id": user,
+        "user_name": user.lower(),
+        "command": "/cti",
+        "text": text,
+        "api_app_id": "A0CTI",
+        "response_url": fake.response_url(key),
+        "trigger_id": f"{n}.{time.time_ns()}.trigger",
+    }
+    return fields, key
+
+
+def click_payload(
+    fake: FakeSlack, action_id: str, value: str, user: str, message_ts: str, channel: str
+) -> dict[str, Any]:
+    """A click on a confirmation button of the message at `message_ts`."""
+    n = next(_ids)
+    return {
+        "type": "block_actions",
+        "user": {"id": user, "username": user.lower(), "team_id": "T0CTIBOT"},
+        "api_app_id": "A0CTI",
+        "team": {"id": "T0CTIBOT"},
+        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
+        "trigger_id": f"{n}.{time.time_ns()}.click",
+        "channel": {"id": channel},
+        "message": {"ts": message_ts},
+        "response_url": fake.response_url(f"click{n}"),
+        "actions": [
+            {
+                "type": "button",
+                "action_id": action_id,
+                "block_id": "cti_confirmation",
+                "value": value,
+                "action_ts": str(time.time()),
+            }
+        ],
+    }
+
+
+def view_submission_payload(
+    view: dict[str, Any], values: dict[str, Any], user: str
+) -> dict[str, Any]:
+    n = next(_ids)
+    return {
+        "type": "view_submission",
+        "user": {"id": user, "username": user.lower(), "team_id": "T0CTIBOT"},
+        "api_app_id": "A0CTI",
+        "team": {"id": "T0CTIBOT"},
+        "trigger_id": f"{n}.{time.time_ns()}.view",
+        "view": {**view, "id": "V1", "state": {"values": values}},
+    }

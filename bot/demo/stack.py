@@ -1,4 +1,4 @@
-"""The whole demo on loopback: cucmsim, a fake Slack, the bot over real HTTP, health checks.
+"""The whole demo on loopback: cucmsim, a fake Slack, the bot over HTTP or Socket Mode, health.
 
 `ctibot demo` and its tests start exactly this, so what the tests prove is
 what a new user sees. Nothing needs configuring: the settings are written to
@@ -14,7 +14,7 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,10 +24,15 @@ from bot.bootstrap import Bot, bootstrap, endpoint_of
 from bot.config import Settings, load_settings
 from bot.cucm import schemas
 from bot.cucm.cluster import CucmCluster
+from bot.demo.fake_slack import FakeSlack
+from bot.demo.fake_socket_mode import FakeSocketMode
 from bot.demo.feed import DemoSlack
-from bot.demo.signed_client import DEMO_USER, SignedClient
+from bot.demo.signed_client import DEMO_USER, DemoClient, SignedClient
 from bot.demo.sim_actions import SimActions
+from bot.demo.socket_client import SocketClient
+from bot.demo.socket_peer import SocketPeer
 from bot.slack.server import EVENTS_PATH, HttpServer, create_http_server, make_wsgi
+from bot.slack.socket_mode import connected, start_socket_mode
 from commands.registry import Registry
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
@@ -53,11 +58,12 @@ class DemoStack:
     slack: DemoSlack
     bot: Bot
     http: HttpServer
-    client: SignedClient
+    client: DemoClient
     sim_actions: SimActions
     directory: Path
     config_path: Path
     health_running: bool
+    socket: FakeSocketMode | None = None
     _stops: list[Callable[[], None]] = field(default_factory=list)
 
     @property
@@ -88,15 +94,24 @@ def unwound_on_error() -> Iterator[list[Callable[[], None]]]:
 
 
 def start_stack(
-    *, port: int = 0, timing: HealthTiming | None = None, directory: Path | None = None
+    *,
+    port: int = 0,
+    timing: HealthTiming | None = None,
+    directory: Path | None = None,
+    socket_mode: bool = False,
 ) -> DemoStack:
-    """Start every part; returns once the bot's /healthz answers 200."""
+    """Start every part; returns once the bot's /healthz answers 200 (and, in Socket Mode,
+    once it is connected)."""
     with unwound_on_error() as stops:
-        return _start(port, timing or HealthTiming(), directory, stops)
+        return _start(port, timing or HealthTiming(), directory, socket_mode, stops)
 
 
 def _start(
-    port: int, timing: HealthTiming, directory: Path | None, stops: list[Callable[[], None]]
+    port: int,
+    timing: HealthTiming,
+    directory: Path | None,
+    socket_mode: bool,
+    stops: list[Callable[[], None]],
 ) -> DemoStack:
     if directory is None:
         directory = Path(tempfile.mkdtemp(prefix="ctibot-demo-"))
@@ -104,9 +119,9 @@ def _start(
     secret = secrets.token_hex(16)
     set_env(
         {
-            "SLACK_SIGNING_SECRET": secret,
             "SLACK_BOT_TOKEN": "xoxb-demo-" + secrets.token_hex(6),
             PASSWORD_ENV: "axlpassword",
+            **slack_transport_env(socket_mode, secret, "xapp-demo-" + secrets.token_hex(6)),
         },
         stops,
     )
@@ -122,6 +137,7 @@ def _start(
     stops.append(sim.stop)
     slack = DemoSlack().start()
     stops.append(slack.stop)
+    socket = attach_socket_mode(slack, stops) if socket_mode else None
     config_path = write_config(directory, sim, slack, timing)
     bot, http = serve_bot(config_path, stops, port=port)
     stop_health = start_health(bot)
@@ -134,13 +150,33 @@ def _start(
         slack=slack,
         bot=bot,
         http=http,
-        client=SignedClient(f"{http.url}{EVENTS_PATH}", secret, slack),
+        client=SocketClient(SocketPeer(socket, slack))
+        if socket is not None
+        else SignedClient(f"{http.url}{EVENTS_PATH}", secret, slack),
         sim_actions=SimActions(f"{sim.base_url}/__sim__/", admin.controlcenter),
         directory=directory,
         config_path=config_path,
         health_running=stop_health is not None,
+        socket=socket,
         _stops=stops,
     )
+
+
+def slack_transport_env(
+    socket_mode: bool, signing_secret: str, app_token: str
+) -> dict[str, str | None]:
+    """Exactly one transport's secret: the other is unset, whatever the process had."""
+    if socket_mode:
+        return {"SLACK_APP_TOKEN": app_token, "SLACK_SIGNING_SECRET": None}
+    return {"SLACK_APP_TOKEN": None, "SLACK_SIGNING_SECRET": signing_secret}
+
+
+def attach_socket_mode(slack: FakeSlack, stops: list[Callable[[], None]]) -> FakeSocketMode:
+    """A Socket Mode endpoint whose URLs the fake Slack's apps.connections.open hands out."""
+    socket = FakeSocketMode().start()
+    stops.append(socket.stop)
+    slack.socket_mode = socket
+    return socket
 
 
 def serve_bot(
@@ -150,15 +186,26 @@ def serve_bot(
     port: int = 0,
     registry: Registry | None = None,
 ) -> tuple[Bot, HttpServer]:
-    """The bot from a config file behind the HTTP stack `ctibot serve` uses, /metrics included.
+    """The bot from a config file behind the HTTP stack `ctibot serve` uses, /metrics included,
+    taking Slack's requests on /slack/events or, with an app-level token, over Socket Mode.
 
-    Returns once /healthz answers 200, so callers never race the bot's start.
+    Returns once /healthz answers 200 (and the Socket Mode connection is up), so callers
+    never race the bot's start.
     """
     bot = bootstrap(load_settings(config_path), registry=registry)
     stops.append(bot.close)
-    wsgi = make_wsgi(bot.app, bot.health, bot.metrics.render, signing_secret=bot.signing_secret)
+    slack = bot.settings.slack
+    http_app = None if slack.socket_mode else bot.app
+    wsgi = make_wsgi(http_app, bot.health, bot.metrics.render, signing_secret=bot.signing_secret)
     http = create_http_server(wsgi, "127.0.0.1", port).start()
     stops.append(http.stop)
+    if slack.app_token is not None and bot.app is not None:
+        handler = start_socket_mode(
+            bot.app, slack.app_token.get_secret_value(), slack.socket_ping_interval
+        )
+        stops.append(handler.close)
+        if not connected(handler):
+            raise RuntimeError("the bot could not open its Socket Mode connection")
     health = requests.get(f"{http.url}/healthz", timeout=10)
     if health.status_code != 200:
         raise RuntimeError(f"the bot is not healthy: {health.status_code} {health.text}")
@@ -237,10 +284,15 @@ def start_health(bot: Bot) -> Callable[[], None] | None:
     return stop
 
 
-def set_env(values: dict[str, str], stops: list[Callable[[], None]]) -> None:
-    """Set the variables in this process only; the registered stop puts the old values back."""
+def set_env(values: Mapping[str, str | None], stops: list[Callable[[], None]]) -> None:
+    """Set (None: unset) the variables in this process only; the registered stop puts the
+    old values back."""
     saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
+    for key, value in values.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
     def restore() -> None:
         for key, value in saved.items():

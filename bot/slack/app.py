@@ -11,6 +11,7 @@ Slack at construction time, so tests and `ctibot run` need no Slack at all.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -57,13 +58,24 @@ def build_app(
 
 
 def delivery_key(request: BoltRequest) -> str | None:
-    """What identifies one user action across Slack's redeliveries of it."""
+    """What identifies one user action across Slack's redeliveries of it, over either transport.
+
+    Slash commands, clicks and modal submissions carry a `trigger_id` and events an
+    `event_id`, each the same in every redelivery (HTTP retry or Socket Mode envelope
+    with `retry_attempt`); the envelope id is not, so it is never the key. Socket Mode
+    hands Bolt the parsed body only, so a retried body without either id is keyed by its
+    canonical JSON rather than by an (empty) raw body.
+    """
     body: dict[str, Any] = request.body or {}
     trigger = body.get("trigger_id")
     if trigger:
         return f"trigger:{trigger}"
+    event = body.get("event_id")
+    if event:
+        return f"event:{event}"
     if request.headers.get("x-slack-retry-num"):
-        return "body:" + hashlib.sha256(request.raw_body.encode()).hexdigest()
+        raw = request.raw_body or json.dumps(body, sort_keys=True, separators=(",", ":"))
+        return "body:" + hashlib.sha256(raw.encode()).hexdigest()
     return None
 
 

@@ -52,7 +52,7 @@ def message_ts(stack: Loopback, token: str, timeout: float = 5.0) -> str:
 
 def ask(stack: Loopback, text: str, user: str) -> tuple[str, str]:
     """Run a command whose plan needs confirming; (token, ts) of the posted plan."""
-    posts = len(stack.fake.calls_to("chat.postMessage"))
+    posts = len([c for c in stack.fake.calls_to("chat.postMessage") if c.status == 200])
     response, _ = stack.peer.command(text, user)
     assert response.status_code == 200, response.text
     post = stack.fake.wait_for("chat.postMessage", count=posts + 1)[-1]

@@ -1,4 +1,4 @@
-"""Acknowledge and Silence clicks arrive signed over HTTP and edit the alert message."""
+"""Acknowledge and Silence clicks, signed over HTTP or over Socket Mode, edit the alert message."""
 
 from __future__ import annotations
 
@@ -7,13 +7,11 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 
 from bot.demo.fake_slack import FakeSlack
-from bot.demo.loopback import Roles, start
-from bot.demo.slack_peer import SlackPeer
+from bot.demo.loopback import Peer, Roles, start
 from bot.health.alerts import AlertEngine
 from bot.health.checks.base import CheckResult
 from bot.health.notifier import Notifier
@@ -26,14 +24,15 @@ OPERATOR, VIEWER = "UOPER1", "UVIEW1"
 @dataclass
 class AlertStack:
     fake: FakeSlack
-    peer: SlackPeer
+    peer: Peer
     engine: AlertEngine
     notifier: Notifier
 
 
-@pytest.fixture
-def stack(tmp_path: Path) -> Iterator[AlertStack]:
-    loopback = start(tmp_path, roles=Roles(operators=[OPERATOR], viewers=[VIEWER]))
+@pytest.fixture(params=["http", "socket_mode"])
+def stack(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[AlertStack]:
+    roles = Roles(operators=[OPERATOR], viewers=[VIEWER])
+    loopback = start(tmp_path, roles=roles, socket_mode=request.param == "socket_mode")
     bot = loopback.bot
     assert bot.app is not None and bot.client is not None
     notifier = bot.monitor.notifier
@@ -86,7 +85,7 @@ def _click(stack: AlertStack, action_id: str, alert_id: int, user: str, ts: str)
             }
         ],
     }
-    return stack.peer.post(urlencode({"payload": json.dumps(payload)})).status_code
+    return stack.peer.interact(payload).status_code
 
 
 def test_viewer_is_refused_and_operator_acknowledges(stack: AlertStack) -> None:

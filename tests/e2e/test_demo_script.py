@@ -1,8 +1,9 @@
-"""`ctibot demo --script`: the real console path, end to end over loopback HTTP.
+"""`ctibot demo --script`: the real console path, end to end over loopback HTTP or Socket Mode.
 
 Each run starts the simulator, the fake Slack and the bot, sends every line
-as a signed request and reads the replies back from the fake Slack, exactly
-as the interactive demo does.
+as a signed request (or, with --socket-mode, as an envelope on the fake Slack's
+WebSocket) and reads the replies back from the fake Slack, exactly as the
+interactive demo does.
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ def registered(name: str) -> bool:
     return name in {c.spec.name for c in build_registry().all()}
 
 
-def test_help_version_and_an_alert_that_fires_is_acknowledged_and_resolves(tmp_path: Path) -> None:
+@pytest.mark.parametrize("transport", [[], ["--socket-mode"]], ids=["http", "socket_mode"])
+def test_help_version_and_an_alert_that_fires_is_acknowledged_and_resolves(
+    tmp_path: Path, transport: list[str]
+) -> None:
     result = run_script(
         tmp_path,
         """
@@ -44,8 +48,11 @@ def test_help_version_and_an_alert_that_fires_is_acknowledged_and_resolves(tmp_p
         !sim start cucm-sub1 CTIManager
         !expect [RESOLVED] CTIManager down on cucm-sub1 (lab)
         """,
+        *transport,
     )
     assert result.exit_code == 0, result.output
+    over_socket = "Socket Mode to ws://127.0.0.1:" in result.output
+    assert over_socket == bool(transport) and ("/slack/events" in result.output) != over_socket
     assert "ctibot commands" in result.output and "12.5.1" in result.output
     assert "soapDoControlServices Stop on cucm-sub1" in result.output
     assert "message in #cti-alerts" in result.output and "(edited) message in #cti-alerts" in (

@@ -87,3 +87,25 @@ def test_config_from_environment_variable(tmp_path: Path, monkeypatch: pytest.Mo
     code, _, err = run()
     assert code == 1
     assert f"{tmp_path / 'absent.toml'}: config file not found" in err
+
+
+@pytest.mark.parametrize(
+    ("transport", "unneeded"),
+    [("SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"), ("SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")],
+    ids=["http", "socket_mode"],
+)
+def test_required_secrets_follow_the_transport(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, transport: str, unneeded: str
+) -> None:
+    path = tmp_path / "ctibot.toml"
+    path.write_text(CONFIG, encoding="utf-8")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-x")
+    monkeypatch.setenv("CTIBOT_LAB_PASSWORD", "pw")
+    monkeypatch.setenv(transport, "xapp-x" if transport == "SLACK_APP_TOKEN" else "s")
+    code, out, err = run("--config", str(path), "--require-secrets")
+    assert code == 0, err
+    assert f"  {unneeded}: not needed" in out.splitlines()
+    monkeypatch.delenv("SLACK_BOT_TOKEN")
+    code, _, err = run("--config", str(path), "--require-secrets")
+    assert code == 1
+    assert "  SLACK_BOT_TOKEN: secret not set in the environment" in err.splitlines()

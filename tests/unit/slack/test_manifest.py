@@ -1,14 +1,21 @@
-"""The manifest must declare what the code registers and every scope the code uses."""
+"""Both manifests must declare what the code registers and every scope the code uses,
+and differ only in how Slack reaches the bot."""
 
+import copy
 import re
 from pathlib import Path
+from typing import Any
 
+import pytest
 import yaml
 
 from bot.slack.listeners.commands import COMMAND
+from bot.slack.server import EVENTS_PATH
 
 ROOT = Path(__file__).resolve().parents[3]
-MANIFEST = yaml.safe_load((ROOT / "app_manifest.yml").read_text())
+HTTP = yaml.safe_load((ROOT / "app_manifest.yml").read_text())
+SOCKET_MODE = yaml.safe_load((ROOT / "app_manifest.socket_mode.yml").read_text())
+MANIFESTS = pytest.mark.parametrize("manifest", [HTTP, SOCKET_MODE], ids=["http", "socket_mode"])
 
 # Web API methods the bot calls, and the bot scope each needs.
 SCOPE_OF = {
@@ -27,25 +34,45 @@ def _source() -> str:
     return "\n".join(p.read_text() for p in files if "demo" not in p.parts)
 
 
-def test_command_is_declared() -> None:
-    commands = [c["command"] for c in MANIFEST["features"]["slash_commands"]]
+@MANIFESTS
+def test_command_is_declared(manifest: dict[str, Any]) -> None:
+    commands = [c["command"] for c in manifest["features"]["slash_commands"]]
     assert commands == [COMMAND]
-    declared = MANIFEST["features"]["slash_commands"][0]
+    declared = manifest["features"]["slash_commands"][0]
     assert declared["description"] and len(declared["usage_hint"]) <= 1000
     assert declared["should_escape"] is True  # the parser unescapes <@U…> and <#C…|…>
 
 
-def test_interactivity_enabled_since_buttons_and_modals_are_registered() -> None:
+@MANIFESTS
+def test_interactivity_enabled_since_buttons_and_modals_are_registered(
+    manifest: dict[str, Any],
+) -> None:
     source = _source()
     assert "app.action(" in source and "app.view(" in source
-    assert MANIFEST["settings"]["interactivity"]["is_enabled"] is True
-    assert MANIFEST["settings"]["socket_mode_enabled"] is False
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
 
 
-def test_every_scope_the_code_uses_is_declared() -> None:
-    declared = set(MANIFEST["oauth_config"]["scopes"]["bot"])
+@MANIFESTS
+def test_every_scope_the_code_uses_is_declared(manifest: dict[str, Any]) -> None:
+    declared = set(manifest["oauth_config"]["scopes"]["bot"])
     used = set(re.findall(r"\.(\w+_\w+)\(", _source())) & set(SCOPE_OF)
     assert used, "expected the code to call some Web API methods"
     needed = {SCOPE_OF[m] for m in used if SCOPE_OF[m]} | {"commands"}
     assert needed <= declared, needed - declared
     assert declared <= needed | {"chat:write.public", "users:read"}  # least privilege
+
+
+def test_http_mode_sends_everything_to_the_events_path() -> None:
+    assert HTTP["settings"]["socket_mode_enabled"] is False
+    urls = [HTTP["features"]["slash_commands"][0]["url"]]
+    urls.append(HTTP["settings"]["interactivity"]["request_url"])
+    assert all(url.startswith("https://") and url.endswith(EVENTS_PATH) for url in urls)
+
+
+def test_socket_mode_differs_only_in_how_slack_reaches_the_bot() -> None:
+    assert SOCKET_MODE["settings"]["socket_mode_enabled"] is True
+    expected = copy.deepcopy(HTTP)
+    del expected["features"]["slash_commands"][0]["url"]
+    del expected["settings"]["interactivity"]["request_url"]
+    expected["settings"]["socket_mode_enabled"] = True
+    assert expected == SOCKET_MODE
