@@ -9,6 +9,7 @@ until CUCM has said what each one is.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,11 @@ _DEVICES = Param(
     placeholder="RP_MAIN",
 )
 SUGGESTIONS = 20
+# listPhone cannot search by product, so suggestions read a bounded slice of the phones
+# named like the missing device, never the whole cluster.
+SUGGESTION_SCAN = 200
+SUGGESTION_PREFIXES = 3
+_PREFIX = re.compile(r"[A-Za-z_]*")
 
 
 def find_device(cucm: CucmCluster, name: str) -> str | None:
@@ -49,13 +55,31 @@ def find_device(cucm: CucmCluster, name: str) -> str | None:
         return None
 
 
+def name_prefix(name: str) -> str:
+    """The letters a device name starts with (CTIP of CTIP099): what its siblings share."""
+    match = _PREFIX.match(name)
+    return match.group(0) if match else ""
+
+
+def suggestions(cucm: CucmCluster, missing: list[str]) -> list[str]:
+    """A few CTI devices to show beside unknown names, in a bounded number of reads: those
+    named like them first, any route points when none are."""
+    known: list[str] = []
+    prefixes = sorted({name_prefix(n) for n in missing} - {""})[:SUGGESTION_PREFIXES]
+    for prefix in prefixes:
+        known += cucm.axl.list_route_points(prefix + "%", limit=SUGGESTIONS)
+        known += cucm.axl.list_cti_ports(prefix + "%", limit=SUGGESTION_SCAN)
+    if not known:
+        known = cucm.axl.list_route_points(limit=SUGGESTIONS)
+    return unique(known)[:SUGGESTIONS]
+
+
 def checked_devices(cucm: CucmCluster, names: list[str]) -> list[str]:
     """Every name resolved to CUCM's spelling, or one error listing all the missing ones."""
     found = {name: find_device(cucm, name) for name in names}
     missing = [name for name, spelled in found.items() if spelled is None]
     if missing:
-        known = [*cucm.axl.list_route_points(), *cucm.axl.list_cti_ports()][:SUGGESTIONS]
-        listing = ", ".join(known) or "none"
+        listing = ", ".join(suggestions(cucm, missing)) or "none"
         raise UsageError(
             f"No CTI route point, CTI port or phone named {', '.join(missing)} on cluster "
             f"{cucm.name}. CTI devices there include: {listing}."

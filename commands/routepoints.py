@@ -438,10 +438,11 @@ class RemoveRoutePointCommand:
 
 
 def controlling_users(cucm: CucmCluster, devices: list[str]) -> list[State]:
-    """Application users controlling any of `devices` (one read per user)."""
+    """Application users controlling any of `devices`: one query finds them, then only those
+    are read (their full device list is the step's before-state)."""
     wanted = {d.casefold() for d in devices}
     found = []
-    for userid in cucm.axl.list_app_users():
+    for userid in cucm.axl.app_users_controlling(devices):
         state = APP_USER.read(cucm, userid)
         held = {d.casefold() for d in state["associated_devices"]} if state else set()
         if held & wanted:

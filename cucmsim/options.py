@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Literal
 
 # "renamed": the demo lab on a release whose CTI service parameters have other internal names
-Seed = Literal["demo", "empty", "renamed"]
+# "large": the demo lab inside a production-sized cluster (20,000 phones, 5,000 users, ...)
+Seed = Literal["demo", "empty", "renamed", "large"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class SimOptions:
     latency_ms: int = 0  # added to every SOAP call
     axl_write_rate: float | None = None  # AXL writes per second before HTTP 503; None: no limit
     ris_rate_per_minute: int = 15
+    ris_max_items: int = 1000  # RIS answers at most this many items per call (StateInfo pages)
+    axl_max_response_bytes: int = 8 * 1024 * 1024  # CUCM refuses a bigger list or SQL answer
     perfmon_rate_per_minute: int = 80
     # Control Center Starting/Stopping lasts this long (`ctibot sim --service-delay`,
     # `SimServer.set_service_delay`, `POST /__sim__/service-delay`)

@@ -1,5 +1,7 @@
-"""Initial cluster contents: "empty" (a fresh install), "demo" (a lab in use) or "renamed"
-(the demo lab on a release whose CTI service parameters carry other internal names).
+"""Initial cluster contents: "empty" (a fresh install), "demo" (a lab in use), "renamed"
+(the demo lab on a release whose CTI service parameters carry other internal names) or
+"large" (the demo lab inside a cluster of production size: `LARGE` phones, users and CTI
+devices).
 
 The internal service-parameter names are invented on purpose: CUCM's real
 ones are unconfirmed (reference §7), and the bot must discover them through
@@ -259,8 +261,92 @@ def _add_demo_objects(cluster: Cluster) -> None:
     )
 
 
-def build_cluster(options: SimOptions) -> Cluster:
+@dataclass(frozen=True)
+class LargeSizes:
+    phones: int = 20_000
+    end_users: int = 5_000
+    big_provider_ports: int = 2_500  # opened by one application: past Max Devices Per Provider
+    route_points: int = 500  # five each for `route_point_owners` application users
+    route_point_owners: int = 100
+
+
+LARGE = LargeSizes()
+BIG_PROVIDER = "ctiapp_big"
+
+
+def _phone(name: str, pattern: str, product: str, pool: str, ctiid: int) -> Device:
+    cti = product in ("CTI Port", "CTI Route Point")
+    return Device(
+        name=name,
+        product=product,
+        device_class="CTI Route Point" if product == "CTI Route Point" else "Phone",
+        protocol="SCCP" if cti else "SIP",
+        device_pool=pool,
+        location="Hub_None",
+        lines=[LineAppearance(1, pattern, "PT_Internal", ctiid=ctiid)],
+    )
+
+
+def _add_large_objects(cluster: Cluster, sizes: LargeSizes) -> None:
+    """Production-sized tables around the demo lab, named apart from it (SEP…, user…, LG…).
+
+    Plain construction, no per-object checks: 28,000 devices and DNs build in well under a
+    second, so tests and benches can start a large cluster like any other.
+    """
+    devices, lines = cluster.devices, cluster.lines
+    number = 100_000
+
+    def add(name: str, product: str, pool: str) -> None:
+        nonlocal number
+        number += 1
+        pattern = str(number)
+        lines[(pattern, key("PT_Internal"))] = Line(pattern, "PT_Internal")
+        devices[key(name)] = _phone(name, pattern, product, pool, number)
+
+    for i in range(sizes.phones):
+        add(f"SEP{0x001100000000 + i:012X}", "Cisco 8841", "Default")
+    for i in range(1, sizes.end_users + 1):
+        _add_user(
+            cluster, User(f"user{i:05d}", is_app_user=False, first_name="User", last_name=str(i))
+        )
+    ports = [f"LGP{i:04d}" for i in range(1, sizes.big_provider_ports + 1)]
+    for name in ports:
+        add(name, "CTI Port", "DP_CTI")
+    _add_user(
+        cluster,
+        User(
+            BIG_PROVIDER,
+            is_app_user=True,
+            associated_devices=ports,
+            groups=["Standard CTI Enabled"],
+        ),
+    )
+    per_owner = max(1, sizes.route_points // max(1, sizes.route_point_owners))
+    for owner in range(sizes.route_point_owners):
+        names = [f"LGRP{owner * per_owner + i + 1:04d}" for i in range(per_owner)]
+        for name in names:
+            add(name, "CTI Route Point", "DP_CTI")
+        _add_user(
+            cluster, User(f"ctiapp_l{owner + 1:03d}", is_app_user=True, associated_devices=names)
+        )
+    subscriber = next(
+        (n.name for n in cluster.nodes.values() if n.role == "Subscriber"), cluster.publisher.name
+    )
+    cluster.applications[BIG_PROVIDER] = CtiApplication(
+        app_user=BIG_PROVIDER,
+        primary_node=subscriber,
+        backup_node=None,
+        ip_address="10.1.1.30",
+        app_id=f"{BIG_PROVIDER}-1",
+        current_node=subscriber,
+        opened_at=time.time(),
+    )
+
+
+def build_cluster(options: SimOptions, large: LargeSizes = LARGE) -> Cluster:
     cluster = build_empty(options)
-    if options.seed in ("demo", "renamed"):
+    if options.seed in ("demo", "renamed", "large"):
         _add_demo_objects(cluster)
+    if options.seed == "large":
+        _add_large_objects(cluster, large)
     return cluster

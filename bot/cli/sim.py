@@ -18,6 +18,7 @@ class Seed(StrEnum):
     demo = "demo"
     empty = "empty"
     renamed = "renamed"
+    large = "large"
 
 
 def parse_user(text: str) -> tuple[str, str, tuple[str, ...]]:

@@ -105,10 +105,12 @@ class AxlClient(DeviceMixin, LineMixin, UserMixin):
         return list(self._cached(("listProcessNode",), self._load_process_nodes))
 
     def _load_process_nodes(self) -> tuple[ProcessNode, ...]:
-        response = self._call(
+        rows = self._list(
             "listProcessNode",
-            searchCriteria={"name": "%"},
-            returnedTags={"name": "", "description": "", "nodeUsage": "", "processNodeRole": ""},
+            "processNode",
+            obj="%",
+            criteria={"name": "%"},
+            tags={"name": "", "description": "", "nodeUsage": "", "processNodeRole": ""},
         )
         nodes = [
             ProcessNode(
@@ -117,17 +119,19 @@ class AxlClient(DeviceMixin, LineMixin, UserMixin):
                 description=text(n, "description"),
                 usage=text(n, "nodeUsage"),
             )
-            for n in items(ret(response), "", "processNode")
+            for n in rows
         ]
         return tuple(n for n in nodes if n.name and n.name != ENTERPRISE_NODE)
 
     def list_device_pools(self, like: str = "%") -> list[DevicePool]:
-        response = self._call(
+        rows = self._list(
             "listDevicePool",
-            searchCriteria={"name": like},
-            returnedTags={"name": "", "callManagerGroupName": "", "locationName": ""},
+            "devicePool",
+            obj=like,
+            criteria={"name": like},
+            tags={"name": "", "callManagerGroupName": "", "locationName": ""},
         )
-        return [_device_pool(p) for p in items(ret(response), "", "devicePool")]
+        return [_device_pool(p) for p in rows]
 
     def get_device_pool(self, name: str) -> DevicePool:
         return self._cached(
@@ -170,13 +174,14 @@ class AxlClient(DeviceMixin, LineMixin, UserMixin):
 
     # ----- service parameters -----
     def list_service_parameters(self, node: str, service: str) -> list[ServiceParameter]:
-        response = self._call(
+        rows = self._list(
             "listServiceParameter",
+            "serviceParameter",
             obj=f"{service} on {node}",
-            searchCriteria={"processNodeName": node, "service": service},
-            returnedTags=_SERVICE_PARAMETER_TAGS,
+            criteria={"processNodeName": node, "service": service},
+            tags=_SERVICE_PARAMETER_TAGS,
         )
-        return [_parameter(p, node, service) for p in items(ret(response), "", "serviceParameter")]
+        return [_parameter(p, node, service) for p in rows]
 
     def get_service_parameter(self, node: str, service: str, name: str) -> ServiceParameter:
         response = self._call(

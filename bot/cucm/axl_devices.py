@@ -198,8 +198,8 @@ class DeviceMixin(AxlBase):
     def reset_route_point(self, name: str) -> str:
         return self._write("resetCtiRoutePoint", obj=name, name=name)
 
-    def list_route_points(self, name_like: str = "%") -> list[str]:
-        return self._list_names("listCtiRoutePoint", "ctiRoutePoint", name_like)
+    def list_route_points(self, name_like: str = "%", limit: int | None = None) -> list[str]:
+        return self._list_names("listCtiRoutePoint", "ctiRoutePoint", name_like, limit=limit)
 
     # ----- CTI ports -----
     def get_cti_port(self, name: str) -> CtiPort:
@@ -246,14 +246,17 @@ class DeviceMixin(AxlBase):
     def remove_cti_port(self, name: str) -> str:
         return self._write("removePhone", obj=name, name=name)
 
-    def list_cti_ports(self, name_like: str = "%") -> list[str]:
-        response = self._call(
+    def list_cti_ports(self, name_like: str = "%", limit: int | None = None) -> list[str]:
+        """CTI ports among the phones named like ``name_like`` (at most ``limit`` phones read:
+        listPhone cannot search by product, so a bounded call reads a bounded slice)."""
+        phones = self._list(
             "listPhone",
+            "phone",
             obj=name_like,
-            searchCriteria={"name": name_like},
-            returnedTags={"name": "", "product": ""},
+            criteria={"name": name_like},
+            tags={"name": "", "product": ""},
+            limit=limit,
         )
-        phones = items(ret(response), "", "phone")
         return sorted(
             text(p, "name") for p in phones if text(p, "product") in ("", CTI_PORT_PRODUCT)
         )

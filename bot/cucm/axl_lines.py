@@ -147,11 +147,12 @@ class LineMixin(AxlBase):
     def list_lines(self, pattern_like: str = "%", partition: str | None = None) -> list[Line]:
         """Lines whose pattern matches the LIKE criterion, written in the plain `+` form."""
         criteria = given(pattern=like_on_wire(pattern_like), routePartitionName=partition or UNSET)
-        response = self._call(
+        rows = self._list(
             "listLine",
+            "line",
             obj=pattern_like,
-            searchCriteria=criteria,
-            returnedTags={"pattern": "", "description": "", "routePartitionName": ""},
+            criteria=criteria,
+            tags={"pattern": "", "description": "", "routePartitionName": ""},
         )
         return [
             Line(
@@ -160,5 +161,5 @@ class LineMixin(AxlBase):
                 description=text(line, "description"),
                 uuid=uuid_of(line),
             )
-            for line in items(ret(response), "", "line")
+            for line in rows
         ]

@@ -8,12 +8,34 @@ need no read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bot.cucm.axl_base import AxlBase
 from bot.cucm.convert import field, items, ret, text, uuid_of
 from bot.cucm.models import AppUser, EndUser, UserGroup
+
+# The only characters a device name may hold on CUCM: nothing that could end a SQL literal.
+_SQL_SAFE_DEVICE = re.compile(r"[A-Za-z0-9._-]{1,128}")
+# CUCM's data dictionary: applicationuserdevicemap links applicationuser and device by pkid.
+# (Table and column names are not in the AXL schema; see docs/performance.md.)
+_APP_USERS_OF_DEVICES = (
+    "select distinct au.name from applicationuser au, applicationuserdevicemap aud, device d "
+    "where aud.fkapplicationuser = au.pkid and aud.fkdevice = d.pkid "
+    "and lower(d.name) in ({devices}) order by au.name"
+)
+# Device names per statement: a remove of many ports stays a few short queries.
+SQL_DEVICES_PER_QUERY = 200
+
+
+def _column(row: Any, name: str) -> str:
+    """One column of an executeSQLQuery row (zeep gives the row's children as elements)."""
+    for element in row if isinstance(row, list) else items(row, "", "_value_1"):
+        tag = getattr(element, "tag", "")
+        if isinstance(tag, str) and tag.rsplit("}", 1)[-1] == name:
+            return element.text or ""
+    return ""
 
 
 def _devices_payload(devices: Iterable[str]) -> dict[str, Any]:
@@ -85,6 +107,27 @@ class UserMixin(AxlBase):
 
     def list_app_users(self, like: str = "%") -> list[str]:
         return self._list_names("listAppUser", "appUser", like, key="userid")
+
+    def app_users_controlling(self, devices: Sequence[str]) -> list[str]:
+        """Application users whose controlled devices include any of ``devices``, in one
+        query per 200 devices.
+
+        AXL's listAppUser cannot search by device, so this is read-only SQL on the
+        association table; every name is checked to be a plain device name before it is
+        placed in the statement.
+        """
+        bad = [d for d in devices if not _SQL_SAFE_DEVICE.fullmatch(d)]
+        if bad:
+            raise ValueError(f"not a device name: {bad[0]!r}")
+        names = sorted({d.lower() for d in devices})
+        found: set[str] = set()
+        for start in range(0, len(names), SQL_DEVICES_PER_QUERY):
+            chunk = names[start : start + SQL_DEVICES_PER_QUERY]
+            listed = ", ".join(f"'{name}'" for name in chunk)
+            sql = _APP_USERS_OF_DEVICES.format(devices=listed)
+            response = self._call("executeSQLQuery", obj=", ".join(chunk)[:80], sql=sql)
+            found.update(_column(row, "name") for row in items(ret(response), "", "row"))
+        return sorted(found, key=str.casefold)
 
     # ----- end users -----
     def get_end_user(self, userid: str) -> EndUser:

@@ -19,6 +19,10 @@ from bot.cucm.soap import SoapService
 CtiClass = Literal["Provider", "Device", "Line"]
 CtiStatus = Literal["Any", "Open", "Closed", "OpenFailed", "Unknown"]
 MAX_DEVICES_PER_QUERY = 1000
+MAX_ITEMS_PER_CALL = 1000  # RIS answers at most this many CTI items per call
+# A provider may hold several thousand devices (the limits are soft); this bounds the paging
+# loop so an answer whose StateInfo never ends cannot keep it going.
+MAX_PAGES = 50
 
 
 def _cti_item(node: str, raw: Any) -> CtiItem:
@@ -56,6 +60,17 @@ def _nodes(response: Any, returned: str, result: str, container: str) -> list[An
     return items(field(unwrap(response, returned), result), container, "item")
 
 
+def _cti_page(response: Any) -> tuple[list[CtiItem], int | None, str]:
+    """One selectCtiItem answer: its items, TotalItemsFound and the StateInfo to continue."""
+    returned = unwrap(response, "selectCtiItemReturn")
+    found = field(returned, "SelectCtiItemResult")
+    page = []
+    for cti_node in items(found, "CtiNodes", "item"):
+        name = text(cti_node, "Name")
+        page.extend(_cti_item(name, raw) for raw in items(cti_node, "CtiItems", "item"))
+    return page, optional_int(field(found, "TotalItemsFound")), text(returned, "StateInfo")
+
+
 class RisClient:
     """Real-time CTI and registration state."""
 
@@ -70,8 +85,10 @@ class RisClient:
         node: str | None = None,
         app_users: Sequence[str] = (),
         devices: Sequence[str] = (),
-        max_items: int = 1000,
+        max_items: int = MAX_ITEMS_PER_CALL,
     ) -> list[CtiItem]:
+        """Every matching item: RIS returns a page per call and a StateInfo for the next one,
+        until everything it found (TotalItemsFound) has been handed over."""
         criteria = {
             "MaxReturnedItems": max_items,
             "CtiMgrClass": cti_class,
@@ -82,13 +99,20 @@ class RisClient:
             "DevNames": {"item": [{"DevName": d} for d in devices]} if devices else None,
             "DirNumbers": None,
         }
-        response = self._soap.call(
-            "selectCtiItem", read=True, obj=cti_class, StateInfo="", CtiSelectionCriteria=criteria
-        )
-        result = []
-        for cti_node in _nodes(response, "selectCtiItemReturn", "SelectCtiItemResult", "CtiNodes"):
-            name = text(cti_node, "Name")
-            result.extend(_cti_item(name, raw) for raw in items(cti_node, "CtiItems", "item"))
+        result: list[CtiItem] = []
+        state = ""
+        for _ in range(MAX_PAGES):
+            response = self._soap.call(
+                "selectCtiItem",
+                read=True,
+                obj=cti_class,
+                StateInfo=state,
+                CtiSelectionCriteria=criteria,
+            )
+            page, total, state = _cti_page(response)
+            result.extend(page)
+            if not state or not page or (total is not None and len(result) >= total):
+                break
         return result
 
     def select_cm_devices(self, names: Sequence[str], *, node: str | None = None) -> list[CmDevice]:

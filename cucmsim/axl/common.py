@@ -4,10 +4,13 @@ lookups, foreign-key resolution, and get/list result shaping."""
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
+
+from lxml import etree
 
 from cucmsim.axl import faults
 from cucmsim.axl.xml import Element, child, children, local, value
@@ -23,6 +26,7 @@ class AxlCall:
     body: Element
     cluster: Cluster
     node: ProcessNode
+    max_response_bytes: int = 8 * 1024 * 1024
 
 
 Result = Element | str | list[Element] | None
@@ -102,21 +106,46 @@ def filter_tags(obj: Element, tags: Element | None) -> Element:
     return obj
 
 
+@functools.lru_cache(maxsize=256)
+def _like_regex(pattern: str) -> re.Pattern[str]:
+    regex = "".join(".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in pattern)
+    return re.compile(regex, re.IGNORECASE | re.DOTALL)
+
+
 def like(pattern: str, text: str) -> bool:
     """SQL LIKE with `%` and `_`, case-insensitive as CUCM names are."""
-    regex = "".join(".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in pattern)
-    return re.fullmatch(regex, text, re.IGNORECASE | re.DOTALL) is not None
+    return _like_regex(pattern).fullmatch(text) is not None
 
 
-def list_result(call: AxlCall, rendered: Iterable[Element]) -> list[Element]:
-    """Apply searchCriteria, skip/first and the required returnedTags of a list op."""
-    tags = child(call.body, "returnedTags")
-    if tags is None:
-        raise faults.invalid("returnedTags is required", call.operation)
-    criteria = [
+def too_large(call: AxlCall, matched: int, page: list[Element]) -> None:
+    """CUCM refuses a list whose answer would pass its response limit (8 MB), naming a page
+    size that would fit; the client must page with skip/first."""
+    sizes = [len(etree.tostring(obj)) for obj in page]
+    if sum(sizes) <= call.max_response_bytes:
+        return
+    fits = max(1, call.max_response_bytes // max(sizes))  # any fits-1 rows are under the limit
+    raise faults.axl_fault(
+        faults.TOO_LARGE,
+        f"Query request too large. Total rows matched: {matched} rows. "
+        f"Suggestive Row Fetch: less than {fits} rows",
+        call.operation,
+        client=False,
+    )
+
+
+def search_criteria(call: AxlCall) -> list[tuple[str, str]]:
+    return [
         (local(c.tag), (c.text or "").strip())
         for c in children_of(child(call.body, "searchCriteria"))
     ]
+
+
+def list_result(call: AxlCall, rendered: Iterable[Element]) -> list[Element]:
+    """Apply searchCriteria, skip/first, the response limit and the required returnedTags."""
+    tags = child(call.body, "returnedTags")
+    if tags is None:
+        raise faults.invalid("returnedTags is required", call.operation)
+    criteria = search_criteria(call)
     matches = [
         obj
         for obj in rendered
@@ -124,10 +153,27 @@ def list_result(call: AxlCall, rendered: Iterable[Element]) -> list[Element]:
     ]
     skip = int(value(call.body, "skip") or 0)
     first = value(call.body, "first")
-    matches = matches[skip:]
+    page = matches[skip:]
     if first is not None:
-        matches = matches[: int(first)]
-    return [filter_tags(obj, tags) for obj in matches]
+        page = page[: int(first)]
+    page = [filter_tags(obj, tags) for obj in page]
+    too_large(call, len(matches), page)
+    return page
+
+
+def keyed_list_result(
+    call: AxlCall,
+    objects: Iterable[T],
+    render: Callable[[T], Element],
+    key_tag: str,
+    key_of: Callable[[T], str],
+) -> list[Element]:
+    """`list_result` for the big tables: objects are narrowed on their key before rendering,
+    so a prefix search on a large cluster renders only what can match."""
+    wanted = [pattern for name, pattern in search_criteria(call) if name == key_tag]
+    return list_result(
+        call, (render(obj) for obj in objects if all(like(p, key_of(obj)) for p in wanted))
+    )
 
 
 def children_of(elem: Element | None) -> list[Element]:

@@ -19,8 +19,8 @@ from cucmsim.axl.common import (
     edit,
     existing_line,
     get_result,
+    keyed_list_result,
     line_key,
-    list_result,
     lookup,
     payload,
     reference,
@@ -436,7 +436,13 @@ def _get(call: AxlCall, kind: DeviceKind) -> Element:
 
 def _list(call: AxlCall, kind: DeviceKind) -> list[Element]:
     devices = _table(call, kind).values()
-    return list_result(call, [render_device(call, kind, d, with_lines=False) for d in devices])
+    return keyed_list_result(
+        call,
+        devices,
+        lambda d: render_device(call, kind, d, with_lines=False),
+        "name",
+        lambda d: d.name,
+    )
 
 
 def _operations(noun: str, kind: DeviceKind) -> dict[str, Handler]:

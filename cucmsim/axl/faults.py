@@ -20,6 +20,9 @@ from "not found" so a client can tell them apart):
   pattern CUCM would refuse (CUCM's own wording is unconfirmed).
 - 5001 `Request failed schema validation: ...`: strict mode only.
 - -1 `No such operation '<op>'`: an operation the simulator does not implement.
+- -1 `Query request too large. Total rows matched: <n> rows. Suggestive Row Fetch: less than
+  <k> rows` (server fault): a list or SQL answer over the response limit (CUCM's is 8 MB).
+- -201 `A syntax error has occurred.`: SQL the simulator does not understand.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ DUPLICATE_DN = 4052
 NOT_FOUND = 5007
 INVALID = 5003
 SCHEMA = 5001
+TOO_LARGE = -1
+SQL_SYNTAX = -201
 
 DUPLICATE_TEXT = (
     "Could not insert new row - duplicate value in a UNIQUE INDEX column (Unique Index:)."

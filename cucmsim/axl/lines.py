@@ -16,8 +16,8 @@ from cucmsim.axl.common import (
     by_uuid,
     edit,
     get_result,
+    keyed_list_result,
     line_key,
-    list_result,
     payload,
     reference,
     required,
@@ -253,7 +253,13 @@ def get_line(call: AxlCall) -> Element:
 
 def list_line(call: AxlCall) -> list[Element]:
     lines = call.cluster.lines.values()
-    return list_result(call, [render_line(call, line, with_devices=False) for line in lines])
+    return keyed_list_result(
+        call,
+        lines,
+        lambda line: render_line(call, line, with_devices=False),
+        "pattern",
+        lambda line: line.pattern,
+    )
 
 
 OPERATIONS: dict[str, Handler] = {

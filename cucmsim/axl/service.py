@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from cucmsim.axl import devices, faults, groups, lines, params, reference, users
+from cucmsim.axl import devices, faults, groups, lines, params, reference, sql, users
 from cucmsim.axl.common import AxlCall, Handler, Result
 from cucmsim.axl.xml import Element
 from cucmsim.options import SimOptions
@@ -26,6 +26,7 @@ OPERATIONS: dict[str, Handler] = {
     **users.OPERATIONS,
     **groups.OPERATIONS,
     **params.OPERATIONS,
+    **sql.OPERATIONS,
 }
 
 
@@ -87,6 +88,7 @@ class AxlService:
     def __init__(self, options: SimOptions) -> None:
         self._validator = validator_for(options.axl_xsd, options.strict)
         self._wsdl_dir = options.wsdl_dir
+        self._options = options
 
     def handle(self, request: SoapRequest) -> Element:
         version = request_version(request)
@@ -97,7 +99,14 @@ class AxlService:
             )
         if self._validator is not None:
             self._validator.check(request.body, request.operation)
-        call = AxlCall(request.operation, version, request.body, request.cluster, request.node)
+        call = AxlCall(
+            request.operation,
+            version,
+            request.body,
+            request.cluster,
+            request.node,
+            self._options.axl_max_response_bytes,
+        )
         with request.cluster.lock:
             result = handler(call)
         return response(request.operation, version, result)

@@ -14,7 +14,7 @@ from cucmsim.axl.common import (
     edit,
     existing_line,
     get_result,
-    list_result,
+    keyed_list_result,
     lookup,
     payload,
     reference,
@@ -205,8 +205,14 @@ def update_user(call: AxlCall) -> str:
     return user.uuid
 
 
+def _userid(user: User) -> str:
+    return user.userid
+
+
 def list_user(call: AxlCall) -> list[Element]:
-    return list_result(call, [_render(call, u) for u in call.cluster.users.values()])
+    return keyed_list_result(
+        call, call.cluster.users.values(), lambda u: _render(call, u), "userid", _userid
+    )
 
 
 def add_app_user(call: AxlCall) -> str:
@@ -239,7 +245,9 @@ def remove_app_user(call: AxlCall) -> str:
 
 
 def list_app_user(call: AxlCall) -> list[Element]:
-    return list_result(call, [_render(call, u) for u in call.cluster.app_users.values()])
+    return keyed_list_result(
+        call, call.cluster.app_users.values(), lambda u: _render(call, u), "userid", _userid
+    )
 
 
 OPERATIONS: dict[str, Handler] = {

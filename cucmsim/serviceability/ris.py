@@ -32,6 +32,19 @@ from cucmsim.soap import SoapFault, SoapRequest
 
 PATH = "/realtimeservice2/services/RISService70"
 DEFAULT_MAX_ITEMS = 1000
+# RIS hands back at most `ris_max_items` per call and a StateInfo to ask for the rest. CUCM's
+# StateInfo is opaque to clients (its format is not documented); ours carries an offset.
+_STATE_PREFIX = "cucmsim-offset:"
+
+
+def _offset(state_info: str | None) -> int:
+    if not state_info:
+        return 0
+    if not state_info.startswith(_STATE_PREFIX) or not state_info[len(_STATE_PREFIX) :].isdigit():
+        raise bad_request(f"StateInfo {state_info!r} was not issued by this server")
+    return int(state_info[len(_STATE_PREFIX) :])
+
+
 MODELS = {"cti route point": 73, "cti port": 72}
 
 
@@ -214,7 +227,9 @@ class RisService:
         total = sub(result, "TotalItemsFound", 0)
         nodes = container(result, "CtiNodes")
         found = 0
-        budget = criteria.max_items
+        skip = _offset(text(request.body, "StateInfo"))
+        limit = min(criteria.max_items, self.options.ris_max_items)
+        budget = limit
         for name, code in _node_list(cluster, criteria.node_name, cti.ctimanager_started):
             node_el = container(nodes, "item")
             sub(node_el, "ReturnCode", code)
@@ -227,11 +242,12 @@ class RisService:
                 if not criteria.wants(row):
                     continue
                 found += 1
-                if budget > 0:
+                if found > skip and budget > 0:
                     budget -= 1
                     _cti_item(items_el, row, criteria.mgr_class)
         total.text = str(found)
-        sub(ret, "StateInfo", "")
+        returned = skip + limit - budget
+        sub(ret, "StateInfo", f"{_STATE_PREFIX}{returned}" if returned < found else "")
         return root
 
     def _select_cm_device(self, request: SoapRequest) -> etree._Element:

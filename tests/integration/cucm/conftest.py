@@ -23,13 +23,13 @@ ClusterFactory = Callable[..., CucmCluster]
 
 
 def sim_options(**overrides: Any) -> SimOptions:
-    return SimOptions(
-        seed="demo",
-        strict=True,
-        axl_xsd=schemas.AXL_XSD,
-        wsdl_dir=schemas.WSDL_DIR,
-        **overrides,
-    )
+    values: dict[str, Any] = {
+        "seed": "demo",
+        "strict": True,
+        "axl_xsd": schemas.AXL_XSD,
+        "wsdl_dir": schemas.WSDL_DIR,
+    }
+    return SimOptions(**{**values, **overrides})
 
 
 def endpoint_for(sim: SimServer, **overrides: Any) -> ClusterEndpoint:

@@ -117,6 +117,7 @@ CASES: dict[str, Case] = {
         "ctiapp", associated_devices=["RP_IVR"], groups=["Standard CTI Enabled", "Other"]
     ),
     "listAppUser": lambda c: c.list_app_users("cti%"),
+    "executeSQLQuery": lambda c: c.app_users_controlling(["RP_IVR", "CTIP1"]),
     "getUserGroup": lambda c: c.get_user_group("Standard CTI Enabled"),
     "listUserGroup": lambda c: c.list_user_groups(),
     "updateUserGroup-both": lambda c: c.update_user_group_members(
