@@ -95,6 +95,33 @@ CASES: tuple[Case, ...] = (
         "checked only when it is not already associated",
     ),
     Case(
+        "dissociate-device",
+        "dissociate-device ctiapp_ivr RP_MAIN",
+        reads={"axl.getAppUser": 1},
+        writes={"axl.getAppUser": 1, "axl.updateAppUser": 1},
+        why="the user's device list; risky, so confirmed; one read-merge-write",
+    ),
+    Case(
+        "remove-routepoint",
+        "remove-routepoint RP_MAIN",
+        reads={
+            "axl.getCtiRoutePoint": 1,
+            "axl.executeSQLQuery": 1,
+            "axl.getAppUser": 1,
+            "axl.getLine": 1,
+        },
+        writes={
+            "axl.getAppUser": 1,
+            "axl.updateAppUser": 1,
+            "axl.removeCtiRoutePoint": 1,
+            "axl.removeLine": 1,
+        },
+        rerun_reads={"axl.getCtiRoutePoint": 1},
+        why="the route point; one query finds the users controlling it (whatever the number "
+        "of users), each read for its device list; its DN, to remove it when no other "
+        "device shares it; risky, so confirmed",
+    ),
+    Case(
         "add-user-to-group",
         'add-user-to-group ctiapp_rec "Standard CTI Enabled"',
         reads={"axl.getAppUser": 1},

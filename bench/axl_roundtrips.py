@@ -41,7 +41,7 @@ from commands.catalog import build_registry
 from commands.registry import Registry
 from commands.runner import ConfirmationRequest, Runner
 from cucmsim.api import SimServer
-from cucmsim.options import SimOptions
+from cucmsim.options import Seed, SimOptions
 
 ADMIN = Actor("UBENCH", "bench", "CBENCH")
 # The workflow modules' own command lists: used for a command the catalog does not
@@ -122,9 +122,11 @@ def endpoint_for(sim: SimServer) -> ClusterEndpoint:
 
 
 @contextmanager
-def fresh_runner(registry: Registry, template: Path, workdir: Path) -> Iterator[Runner]:
-    """A new simulator (demo seed), client and change log: no case sees another's state."""
-    options = SimOptions(seed="demo", service_transition_s=0.05, ris_rate_per_minute=10_000)
+def fresh_runner(
+    registry: Registry, template: Path, workdir: Path, seed: Seed = "demo"
+) -> Iterator[Runner]:
+    """A new simulator, client and change log: no case sees another's state."""
+    options = SimOptions(seed=seed, service_transition_s=0.05, ris_rate_per_minute=10_000)
     database = workdir / "changelog.db"
     shutil.copyfile(template, database)
     engine = make_engine(f"sqlite:///{database}")

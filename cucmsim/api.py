@@ -116,6 +116,10 @@ class SimServer:
         """The ordered request log: endpoint, operation, node, time."""
         return [vars(r).copy() for r in self.runtime.requests()]
 
+    def handler_seconds(self) -> float:
+        """Seconds the simulator spent answering since the last reset (latency excluded)."""
+        return self.runtime.handler_seconds()
+
     def reset_counters(self) -> None:
         self.runtime.reset_counters()
 

@@ -224,6 +224,7 @@ class Cluster:
         default_factory=dict
     )  # (node, service, name), all case-folded
     applications: dict[str, CtiApplication] = field(default_factory=dict)
+    ctiid_high: int = 0  # highest CTI id handed out (0: not yet scanned)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @property

@@ -36,6 +36,7 @@ class Runtime:
     _log: list[LoggedRequest] = field(default_factory=list)
     _sessions: dict[str, str] = field(default_factory=dict)  # JSESSIONIDSSO -> userid
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _handler_s: float = 0.0
 
     def __post_init__(self) -> None:
         self.throttle = WriteThrottle(self.options.axl_write_rate)
@@ -53,6 +54,15 @@ class Runtime:
             ops[operation] = ops.get(operation, 0) + 1
             self._log.append(LoggedRequest(endpoint, operation, node, time.time()))
 
+    def spent(self, seconds: float) -> None:
+        """Time the simulator's own model took to answer (not latency it was told to add)."""
+        with self._lock:
+            self._handler_s += seconds
+
+    def handler_seconds(self) -> float:
+        with self._lock:
+            return self._handler_s
+
     def counters(self) -> dict[str, dict[str, int]]:
         with self._lock:
             return {endpoint: dict(ops) for endpoint, ops in self._counters.items()}
@@ -65,6 +75,7 @@ class Runtime:
         with self._lock:
             self._counters.clear()
             self._log.clear()
+            self._handler_s = 0.0
 
     def open_session(self, userid: str) -> str:
         token = secrets.token_hex(16).upper()

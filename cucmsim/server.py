@@ -265,7 +265,9 @@ class SimRequestHandler(BaseHTTPRequestHandler):
                 headers,
             )
             return
+        started = time.perf_counter()
         status, reply = self._execute(service, endpoint, operation, body, user)
+        runtime.spent(time.perf_counter() - started)
         if injected is not None:
             time.sleep(injected.delay_s)
             self._hang_up()

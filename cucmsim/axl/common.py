@@ -107,14 +107,23 @@ def filter_tags(obj: Element, tags: Element | None) -> Element:
 
 
 @functools.lru_cache(maxsize=256)
-def _like_regex(pattern: str) -> re.Pattern[str]:
+def _like_matcher(pattern: str) -> Callable[[str], bool]:
+    """A test for one LIKE pattern; the common exact and prefix forms skip the regex engine,
+    which matters when a search runs over 20,000 names."""
+    folded = pattern.casefold()
+    if "_" not in folded and "%" not in folded:
+        return lambda text: text.casefold() == folded
+    head = folded[:-1]
+    if folded.endswith("%") and "_" not in head and "%" not in head:
+        return lambda text: text.casefold().startswith(head)
     regex = "".join(".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in pattern)
-    return re.compile(regex, re.IGNORECASE | re.DOTALL)
+    compiled = re.compile(regex, re.IGNORECASE | re.DOTALL)
+    return lambda text: compiled.fullmatch(text) is not None
 
 
 def like(pattern: str, text: str) -> bool:
     """SQL LIKE with `%` and `_`, case-insensitive as CUCM names are."""
-    return _like_regex(pattern).fullmatch(text) is not None
+    return _like_matcher(pattern)(text)
 
 
 def too_large(call: AxlCall, matched: int, page: list[Element]) -> None:
@@ -167,13 +176,13 @@ def keyed_list_result(
     render: Callable[[T], Element],
     key_tag: str,
     key_of: Callable[[T], str],
+    keep: Callable[[T], bool] = lambda _: True,
 ) -> list[Element]:
-    """`list_result` for the big tables: objects are narrowed on their key before rendering,
-    so a prefix search on a large cluster renders only what can match."""
-    wanted = [pattern for name, pattern in search_criteria(call) if name == key_tag]
-    return list_result(
-        call, (render(obj) for obj in objects if all(like(p, key_of(obj)) for p in wanted))
-    )
+    """`list_result` for the big tables: objects are narrowed on their key (then `keep`)
+    before rendering, so a prefix search on a large cluster renders only what can match."""
+    tests = [_like_matcher(pattern) for name, pattern in search_criteria(call) if name == key_tag]
+    narrowed = (obj for obj in objects if all(test(key_of(obj)) for test in tests))
+    return list_result(call, (render(obj) for obj in narrowed if keep(obj)))
 
 
 def children_of(elem: Element | None) -> list[Element]:

@@ -223,9 +223,24 @@ def _table(call: AxlCall, kind: DeviceKind) -> dict[str, Device]:
     return {k: d for k, d in call.cluster.devices.items() if kind.owns(d)}
 
 
+def _find(call: AxlCall, kind: DeviceKind) -> Device:
+    """The device a request names, by a direct key lookup (a large cluster has 20,000+)."""
+    name = value(call.body, "name")
+    if name is None:
+        return lookup(call, _table(call, kind), kind.label)
+    device = call.cluster.devices.get(key(name))
+    if device is None or not kind.owns(device):
+        raise faults.not_found(kind.label, call.operation)
+    return device
+
+
 def _next_ctiid(call: AxlCall) -> int:
-    used = [a.ctiid for d in call.cluster.devices.values() for a in d.lines]
-    return max(used, default=0) + 1
+    """The next unused CTI id; the highest is scanned once, then counted up."""
+    cluster = call.cluster
+    if not cluster.ctiid_high:
+        used = [a.ctiid for d in cluster.devices.values() for a in d.lines]
+        cluster.ctiid_high = max(used, default=0)
+    return cluster.ctiid_high + 1
 
 
 def _check_call_limits(call: AxlCall, appearance: LineAppearance, device_product: str) -> None:
@@ -280,6 +295,7 @@ def _keep_identity(call: AxlCall, old: list[LineAppearance], new: list[LineAppea
             appearance.uuid, appearance.ctiid = kept.uuid, kept.ctiid
         else:
             appearance.ctiid, next_id = next_id, next_id + 1
+            call.cluster.ctiid_high = appearance.ctiid
 
 
 def _apply_line_changes(call: AxlCall, device: Device, elem: Element) -> None:
@@ -347,7 +363,7 @@ def _add(call: AxlCall, kind: DeviceKind) -> str:
 
 def _update(call: AxlCall, kind: DeviceKind) -> str:
     cluster = call.cluster
-    device = lookup(call, _table(call, kind), kind.label)
+    device = _find(call, kind)
     new_name = value(call.body, "newName")
     renamed = new_name is not None and key(new_name) != key(device.name)
     if renamed and key(str(new_name)) in cluster.devices:
@@ -367,7 +383,7 @@ def _update(call: AxlCall, kind: DeviceKind) -> str:
 def _remove(call: AxlCall, kind: DeviceKind) -> str:
     """The device goes, and with it its controlled-device associations; DNs stay."""
     cluster = call.cluster
-    device = lookup(call, _table(call, kind), kind.label)
+    device = _find(call, kind)
     del cluster.devices[key(device.name)]
     for user in (*cluster.users.values(), *cluster.app_users.values()):
         user.associated_devices = [d for d in user.associated_devices if key(d) != key(device.name)]
@@ -376,7 +392,7 @@ def _remove(call: AxlCall, kind: DeviceKind) -> str:
 
 def _touch(call: AxlCall, kind: DeviceKind) -> str:
     """apply/reset/restart: nothing to change in the model, only the identity to check."""
-    return lookup(call, _table(call, kind), kind.label).uuid
+    return _find(call, kind).uuid
 
 
 def _render_appearance(call: AxlCall, appearance: LineAppearance) -> Element:
@@ -430,18 +446,18 @@ def render_device(call: AxlCall, kind: DeviceKind, device: Device, with_lines: b
 
 
 def _get(call: AxlCall, kind: DeviceKind) -> Element:
-    device = lookup(call, _table(call, kind), kind.label)
+    device = _find(call, kind)
     return get_result(call, render_device(call, kind, device, with_lines=True))
 
 
 def _list(call: AxlCall, kind: DeviceKind) -> list[Element]:
-    devices = _table(call, kind).values()
     return keyed_list_result(
         call,
-        devices,
+        call.cluster.devices.values(),
         lambda d: render_device(call, kind, d, with_lines=False),
         "name",
         lambda d: d.name,
+        kind.owns,
     )
 
 

@@ -215,12 +215,17 @@ def _render_forward(call: AxlCall, name: str, forward: CallForward | None) -> El
 
 
 def associated_devices(call: AxlCall, line: Line) -> list[str]:
-    wanted = line_key(line.pattern, line.partition)
-    return sorted(
-        device.name
-        for device in call.cluster.devices.values()
-        if any(line_key(a.pattern, a.partition) == wanted for a in device.lines)
-    )
+    """Devices with an appearance of `line`; one plain pass, as a large cluster has 20,000+."""
+    pattern, partition = line_key(line.pattern, line.partition)
+    found = []
+    for device in call.cluster.devices.values():
+        for appearance in device.lines:
+            if appearance.pattern.casefold() == pattern and (
+                (appearance.partition or "").casefold() == partition
+            ):
+                found.append(device.name)
+                break
+    return sorted(found)
 
 
 def render_line(call: AxlCall, line: Line, with_devices: bool = True) -> Element:
