@@ -20,6 +20,9 @@ BENCHMARKS = (
     "changelog_queries",
     "startup_memory",
     "axl_roundtrips",
+    "bulk_latency",
+    "cluster_size",
+    "limits_scale",
 )
 
 

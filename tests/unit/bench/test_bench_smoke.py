@@ -8,8 +8,25 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
-from bench import axl_roundtrips, changelog_queries, startup_memory
+from bench import (
+    axl_roundtrips,
+    bulk_latency,
+    changelog_queries,
+    cluster_size,
+    limits_scale,
+    startup_memory,
+)
 from bench.axl_minimums import CASES
+from bench.bulk_throttle import endpoint_for
+from bot.changelog.confirmations import ConfirmationStore
+from bot.changelog.db import make_engine, upgrade
+from bot.changelog.store import ChangeLog
+from bot.cucm.cluster import CucmCluster, SingleCluster
+from commands.catalog import build_registry
+from commands.runner import Runner
+from cucmsim.api import SimServer
+from cucmsim.options import SimOptions
+from cucmsim.seed import LARGE
 
 
 def test_changelog_queries_runs_every_filter(tmp_path: Path) -> None:
@@ -38,3 +55,44 @@ def test_startup_config_names_every_cluster_and_keeps_secrets_out(tmp_path: Path
     text = config.read_text()
     assert text.count("[[clusters]]") == 3 and "pw-secret" not in text
     assert env["CTIBOT_BENCH3_PASSWORD"] == "pw-secret"
+
+
+def test_bulk_latency_counts_writes_and_reads_of_a_small_range(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'changelog.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with (
+        SimServer(SimOptions(seed="demo")) as sim,
+        CucmCluster(endpoint_for(sim, pace=True)) as cluster,
+    ):
+        runner = Runner(
+            build_registry(),
+            SingleCluster(cluster),
+            ChangeLog(engine),
+            ConfirmationStore(engine),
+            600,
+        )
+        figures = bulk_latency.measure(sim, runner, 3)
+    engine.dispose()
+    assert figures.failed == []
+    assert figures.writes == 3 + 3 + 1  # DNs, ports, one association update
+    assert figures.reads["listPhone"] == 1  # a small range applies without a confirmation
+    assert bulk_latency.report(figures, 10.0, 0) in (True, False)
+
+
+def test_cluster_size_runs_a_command_on_both_seeds(tmp_path: Path) -> None:
+    cases = tuple(c for c in CASES if c.command == "add-line")
+    [timing] = cluster_size.measure(cases, tmp_path, repeat=1)
+    assert timing.same_requests
+    assert timing.requests["large"]["first axl.addLine"] == 1
+    assert all(len(seconds) == 1 for seconds in timing.wall.values())
+    assert cluster_size.report([timing]) in (True, False)
+
+
+def test_limits_scale_measures_the_big_provider(tmp_path: Path) -> None:
+    options = SimOptions(seed="large", ris_rate_per_minute=10_000, perfmon_rate_per_minute=10_000)
+    with SimServer(options) as sim:
+        results, _, ris_calls = limits_scale.sweep_limits(sim, tmp_path)
+    provider = next(r for r in results if r.subject.startswith("provider/ctiapp_big/"))
+    assert provider.details["open"] == LARGE.big_provider_ports
+    assert ris_calls == limits_scale.RIS_PAGES
