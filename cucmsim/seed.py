@@ -13,6 +13,7 @@ the configured `param_names` resolve them. The display names sit in
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass
 
@@ -293,6 +294,16 @@ def _add_large_objects(cluster: Cluster, sizes: LargeSizes) -> None:
     Plain construction, no per-object checks: 28,000 devices and DNs build in well under a
     second, so tests and benches can start a large cluster like any other.
     """
+    collecting = gc.isenabled()
+    gc.disable()  # 100,000+ new objects: each collection meanwhile would rescan the process
+    try:
+        _fill_large(cluster, sizes)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _fill_large(cluster: Cluster, sizes: LargeSizes) -> None:
     devices, lines = cluster.devices, cluster.lines
     number = 100_000
 
