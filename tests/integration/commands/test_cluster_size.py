@@ -7,18 +7,26 @@ CUCM would refuse it there.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from bot.cucm.cluster import CucmCluster
 from commands.associate import ASSOCIATE
 from commands.base import Plan, Role, UsageError
 from commands.ports import CreatePortsCommand
 from commands.routepoints import RemoveRoutePointCommand
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
-from tests.integration.commands.conftest import AXL_XSD, WSDL_DIR, bind_args
+from tests.integration.commands.conftest import (
+    AXL_XSD,
+    FAST_RETRIES,
+    WSDL_DIR,
+    _endpoint,
+    bind_args,
+)
 
 REMOVE = RemoveRoutePointCommand()
 
@@ -37,6 +45,14 @@ def sim() -> Iterator[SimServer]:
     )
     with SimServer(options) as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def cucm(sim: SimServer) -> Iterator[CucmCluster]:
+    """A read timeout for a loaded machine: a timed-out read is retried, and counted twice."""
+    endpoint = dataclasses.replace(_endpoint(sim), read_timeout=30.0)
+    with CucmCluster(endpoint, retry=FAST_RETRIES) as cluster:
+        yield cluster
 
 
 def _plan(ctx: Any, command: Any, **args: Any) -> Plan:

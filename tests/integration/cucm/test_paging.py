@@ -29,6 +29,12 @@ def sim() -> Iterator[SimServer]:
 
 
 @pytest.fixture
+def cluster(make_cluster: ClusterFactory) -> CucmCluster:
+    """Pages of 1000 rendered rows take a while on a loaded machine: no timeout retries."""
+    return make_cluster(read_timeout=30.0)
+
+
+@pytest.fixture
 def counted(sim: SimServer) -> Iterator[SimServer]:
     sim.reset_counters()
     yield sim
