@@ -23,7 +23,6 @@ from commands.base import Command, Reply, Role
 MAX_VIEW_BLOCKS = 100
 DETAILS_ACTION = "home_change_details"
 COMMANDS_PER_SECTION = 15
-PART_OVERHEAD = 2  # a part's header, and its empty or "showing N of M" line
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,9 @@ def home_view(content: HomeContent) -> dict[str, object]:
         "None: ask an administrator for a role in `[rbac]`.",
     )
     shown = [board, alerts, changes, commands]
-    budget = MAX_VIEW_BLOCKS - len(intro) - PART_OVERHEAD * len(shown)
+    # every part has a header and one line more when empty or cut: reserved up front,
+    # given back by the parts that fit whole
+    budget = MAX_VIEW_BLOCKS - len(intro) - 2 * len(shown)
     kept = _allot(budget, [board, changes, commands, alerts])
     blocks = list(intro)
     for part in shown:
@@ -95,6 +96,8 @@ def _allot(budget: int, by_priority: list[_Part]) -> dict[str, int]:
             budget -= len(item)
             count += 1
         kept[part.title] = count
+        if part.items and count == len(part.items):
+            budget += 1  # no "showing N of M" line needed
     return kept
 
 

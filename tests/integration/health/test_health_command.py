@@ -155,3 +155,10 @@ def test_board_shows_each_provisioned_device_registered_and_open_by_its_provider
         "not open by any application",
     ]
     assert closed.status == "warning"
+
+
+def test_a_stopped_callmanager_shows_on_the_board_and_raises_no_alert(health: Health) -> None:
+    lifecycle.apply(health.sim.cluster, "cucm-sub2", "Cisco CallManager", "Stop", transition_s=0)
+    health.sweep("services", times=2)
+    assert nodes(board(health))["cucm-sub2"][:2] == ("Started", "Stopped")
+    assert health.firing() == {}
