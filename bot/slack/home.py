@@ -29,7 +29,7 @@ from bot.health.store import NOTIFIED_STATES
 from bot.slack.home_view import HomeContent, home_view
 from bot.slack.rbac import RoleResolver
 from commands.audit import HIDDEN_STATUSES
-from commands.base import Reply
+from commands.base import Reply, Role
 from commands.health import BOARD_CHECKS, application_lines, node_table, provider_text
 
 if TYPE_CHECKING:
@@ -65,7 +65,10 @@ class HomeSource:
         self._clusters = clusters
 
     def content(self, user_id: str) -> HomeContent:
+        """Deny by default: a user with no role is shown nothing about the clusters."""
         role = self._roles.role_of(user_id)
+        if role < Role.VIEWER:
+            return HomeContent(user_id, role, [], [], [], [], datetime.now(UTC))
         return HomeContent(
             user_id=user_id,
             role=role,

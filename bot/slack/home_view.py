@@ -23,6 +23,10 @@ from commands.base import Command, Reply, Role
 MAX_VIEW_BLOCKS = 100
 DETAILS_ACTION = "home_change_details"
 COMMANDS_PER_SECTION = 15
+NO_ROLE = (
+    "You have no ctibot role, so there is nothing to show you here. Ask an administrator "
+    "to add your Slack user ID `{}` (or a user group you are in) to `[rbac]`."
+)
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,8 @@ def home_view(content: HomeContent) -> dict[str, object]:
             f"drawn {content.at.strftime('%Y-%m-%d %H:%M:%S UTC')}"
         ),
     ]
+    if content.role < Role.VIEWER:
+        return {"type": "home", "blocks": [*intro, section(NO_ROLE.format(content.user_id))]}
     board = _Part("Clusters", "clusters", [_board(r) for r in content.boards], "No cluster.")
     alerts = _Part(
         f"Active alerts ({len(content.alerts)})",

@@ -156,6 +156,10 @@ def test_opening_shows_board_alerts_change_sets_and_the_users_commands(stack: Ho
     assert "/cti help`" in viewer_text
     assert not any(f"/cti {name}`" in viewer_text for name in operator_only)
 
+    stranger = _text(_open(stack, "USTRANGER"))  # deny by default: no role, no board
+    assert "no ctibot role" in stranger and "USTRANGER" in stranger
+    assert "Cluster lab" not in stranger and "RP_HOME" not in stranger
+
     assert _click_from_home(stack, DETAILS_ACTION, str(set_id), VIEWER) == 200
     modal = stack.fake.wait_for("views.open")[-1].params["view"]
     assert modal["title"]["text"] == f"Change set #{set_id}"

@@ -113,3 +113,11 @@ def test_values_from_cucm_and_users_are_text_and_approvers_are_named() -> None:
     assert "<http://evil" not in text
     assert "requested by <@UOPER1> · approved by <@UADMIN1>" in text
     assert "approved by no second person" in text
+
+
+def test_a_user_without_a_role_sees_nothing_about_the_clusters() -> None:
+    content = _content(alerts=2)
+    stranger = HomeContent("USTRANGER", Role.NONE, [], [], [], [], NOW)
+    text = json.dumps(home_view(stranger))
+    assert "no ctibot role" in text and "USTRANGER" in text
+    assert ACK_ACTION not in text and len(home_view(content)["blocks"]) > 3
