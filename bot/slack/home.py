@@ -2,7 +2,8 @@
 
 The boards come from the health monitor's last complete run of each check
 (`HealthScheduler.latest`), so opening the tab costs CUCM nothing while the
-monitor runs; only a check that has not run yet in this process is run once,
+monitor runs; a check the monitor has not completed (not yet, or never with
+the checks off) is run for the tab, behind the monitor's rate limiters and
 without feeding the alert engine, as `/cti health` does.
 
 Publishing is debounced per user: at most one `views.publish` per user every
