@@ -31,7 +31,9 @@ from bot.metrics import Metrics, alert_counts
 from bot.readiness import ClusterProbe
 from bot.slack.app import build_app, build_client
 from bot.slack.deps import SlackDeps, Workers
+from bot.slack.home import HomePublisher, HomeRefresh, HomeSource
 from bot.slack.listeners import alerts as alert_buttons
+from bot.slack.listeners import home as home_tab
 from bot.slack.rbac import RoleResolver
 from commands.catalog import build_registry
 from commands.context import ConfiguredApplication
@@ -126,6 +128,7 @@ class Bot:
     workers: Workers | None = None
     metrics: Metrics = field(default_factory=Metrics)
     readiness: ClusterProbe | None = None
+    home: HomePublisher | None = None
 
     def health(self) -> tuple[bool, dict[str, Any]]:
         """What /readyz reports: usable with a migrated database and every cluster answering."""
@@ -154,6 +157,8 @@ class Bot:
         if self.readiness is not None:
             self.readiness.close()
         self.monitor.stop()
+        if self.home is not None:
+            self.home.stop()
         if self.workers is not None:
             self.workers.shutdown(wait=False)
         self.engine.dispose()
@@ -220,6 +225,10 @@ def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bo
             seen_before=metrics.seen_before(lambda key: deliveries.seen_before(engine, key)),
         )
         alert_buttons.register(bot.app, monitor.alerts, roles, bot.workers)
+        source = HomeSource(monitor.scheduler, changelog, runner.registry, roles, clusters.names)
+        bot.home = HomePublisher(client, source)
+        monitor.alerts.notifier = HomeRefresh(monitor.alerts.notifier, bot.home.alert_changed)
+        home_tab.register(bot.app, deps, bot.home)
         _announce_interrupted(bot, interrupted)
     return bot
 

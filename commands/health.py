@@ -58,12 +58,12 @@ class HealthCommand:
             status="warning" if problems or closed or self._active(cluster) else "ok",
             lines=[
                 *problems,
-                *self._applications(found["applications"]),
+                *application_lines(found["applications"]),
                 *device_lines(cluster, devices),
             ],
-            table=self._nodes(found),
+            table=node_table(found),
             fields=[
-                ("Devices open per provider", self._providers(found["limits"])),
+                ("Devices open per provider", provider_text(found["limits"])),
                 ("Last checks", self._last_runs(cluster)),
                 ("Active alerts", self._alerts(cluster)),
             ],
@@ -73,51 +73,6 @@ class HealthCommand:
         return self._monitor.store.alerts(
             cluster=cluster, states=("firing", "acknowledged", "silenced")
         )
-
-    @staticmethod
-    def _nodes(found: dict[str, list[CheckResult]]) -> Table:
-        rows: dict[str, list[str]] = {}
-        for result in found["services"]:
-            if result.node:
-                rows[result.node] = [
-                    result.node,
-                    str(result.details.get("status", result.summary)),
-                    "-",
-                ]
-        for result in found["limits"]:
-            if result.subject.startswith("node/") and result.node in rows:
-                details = result.details
-                rows[result.node][2] = (
-                    f"{details['open']}/{details['limit']} ({details['percent']} %)"
-                )
-        return Table(
-            ("Node", "CTIManager", "Devices open / limit"), [tuple(r) for r in rows.values()]
-        )
-
-    @staticmethod
-    def _providers(results: list[CheckResult]) -> str:
-        """Per provider as well as per node: each has its own Maximum Devices limit."""
-        lines = [
-            f"{r.details['provider']} on {r.node}: "
-            f"{r.details['open']}/{r.details['limit']} ({r.details['percent']} %)"
-            for r in results
-            if "provider" in r.details
-        ]
-        return "\n".join(lines) or "none open"
-
-    @staticmethod
-    def _applications(results: list[CheckResult]) -> list[str]:
-        lines = []
-        for result in results:
-            if result.subject == "check":
-                continue
-            icon = (
-                ":white_check_mark:"
-                if result.ok
-                else (":red_circle:" if result.severity == "critical" else ":large_orange_circle:")
-            )
-            lines.append(f"{icon} {result.subject}: {result.summary}")
-        return lines
 
     def _last_runs(self, cluster: str) -> str:
         runs = self._monitor.store.last_runs(cluster)
@@ -133,6 +88,50 @@ class HealthCommand:
         if not active:
             return "none"
         return "\n".join(f"[{a.state.upper()}] {a.summary}" for a in active[:20])
+
+
+def node_table(found: dict[str, list[CheckResult]]) -> Table:
+    """One row per node: CTIManager and CallManager (services check), devices open (limits)."""
+    rows: dict[str, list[str]] = {}
+    for result in found.get("services", []):
+        if result.node:
+            row = rows.setdefault(result.node, [result.node, "-", "-", "-"])
+            column = 2 if result.subject.startswith("CallManager/") else 1
+            row[column] = str(result.details.get("status", result.summary))
+    for result in found.get("limits", []):
+        if result.subject.startswith("node/") and result.node in rows:
+            details = result.details
+            rows[result.node][3] = f"{details['open']}/{details['limit']} ({details['percent']} %)"
+    return Table(
+        ("Node", "CTIManager", "CallManager", "Devices open / limit"),
+        [tuple(r) for r in rows.values()],
+    )
+
+
+def provider_text(results: list[CheckResult]) -> str:
+    """Per provider as well as per node: each has its own Maximum Devices limit."""
+    lines = [
+        f"{r.details['provider']} on {r.node}: "
+        f"{r.details['open']}/{r.details['limit']} ({r.details['percent']} %)"
+        for r in results
+        if "provider" in r.details
+    ]
+    return "\n".join(lines) or "none open"
+
+
+def application_lines(results: list[CheckResult]) -> list[str]:
+    """Each application on its primary or backup CTIManager, with the check's verdict."""
+    lines = []
+    for result in results:
+        if result.subject == "check":
+            continue
+        icon = (
+            ":white_check_mark:"
+            if result.ok
+            else (":red_circle:" if result.severity == "critical" else ":large_orange_circle:")
+        )
+        lines.append(f"{icon} {result.subject}: {result.summary}")
+    return lines
 
 
 COMMAND_TYPES = (HealthCommand,)

@@ -44,6 +44,7 @@ SUGGESTIONS = [
 HELP = """\
 [bold]/cti <command> …[/]        sent to the bot as a signed Slack slash command
 [bold]!click <n>[/]              click button \\[n] of the latest message showing buttons
+[bold]!home[/]                   open the app's Home tab (Slack's app_home_opened event)
 [bold]!sim nodes[/]              the simulated nodes and their CTIManager status
 [bold]!sim stop <node> <service>[/]   Control Center soapDoControlServices (also start, restart)
 [bold]!sim fail-app <app_user>[/]     the CTI application dies (recover-app brings it back)
@@ -137,6 +138,8 @@ class DemoConsole:
             return self._cti(step.text)
         if step.kind == "click":
             return self._click(step.number)
+        if step.kind == "home":
+            return self._home()
         if step.kind == "sim":
             self.out.print(Text(self.stack.sim_actions.run(step.args), style="magenta"))
             return "ok"
@@ -170,6 +173,12 @@ class DemoConsole:
         since = self.feed.count
         key = self.stack.client.click(button)
         self._await(lambda m: m.key == key or not m.key, since)
+        return "ok"
+
+    def _home(self) -> Status:
+        since = self.feed.count
+        self.stack.client.open_home()
+        self._await(lambda m: m.kind == "home", since)
         return "ok"
 
     def _expect(self, text: str) -> Status:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 BOT_USER_ID = "UBOT0CTI"
 TEAM_ID = "T0CTIBOT"
+MAX_VIEW_BLOCKS = 100
 APP_LEVEL_METHODS = frozenset({"apps.connections.open"})
 
 
@@ -52,6 +53,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.usergroups: dict[str, list[str]] = {}
         self.users: dict[str, dict[str, Any]] = {}
+        self.home_views: dict[str, dict[str, Any]] = {}  # user -> their published Home tab
         self._throttles: dict[str, _Throttle] = {}
         self._ts = itertools.count(1)
         self._views = itertools.count(1)
@@ -163,6 +165,8 @@ class FakeSlack:
                 view = json.loads(view)
             view_id = params.get("view_id") or f"V{next(self._views):08d}"
             return {"ok": True, "view": {**view, "id": view_id}}
+        if method == "views.publish":
+            return self._publish(params)
         if method == "usergroups.users.list":
             group = params.get("usergroup", "")
             if group not in self.usergroups:
@@ -177,6 +181,21 @@ class FakeSlack:
             info = self.users.get(user, {"id": user, "name": user.lower(), "real_name": user})
             return {"ok": True, "user": info}
         return {"ok": True}
+
+    def _publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A user's Home tab, refused as Slack refuses it: no user, not a home view, or
+        over the view's block limit."""
+        view = params.get("view") or {}
+        if isinstance(view, str):
+            view = json.loads(view)
+        user = params.get("user_id")
+        if not user or view.get("type") != "home":
+            return {"ok": False, "error": "invalid_arguments"}
+        if len(view.get("blocks") or []) > MAX_VIEW_BLOCKS:
+            return {"ok": False, "error": "invalid_blocks"}
+        with self._changed:
+            self.home_views[user] = view
+        return {"ok": True, "view": {**view, "id": f"V{next(self._views):08d}"}}
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         fake = self

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from bot.demo.fake_slack import Call
 from bot.demo.signed_client import Button
 
-Kind = Literal["reply", "post", "thread", "update", "modal"]
+Kind = Literal["reply", "post", "thread", "update", "modal", "home"]
 
 _MESSAGE_METHODS = {
     "response_url",
@@ -23,6 +23,7 @@ _MESSAGE_METHODS = {
     "views.open",
     "views.update",
     "views.push",
+    "views.publish",
 }
 
 
@@ -38,6 +39,7 @@ class Message:
     key: str = ""  # the response_url key, for replies
     visibility: str = ""  # ephemeral / in_channel, for replies
     replaces: bool = False  # a response_url reply that replaces the original
+    user: str = ""  # whose Home tab, for a published one
 
 
 def from_call(call: Call, answer: dict[str, Any] | None = None) -> Message | None:
@@ -55,6 +57,10 @@ def from_call(call: Call, answer: dict[str, Any] | None = None) -> Message | Non
             visibility=str(params.get("response_type") or "ephemeral"),
             replaces=_true(params.get("replace_original")),
         )
+    if call.method == "views.publish":
+        view = params.get("view") or {}
+        blocks = view.get("blocks", []) if isinstance(view, dict) else []
+        return Message(kind="home", blocks=_list(blocks), user=str(params.get("user_id", "")))
     if call.method.startswith("views."):
         view = params.get("view") or {}
         title = (view.get("title") or {}).get("text", "") if isinstance(view, dict) else ""
@@ -107,6 +113,7 @@ def buttons(message: Message, default_channel: str) -> list[Button]:
             block_id=block_id,
             channel=message.channel or default_channel,
             message_ts=message.ts,
+            home=message.kind == "home",
         )
         for block_id, element in button_elements(message)
     ]

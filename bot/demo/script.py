@@ -11,7 +11,7 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Literal
 
-Kind = Literal["cti", "click", "sim", "sleep", "expect", "help", "quit"]
+Kind = Literal["cti", "click", "home", "sim", "sleep", "expect", "help", "quit"]
 
 USAGE = {
     "click": "!click <n>",
@@ -48,7 +48,7 @@ def parse_line(line: str, line_no: int = 0) -> Step | None:
         raise ScriptError(f"{where}{source!r}: type `/cti …` or a `!` command (`!help`)")
     word, _, rest = source[1:].partition(" ")
     rest = rest.strip()
-    if word in ("help", "quit", "exit"):
+    if word in ("help", "home", "quit", "exit"):
         return Step("quit" if word == "exit" else word, line_no=line_no, source=source)
     if word == "click":
         return Step("click", number=_count(rest, where, word), line_no=line_no, source=source)

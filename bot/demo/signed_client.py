@@ -35,6 +35,7 @@ class Button:
     block_id: str
     channel: str
     message_ts: str
+    home: bool = False  # on the app's Home tab, not in a channel message
 
 
 class DemoClient(Protocol):
@@ -46,6 +47,8 @@ class DemoClient(Protocol):
     def command(self, text: str) -> str: ...
 
     def click(self, button: Button) -> str: ...
+
+    def open_home(self) -> None: ...
 
 
 def click_key() -> str:
@@ -82,9 +85,27 @@ class SignedClient:
             raise RuntimeError(f"bot answered {response.status_code}: {response.text[:200]}")
         return key
 
+    def open_home(self) -> None:
+        """Open the app's Home tab: Slack's signed `app_home_opened` event."""
+        response = self.peer.open_home(self.user)
+        if response.status_code != 200:
+            raise RuntimeError(f"bot answered {response.status_code}: {response.text[:200]}")
+
 
 def block_actions_payload(button: Button, user: str, response_url: str) -> dict[str, Any]:
-    """What Slack POSTs when `user` clicks `button` in a channel message."""
+    """What Slack POSTs when `user` clicks `button` in a channel message, or on the Home
+    tab, where there is no channel, message or response_url."""
+    if button.home:
+        return {
+            "type": "block_actions",
+            "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
+            "api_app_id": "A0CTI",
+            "team": {"id": TEAM_ID},
+            "container": {"type": "view", "view_id": "VHOME"},
+            "trigger_id": f"{time.time_ns()}.click",
+            "view": {"id": "VHOME", "type": "home"},
+            "actions": [_action(button)],
+        }
     return {
         "type": "block_actions",
         "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
@@ -99,14 +120,16 @@ def block_actions_payload(button: Button, user: str, response_url: str) -> dict[
         "channel": {"id": button.channel},
         "message": {"ts": button.message_ts},
         "response_url": response_url,
-        "actions": [
-            {
-                "type": "button",
-                "action_id": button.action_id,
-                "block_id": button.block_id,
-                "value": button.value,
-                "text": {"type": "plain_text", "text": button.label},
-                "action_ts": str(time.time()),
-            }
-        ],
+        "actions": [_action(button)],
+    }
+
+
+def _action(button: Button) -> dict[str, Any]:
+    return {
+        "type": "button",
+        "action_id": button.action_id,
+        "block_id": button.block_id,
+        "value": button.value,
+        "text": {"type": "plain_text", "text": button.label},
+        "action_ts": str(time.time()),
     }

@@ -1,4 +1,4 @@
-"""Plays Slack's side of the wire: signed slash commands, button clicks, modal submits."""
+"""Plays Slack's side of the wire: signed slash commands, button clicks, modal submits, events."""
 
 from __future__ import annotations
 
@@ -75,6 +75,13 @@ class SlackPeer:
     ) -> requests.Response:
         return self.interact(view_submission_payload(view, values, user))
 
+    def event(self, event: dict[str, Any]) -> requests.Response:
+        """An Events API delivery: a signed JSON `event_callback`."""
+        return self.post(json.dumps(event_callback(event)), "application/json")
+
+    def open_home(self, user: str) -> requests.Response:
+        return self.event(home_opened(user))
+
 
 def command_fields(
     fake: FakeSlack, text: str, user: str, channel: str = "CCTI"
@@ -136,4 +143,29 @@ def view_submission_payload(
         "team": {"id": "T0CTIBOT"},
         "trigger_id": f"{n}.{time.time_ns()}.view",
         "view": {**view, "id": "V1", "state": {"values": values}},
+    }
+
+
+def event_callback(event: dict[str, Any]) -> dict[str, Any]:
+    """The envelope Slack wraps every Events API event in, with a unique event_id."""
+    n = next(_ids)
+    return {
+        "token": "deprecated",
+        "team_id": "T0CTIBOT",
+        "api_app_id": "A0CTI",
+        "event": event,
+        "type": "event_callback",
+        "event_id": f"Ev{n:08d}{time.time_ns()}",
+        "event_time": int(time.time()),
+    }
+
+
+def home_opened(user: str) -> dict[str, Any]:
+    """`app_home_opened` as Slack sends it when `user` opens the app's Home tab."""
+    return {
+        "type": "app_home_opened",
+        "user": user,
+        "channel": f"D{user[1:]}",
+        "tab": "home",
+        "event_ts": f"{time.time():.6f}",
     }

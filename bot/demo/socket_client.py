@@ -31,3 +31,7 @@ class SocketClient:
             block_actions_payload(button, self.user, self.peer.fake.response_url(key))
         )
         return key
+
+    def open_home(self) -> None:
+        """Open the app's Home tab: an `app_home_opened` events_api envelope."""
+        self.peer.open_home(self.user)

@@ -13,7 +13,13 @@ from typing import Any
 
 from bot.demo.fake_slack import FakeSlack
 from bot.demo.fake_socket_mode import ACK_DEADLINE_S, Envelope, FakeSocketMode
-from bot.demo.slack_peer import click_payload, command_fields, view_submission_payload
+from bot.demo.slack_peer import (
+    click_payload,
+    command_fields,
+    event_callback,
+    home_opened,
+    view_submission_payload,
+)
 
 RESPONDS_IN_ACK = frozenset({"view_submission", "block_suggestion"})
 
@@ -66,6 +72,16 @@ class SocketPeer:
 
     def submit_view(self, view: dict[str, Any], values: dict[str, Any], user: str) -> Ack:
         return self.interact(view_submission_payload(view, values, user))
+
+    def event(self, event: dict[str, Any]) -> Ack:
+        """An Events API delivery, as an `events_api` envelope (whose ack carries nothing)."""
+        envelope = self.socket.send(
+            "events_api", event_callback(event), accepts_response_payload=False
+        )
+        return self.acked(envelope)
+
+    def open_home(self, user: str) -> Ack:
+        return self.event(home_opened(user))
 
     def acked(self, envelope: Envelope) -> Ack:
         ack = self.socket.wait_for_ack(envelope, self.ack_timeout)

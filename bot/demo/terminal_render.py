@@ -87,6 +87,7 @@ def _heading(message: Message) -> Text:
         "thread": f"↳ thread reply in {where}",
         "update": f"(edited) message in {where}" if message.channel else "(edited) reply",
         "modal": "▢ modal opened",
+        "home": f"⌂ Home tab published for {message.user}",
     }
     return Text(labels[message.kind], style="dim")
 

@@ -87,7 +87,7 @@ def _status_line(alert: AlertRecord) -> str:
     return f"*{alert.severity.upper()}*: {mrkdwn(alert.summary)}"[:MAX_SECTION]
 
 
-def _actions(alert: AlertRecord) -> list[dict[str, Any]]:
+def alert_actions(alert: AlertRecord) -> list[dict[str, Any]]:
     value = str(alert.id)
     buttons: list[dict[str, Any]] = []
     if alert.state == "firing":
@@ -146,7 +146,7 @@ def blocks(alert: AlertRecord) -> list[dict[str, Any]]:
             ],
         }
     )
-    actions = _actions(alert)
+    actions = alert_actions(alert)
     if actions:
         out.append({"type": "actions", "block_id": f"health_alert_{alert.id}", "elements": actions})
     return out

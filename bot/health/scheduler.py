@@ -14,6 +14,7 @@ sweep can never deadlock on its own workers.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
@@ -85,6 +86,8 @@ class HealthScheduler:
             max_workers=self.health.max_workers, thread_name_prefix="health-node"
         )
         self._targets: dict[str, Target] = {}
+        self._latest: dict[tuple[str, str], list[CheckResult]] = {}
+        self._latest_lock = threading.Lock()
         self.scheduler: BackgroundScheduler | None = None
 
     # ----- targets -----
@@ -140,6 +143,9 @@ class HealthScheduler:
                 )
             ]
         duration_ms = round((time.monotonic() - started) * 1000, 1)
+        if error is None:
+            with self._latest_lock:
+                self._latest[(cluster, check)] = results
         try:
             self.store.record_run(
                 CheckRunRecord(check, cluster, at, duration_ms, error is None, error)
@@ -148,6 +154,12 @@ class HealthScheduler:
         except Exception:
             log.exception("could not record %s on %s", check, cluster)
         return results
+
+    def latest(self, cluster: str, check: str) -> list[CheckResult] | None:
+        """The last complete run's results, kept in memory so boards (App Home) that are
+        drawn often never ask CUCM again for what the monitor has just read."""
+        with self._latest_lock:
+            return self._latest.get((cluster, check))
 
     def sweep_once(
         self,

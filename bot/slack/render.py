@@ -54,7 +54,7 @@ def reply_message(reply: Reply, *, reserve: int = 0) -> Message:
     chunks = _line_chunks(lines) + _field_chunks(fields)
     if reply.table is not None:
         chunks += _table_chunks(reply.table)
-    tail = [_context(mrkdwn(reply.footer))] if reply.footer else []
+    tail = [context(mrkdwn(reply.footer))] if reply.footer else []
     budget = MAX_BLOCKS - len(blocks) - len(tail) - reserve
     blocks += _fit(chunks, budget)
     blocks += tail
@@ -67,7 +67,7 @@ def confirmation_message(request: ConfirmationRequest) -> Message:
     expires = int(request.expires_at.timestamp())
     iso = request.expires_at.isoformat(timespec="seconds")
     message["blocks"] += [
-        _context(f"Expires <!date^{expires}^{{date_short_pretty}} at {{time}}|{iso}>"),
+        context(f"Expires <!date^{expires}^{{date_short_pretty}} at {{time}}|{iso}>"),
         {
             "type": "actions",
             "block_id": "cti_confirmation",
@@ -82,7 +82,7 @@ def confirmation_message(request: ConfirmationRequest) -> Message:
                         "title": {"type": "plain_text", "text": "Apply this plan to CUCM?"},
                         "text": {
                             "type": "mrkdwn",
-                            "text": _cut(
+                            "text": cut(
                                 "ctibot re-reads CUCM first and applies only if nothing "
                                 f"changed: {mrkdwn(request.reply.title)}",
                                 300,
@@ -120,15 +120,15 @@ def fallback_text(reply: Reply) -> str:
 
 def _header(reply: Reply) -> Block:
     title = f"{_EMOJI.get(reply.status, '')} {reply.title}".strip()
-    return {"type": "header", "text": {"type": "plain_text", "text": _cut(title, 150)}}
+    return {"type": "header", "text": {"type": "plain_text", "text": cut(title, 150)}}
 
 
-def _section(text: str) -> Block:
+def section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
-def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(text, 3000)}]}
+def context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": cut(text, 3000)}]}
 
 
 def _line_chunks(lines: list[str]) -> list[_Chunk]:
@@ -143,12 +143,12 @@ def _line_chunks(lines: list[str]) -> list[_Chunk]:
     size = 0
     for piece in pieces:
         if current and size + len(piece) + 1 > MAX_SECTION_CHARS:
-            chunks.append(_Chunk(_section("\n".join(current)), "lines", len(current)))
+            chunks.append(_Chunk(section("\n".join(current)), "lines", len(current)))
             current, size = [], 0
         current.append(piece)
         size += len(piece) + 1
     if current:
-        chunks.append(_Chunk(_section("\n".join(current)), "lines", len(current)))
+        chunks.append(_Chunk(section("\n".join(current)), "lines", len(current)))
     return chunks
 
 
@@ -159,7 +159,7 @@ def _field_chunks(fields: list[tuple[str, str]]) -> list[_Chunk]:
         block = {
             "type": "section",
             "fields": [
-                {"type": "mrkdwn", "text": _cut(f"*{k}*\n{v}", MAX_FIELD_CHARS)} for k, v in group
+                {"type": "mrkdwn", "text": cut(f"*{k}*\n{v}", MAX_FIELD_CHARS)} for k, v in group
             ],
         }
         chunks.append(_Chunk(block, "fields", len(group)))
@@ -175,7 +175,7 @@ def _table_chunks(table: Table) -> list[_Chunk]:
     def fmt(cells: tuple[str, ...]) -> str:
         """Aligned on the characters people see, then escaped (an entity shows as one)."""
         text = "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip()
-        return _cut(mrkdwn(text), MAX_SECTION_CHARS - 200)
+        return cut(mrkdwn(text), MAX_SECTION_CHARS - 200)
 
     head = [fmt(table.headers), fmt(tuple("-" * w for w in widths))]
     chunks: list[_Chunk] = []
@@ -195,7 +195,7 @@ def _table_chunks(table: Table) -> list[_Chunk]:
 
 def _table_chunk(head: list[str], rows: list[str]) -> _Chunk:
     body = "\n".join([*head, *rows])
-    return _Chunk(_section(f"```\n{body}\n```"), "rows", len(rows))
+    return _Chunk(section(f"```\n{body}\n```"), "rows", len(rows))
 
 
 def _fit(chunks: list[_Chunk], budget: int) -> list[Block]:
@@ -210,8 +210,8 @@ def _fit(chunks: list[_Chunk], budget: int) -> list[Block]:
         if shown < total:
             notes.append(f"showing {shown} of {total} {kind}")
     note = ", ".join(notes).capitalize() + ". Narrow the command or use `ctibot run` for all."
-    return [c.block for c in kept] + [_context(note)]
+    return [c.block for c in kept] + [context(note)]
 
 
-def _cut(text: str, limit: int) -> str:
+def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -62,6 +62,27 @@ def test_help_version_and_an_alert_that_fires_is_acknowledged_and_resolves(
     assert "demo stopped" in result.output
 
 
+@pytest.mark.parametrize("transport", [[], ["--socket-mode"]], ids=["http", "socket_mode"])
+def test_home_tab_is_drawn_and_its_buttons_click(tmp_path: Path, transport: list[str]) -> None:
+    result = run_script(
+        tmp_path,
+        """
+        !sim stop cucm-sub1 CTIManager
+        !expect [CRITICAL] CTIManager down on cucm-sub1 (lab)
+        !home
+        !expect Cluster lab
+        !expect Your commands (admin)
+        !click 1
+        !expect Acknowledged: no more reminders for this alert.
+        """,
+        *transport,
+    )
+    assert result.exit_code == 0, result.output
+    assert "Home tab published for UDEMO0001" in result.output
+    assert "CallManager" in result.output and "Active alerts (" in result.output
+    assert "→ clicking [1] Acknowledge" in result.output
+
+
 @pytest.mark.skipif(
     not registered("create-routepoint"),
     reason="create-routepoint is not in commands/catalog.py yet (workflows issue)",

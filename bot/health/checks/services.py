@@ -3,6 +3,11 @@
 A node where CTIManager was never activated is information, not an alert; an
 activated one that is not running is critical for that node; no node running
 it at all is critical for the cluster (every CTI application is down).
+
+Cisco CallManager's status comes back in the same request and is reported as
+a passing `CallManager/<node>` result whatever it is: the boards (App Home)
+show it beside CTIManager, but device registration is the devices check's
+business, so it never raises an alert of its own.
 """
 
 from __future__ import annotations
@@ -14,14 +19,20 @@ from bot.health.store import HealthStore
 
 NAME = "services"
 CTI_MANAGER = "Cisco CTIManager"
+CALL_MANAGER = "Cisco CallManager"
 NOT_ACTIVATED_CODE = -1068
 
 
-def _status(target: Target, node: str) -> ServiceStatus:
-    for status in target.controlcenter.get_service_status(node, [CTI_MANAGER]):
-        if status.service.casefold() == CTI_MANAGER.casefold():
-            return status
-    raise LookupError(f"{CTI_MANAGER} is not installed on {node}")
+def _status(target: Target, node: str) -> tuple[ServiceStatus, ServiceStatus | None]:
+    """CTIManager's status (which must be installed) and CallManager's, if it is."""
+    found = {
+        s.service.casefold(): s
+        for s in target.controlcenter.get_service_status(node, [CTI_MANAGER, CALL_MANAGER])
+    }
+    cti = found.get(CTI_MANAGER.casefold())
+    if cti is None:
+        raise LookupError(f"{CTI_MANAGER} is not installed on {node}")
+    return cti, found.get(CALL_MANAGER.casefold())
 
 
 def _reason(status: ServiceStatus) -> str:
@@ -36,8 +47,11 @@ def run(target: Target, settings: HealthSettings, store: HealthStore) -> list[Ch
         raise RuntimeError(f"no node answered ControlCenterServices: {outcomes[0]}")
     results: list[CheckResult] = []
     started: list[str] = []
-    for node, outcome in zip(nodes, outcomes, strict=True):
+    for node, answer in zip(nodes, outcomes, strict=True):
         subject = f"CTIManager/{node}"
+        outcome = answer if isinstance(answer, Exception) else answer[0]
+        if not isinstance(answer, Exception):
+            results.append(_call_manager(target, node, answer[1]))
         if isinstance(outcome, Exception):
             results.append(
                 fail(
@@ -82,3 +96,10 @@ def run(target: Target, settings: HealthSettings, store: HealthStore) -> list[Ch
             )
         )
     return results
+
+
+def _call_manager(target: Target, node: str, status: ServiceStatus | None) -> CheckResult:
+    text = "not installed" if status is None else status.status
+    if status is not None and status.reason_code == NOT_ACTIVATED_CODE:
+        text = "Not activated"
+    return ok(target, NAME, f"CallManager/{node}", text, node=node, status=text)

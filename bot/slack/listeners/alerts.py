@@ -3,16 +3,20 @@
 Only operators and above may act on an alert (the clicker's role, checked at
 click time, not the role of whoever the alert was posted for). The engine
 records who did what and asks the notifier to edit the message and reply in
-its thread; the clicker gets an ephemeral word either way.
+its thread; the clicker gets an ephemeral word either way. The same buttons on
+the App Home tab come without a response_url (there is no message to answer
+in), so there the word goes to the clicker's direct messages with the app.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
 
 from bot.health.alerts import AlertEngine
 from bot.health.render import ACK_ACTION, SILENCE_ACTIONS
@@ -25,9 +29,15 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App, engine: AlertEngine, roles: RoleResolver, workers: Workers) -> None:
-    def on_ack(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+    def on_ack(
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: Respond,
+        client: WebClient,
+    ) -> None:
         ack()
-        workers.submit(handle, engine, roles, body, action, respond)
+        workers.submit(handle, engine, roles, body, action, _teller(body, respond, client))
 
     app.action(ACK_ACTION)(on_ack)
     for action_id in SILENCE_ACTIONS:
@@ -39,16 +49,12 @@ def handle(
     roles: RoleResolver,
     body: dict[str, Any],
     action: dict[str, Any],
-    respond: Respond,
+    tell: Callable[[str], None],
 ) -> None:
     user = body["user"]["id"]
     role = roles.role_of(user)
     if role < Role.OPERATOR:
-        respond(
-            response_type="ephemeral",
-            replace_original=False,
-            text=f"Acting on alerts needs the operator role; you are {role.label}.",
-        )
+        tell(f"Acting on alerts needs the operator role; you are {role.label}.")
         return
     try:
         alert_id = int(action["value"])
@@ -61,4 +67,12 @@ def handle(
     else:
         hours = SILENCE_ACTIONS[action_id]
         _, text = engine.silence_alert(alert_id, timedelta(hours=hours), user, "from the alert")
-    respond(response_type="ephemeral", replace_original=False, text=mrkdwn(text))
+    tell(mrkdwn(text))
+
+
+def _teller(body: dict[str, Any], respond: Respond, client: WebClient) -> Callable[[str], None]:
+    """An ephemeral reply under the alert message, or a direct message from the Home tab."""
+    if body.get("response_url"):
+        return lambda text: respond(response_type="ephemeral", replace_original=False, text=text)
+    user = body["user"]["id"]
+    return lambda text: client.chat_postMessage(channel=user, text=text)

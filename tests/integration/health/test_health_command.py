@@ -34,7 +34,7 @@ def app_lines(reply: Reply) -> list[str]:
 
 def nodes(reply: Reply) -> dict[str, tuple[str, ...]]:
     assert reply.table is not None
-    assert reply.table.headers == ("Node", "CTIManager", "Devices open / limit")
+    assert reply.table.headers == ("Node", "CTIManager", "CallManager", "Devices open / limit")
     return {row[0]: row[1:] for row in reply.table.rows}
 
 
@@ -46,9 +46,9 @@ def test_healthy_board_with_live_limits(health: Health) -> None:
     assert reply.status == "ok", reply.as_text()
     assert reply.title == "CTI health of lab"
     assert nodes(reply) == {
-        "cucm-pub": ("Not activated", "-"),
-        "cucm-sub1": ("Started", "1/500 (0 %)"),
-        "cucm-sub2": ("Started", "-"),
+        "cucm-pub": ("Not activated", "Started", "-"),
+        "cucm-sub1": ("Started", "Started", "1/500 (0 %)"),
+        "cucm-sub2": ("Started", "Started", "-"),
     }
     assert app_lines(reply) == [":white_check_mark: ctiapp_ivr: on primary cucm-sub1"]
     fields = dict(reply.fields)
@@ -69,8 +69,8 @@ def test_stopped_ctimanager_shows_on_the_board_with_its_alert(health: Health) ->
     reply = board(health)
     assert reply.status == "warning"
     rows = nodes(reply)
-    assert rows["cucm-sub1"] == ("Stopped", "-")
-    assert rows["cucm-sub2"][0] == "Started" and rows["cucm-sub2"][1].startswith("1/")
+    assert rows["cucm-sub1"] == ("Stopped", "Started", "-")
+    assert rows["cucm-sub2"][0] == "Started" and rows["cucm-sub2"][2].startswith("1/")
     assert app_lines(reply) == [
         ":large_orange_circle: ctiapp_ivr: ctiapp_ivr failed over to backup cucm-sub2 (lab); "
         "it will not fail back by itself"
@@ -155,3 +155,10 @@ def test_board_shows_each_provisioned_device_registered_and_open_by_its_provider
         "not open by any application",
     ]
     assert closed.status == "warning"
+
+
+def test_a_stopped_callmanager_shows_on_the_board_and_raises_no_alert(health: Health) -> None:
+    lifecycle.apply(health.sim.cluster, "cucm-sub2", "Cisco CallManager", "Stop", transition_s=0)
+    health.sweep("services", times=2)
+    assert nodes(board(health))["cucm-sub2"][:2] == ("Started", "Stopped")
+    assert health.firing() == {}

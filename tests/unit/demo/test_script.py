@@ -28,6 +28,7 @@ def test_each_console_command() -> None:
     expect = parse_line("!expect [CRITICAL] CTIManager down")
     assert expect is not None and expect.text == "[CRITICAL] CTIManager down"
     assert parse_line("!help").kind == "help"  # type: ignore[union-attr]
+    assert parse_line("!home").kind == "home"  # type: ignore[union-attr]
     assert parse_line("!quit").kind == "quit"  # type: ignore[union-attr]
     assert parse_line("!exit").kind == "quit"  # type: ignore[union-attr]
 

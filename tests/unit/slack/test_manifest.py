@@ -24,6 +24,7 @@ SCOPE_OF = {
     "chat_postEphemeral": "chat:write",
     "views_open": None,
     "views_update": None,
+    "views_publish": None,
     "usergroups_users_list": "usergroups:read",
     "users_info": "users:read",
 }
@@ -53,6 +54,19 @@ def test_interactivity_enabled_since_buttons_and_modals_are_registered(
 
 
 @MANIFESTS
+def test_the_home_tab_and_every_event_the_code_listens_to_are_enabled(
+    manifest: dict[str, Any],
+) -> None:
+    listened = set(re.findall(r"app\.event\(\"(\w+)\"\)", _source()))
+    assert "app_home_opened" in listened
+    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == listened
+    home = manifest["features"]["app_home"]
+    assert home["home_tab_enabled"] is True
+    # Home tab clicks are answered in the app's direct messages, which users only read.
+    assert home["messages_tab_enabled"] is True and home["messages_tab_read_only_enabled"] is True
+
+
+@MANIFESTS
 def test_every_scope_the_code_uses_is_declared(manifest: dict[str, Any]) -> None:
     declared = set(manifest["oauth_config"]["scopes"]["bot"])
     used = set(re.findall(r"\.(\w+_\w+)\(", _source())) & set(SCOPE_OF)
@@ -66,6 +80,7 @@ def test_http_mode_sends_everything_to_the_events_path() -> None:
     assert HTTP["settings"]["socket_mode_enabled"] is False
     urls = [HTTP["features"]["slash_commands"][0]["url"]]
     urls.append(HTTP["settings"]["interactivity"]["request_url"])
+    urls.append(HTTP["settings"]["event_subscriptions"]["request_url"])
     assert all(url.startswith("https://") and url.endswith(EVENTS_PATH) for url in urls)
 
 
@@ -74,5 +89,6 @@ def test_socket_mode_differs_only_in_how_slack_reaches_the_bot() -> None:
     expected = copy.deepcopy(HTTP)
     del expected["features"]["slash_commands"][0]["url"]
     del expected["settings"]["interactivity"]["request_url"]
+    del expected["settings"]["event_subscriptions"]["request_url"]
     expected["settings"]["socket_mode_enabled"] = True
     assert expected == SOCKET_MODE
