@@ -184,6 +184,7 @@ class ChangeLog:
     """Writes raise `RecordFailed` (the database refused them), never a driver error."""
 
     def __init__(self, engine: Engine, *, owner: Owner | None = None) -> None:
+        self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.owner = owner or this_process()
         self.heartbeat = Heartbeat(self.beat)
