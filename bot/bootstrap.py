@@ -21,6 +21,7 @@ from bot.changelog import deliveries
 from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine, migration_status, upgrade
 from bot.changelog.errors import RecordFailed
+from bot.changelog.ownership import STALE_AFTER_S
 from bot.changelog.probe import probe_write
 from bot.changelog.store import ChangeLog, ChangeSetRecord
 from bot.cucm.cluster import CucmCluster
@@ -130,6 +131,7 @@ class Bot:
     workers: Workers | None = None
     metrics: Metrics = field(default_factory=Metrics)
     readiness: ClusterProbe | None = None
+    _closing: threading.Event = field(default_factory=threading.Event)
 
     def health(self) -> tuple[bool, dict[str, Any]]:
         """What /readyz reports: usable with a migrated, writable database and every cluster
@@ -170,6 +172,7 @@ class Bot:
         CUCM read timeout, hence the allowance. False when work was still running.
         """
         self.runner.shutdown.begin(grace_s)
+        self._closing.set()
         self.monitor.stop()
         if self.workers is None:
             return True
@@ -181,7 +184,21 @@ class Bot:
         _announce_interrupted(self, interrupted)
         return interrupted
 
+    def keep_recovering(self, interval_s: float = STALE_AFTER_S) -> None:
+        """A replica on another host that dies is only gone once its heartbeat is stale, which
+        may be after this start: look again every ``interval_s`` until the bot stops."""
+
+        def loop() -> None:
+            while not self._closing.wait(interval_s):
+                try:
+                    self.recover()
+                except Exception:
+                    log.exception("recovery of interrupted change sets failed")
+
+        threading.Thread(target=loop, name="recovery", daemon=True).start()
+
     def close(self) -> None:
+        self._closing.set()
         if self.readiness is not None:
             self.readiness.close()
         self.monitor.stop()

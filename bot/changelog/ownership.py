@@ -15,6 +15,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -96,7 +97,6 @@ class Heartbeat:
         self._interval_s = interval_s
         self._ids: set[int] = set()
         self._lock = threading.Lock()
-        self._wake = threading.Event()
         self._thread: threading.Thread | None = None
 
     def hold(self, set_id: int) -> None:
@@ -117,10 +117,14 @@ class Heartbeat:
             return sorted(self._ids)
 
     def _run(self) -> None:
-        while not self._wake.wait(self._interval_s):
-            ids = self.held()
-            if not ids:
-                continue
+        """Ends when no set is held; the next `hold` starts another."""
+        while True:
+            time.sleep(self._interval_s)
+            with self._lock:
+                ids = sorted(self._ids)
+                if not ids:
+                    self._thread = None
+                    return
             try:
                 self._beat(ids)
             except Exception as exc:  # the database may be briefly unwritable; keep beating

@@ -61,6 +61,7 @@ def serve(
         typer.echo(f"ctibot cannot listen: {exc}", err=True)
         raise typer.Exit(1) from exc
     bot.recover()
+    bot.keep_recovering()
     bot.monitor.start(checks=settings.health.enabled)
     if bot.monitor.scheduler.scheduler is not None:
         bot.metrics.watch_scheduler(bot.monitor.scheduler.scheduler)
