@@ -22,6 +22,7 @@ from urllib.parse import parse_qs
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
+from waitress import wasyncore
 from waitress.server import create_server
 
 from bot.logging_setup import request_context
@@ -213,10 +214,18 @@ class HttpServer:
         return self
 
     def stop(self) -> None:
+        """Closing only the listener would leave the loop serving keep-alive connections
+        (a proxy's, Slack's) until they idle out; every socket is closed from inside the
+        loop's thread (the only one that may touch its map), which then ends."""
         self.stopping = True
-        self.server.close()
-        if self.thread is not None:
-            self.thread.join(timeout=5)
+        if self.thread is None or not self.thread.is_alive():
+            self.server.close()
+            return
+        self.server.trigger.pull_trigger(self._close_all)
+        self.thread.join(timeout=5)
+
+    def _close_all(self) -> None:
+        wasyncore.close_all(self.server._map)
 
 
 def create_http_server(
