@@ -22,9 +22,11 @@ def recording(what: str) -> Iterator[None]:
     try:
         yield
     except SQLAlchemyError as exc:
-        raise RecordFailed(f"could not {what}: {_reason(exc)}") from exc
+        raise RecordFailed(f"could not {what}: {reason(exc)}") from exc
 
 
-def _reason(exc: SQLAlchemyError) -> str:
+def reason(exc: SQLAlchemyError) -> str:
+    """The driver's one-line cause ("database or disk is full"), without the SQL and its
+    parameters, which are noise in a Slack message and may hold data."""
     original = getattr(exc, "orig", None)
     return str(original if original is not None else exc).splitlines()[0]

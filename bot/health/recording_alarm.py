@@ -32,7 +32,8 @@ class RecordingAlarm:
         self._lock = threading.Lock()
         self._last_said: float | None = None  # None: recording works
 
-    def failed(self, what: str, exc: Exception) -> None:
+    def failed(self, what: str, exc: str) -> None:
+        """``exc``: why, in one line (the driver's message)."""
         log.error("could not record %s: %s", what, exc)
         now = self._clock()
         with self._lock:

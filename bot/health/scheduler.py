@@ -26,6 +26,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.changelog.errors import reason
 from bot.config import Settings
 from bot.cucm.params import ParameterResolver
 from bot.health.alerts import AlertEngine
@@ -149,7 +150,7 @@ class HealthScheduler:
             )
             self.engine.process(cluster, check, results, complete=error is None)
         except SQLAlchemyError as exc:
-            self.recording.failed(f"{check} on {cluster}", exc)
+            self.recording.failed(f"{check} on {cluster}", reason(exc))
         except Exception:
             log.exception("could not record %s on %s", check, cluster)
         else:
