@@ -1,7 +1,8 @@
 """Databases that refuse writes, made with SQLite's own limits rather than a mock of our store.
 
 Tests run as root here, so a read-only file would stay writable; `query_only`
-makes SQLite refuse every write the way a read-only file does, and
+makes SQLite refuse every write the way a read-only file does (PostgreSQL:
+`default_transaction_read_only`, as on a read-only standby), and
 `max_page_count` on a database filled to it fails whatever needs a new page
 with SQLITE_FULL, as a full disk does. Each applies to every connection the
 engine opens from now on (the pool is emptied so none escapes).
@@ -19,8 +20,16 @@ from sqlalchemy.exc import OperationalError
 def make_read_only(engine: Engine) -> Callable[[], None]:
     """Returns what makes the database writable again."""
 
+    sqlite = engine.dialect.name == "sqlite"
+
     def refuse_writes(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.execute("PRAGMA query_only=ON")
+        if sqlite:
+            dbapi_connection.execute("PRAGMA query_only=ON")
+            return
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SET default_transaction_read_only = on")
+        cursor.close()
+        dbapi_connection.commit()
 
     def writable_again() -> None:
         event.remove(engine, "connect", refuse_writes)
