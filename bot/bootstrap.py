@@ -3,8 +3,10 @@
 Slack, `ctibot run`, the demo and the end-to-end tests all start from here,
 so they share the database, the registry, the RBAC and the runner; tests
 swap only what they must (e.g. the registry) through keyword arguments.
-Migrations run before anything reads the database, and change sets left
-`applying` by a crash are marked interrupted and announced.
+Migrations run before anything reads the database. Change sets left
+`applying` by a process that is gone are marked interrupted and announced by
+`Bot.recover()`, which `serve` calls only once it holds its port: a second
+`serve` that cannot bind must not touch the first one's work.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
-
 from bot.changelog import deliveries
 from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine, migration_status, upgrade
-from bot.changelog.store import ChangeLog
+from bot.changelog.errors import RecordFailed
+from bot.changelog.ownership import STALE_AFTER_S
+from bot.changelog.probe import probe_write
+from bot.changelog.store import ChangeLog, ChangeSetRecord
 from bot.cucm.cluster import CucmCluster
 from bot.cucm.endpoint import ClusterEndpoint
 from bot.cucm.stats import Stats, StatsObserver
@@ -49,6 +52,8 @@ if TYPE_CHECKING:
     from bot.config import ClusterSettings, Settings
 
 log = logging.getLogger(__name__)
+
+STEP_ALLOWANCE_S = 60.0  # a CUCM write under way at the end of the grace period may finish
 
 
 class ConfiguredClusters:
@@ -129,16 +134,21 @@ class Bot:
     metrics: Metrics = field(default_factory=Metrics)
     readiness: ClusterProbe | None = None
     home: HomePublisher | None = None
+    _closing: threading.Event = field(default_factory=threading.Event)
 
     def health(self) -> tuple[bool, dict[str, Any]]:
-        """What /readyz reports: usable with a migrated database and every cluster answering."""
+        """What /readyz reports: usable with a migrated, writable database and every cluster
+        answering. A database that reads but cannot write would lose every record."""
         try:
-            with self.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
+            at, head = migration_status(self.engine)
         except Exception as exc:
             return False, {"status": "error", "database": f"unreachable: {exc}"}
-        at, head = migration_status(self.engine)
         current = at == head
+        try:
+            if current:  # the probe's table comes with the newest migrations
+                probe_write(self.engine)
+        except RecordFailed as exc:
+            return False, {"status": "error", "database": f"not writable: {exc}"}
         clusters_ok, clusters = self.readiness.check() if self.readiness else (True, {})
         ok = current and clusters_ok
         detail = {
@@ -153,7 +163,45 @@ class Bot:
     def signing_secret(self) -> str:
         return _secret(self.settings.slack.signing_secret)
 
+    @property
+    def stopping(self) -> bool:
+        return self.runner.shutdown.requested
+
+    def stop_gracefully(self, grace_s: float) -> bool:
+        """SIGTERM: no new work, the scheduler stopped, in-flight requests answered.
+
+        An apply in progress finishes within ``grace_s`` or stops between two steps as
+        `interrupted` (commands/shutdown.py); the one step it is in may still take up to a
+        CUCM read timeout, hence the allowance. False when work was still running.
+        """
+        self.runner.shutdown.begin(grace_s)
+        self._closing.set()
+        self.monitor.stop()
+        if self.workers is None:
+            return True
+        return self.workers.wait_idle(grace_s + STEP_ALLOWANCE_S)
+
+    def recover(self) -> list[ChangeSetRecord]:
+        """Take over the sets whose owner is gone (see ownership.py), and say so in Slack."""
+        interrupted = self.changelog.mark_interrupted()
+        _announce_interrupted(self, interrupted)
+        return interrupted
+
+    def keep_recovering(self, interval_s: float = STALE_AFTER_S) -> None:
+        """A replica on another host that dies is only gone once its heartbeat is stale, which
+        may be after this start: look again every ``interval_s`` until the bot stops."""
+
+        def loop() -> None:
+            while not self._closing.wait(interval_s):
+                try:
+                    self.recover()
+                except Exception:
+                    log.exception("recovery of interrupted change sets failed")
+
+        threading.Thread(target=loop, name="recovery", daemon=True).start()
+
     def close(self) -> None:
+        self._closing.set()
         if self.readiness is not None:
             self.readiness.close()
         self.monitor.stop()
@@ -213,9 +261,6 @@ def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bo
     )
     metrics.watch_alerts(alert_counts(monitor.store.alerts))
     if slack and client is not None:
-        # Only the serving process recovers: a `ctibot run` beside it must not mark that
-        # process's in-flight change sets as interrupted.
-        interrupted = changelog.mark_interrupted()
         bot.workers = Workers(settings.slack.worker_threads)
         deps = SlackDeps(runner, roles, confirmations, bot.workers)
         bot.app = build_app(
@@ -229,7 +274,6 @@ def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bo
         bot.home = HomePublisher(client, source)
         monitor.alerts.notifier = HomeRefresh(monitor.alerts.notifier, bot.home.alert_changed)
         home_tab.register(bot.app, deps, bot.home)
-        _announce_interrupted(bot, interrupted)
     return bot
 
 
@@ -243,20 +287,19 @@ def _secret(value: Any) -> str:
     return value.get_secret_value() if hasattr(value, "get_secret_value") else str(value)
 
 
-def _announce_interrupted(bot: Bot, interrupted: Any) -> None:
+def _announce_interrupted(bot: Bot, interrupted: list[ChangeSetRecord]) -> None:
     """A crash mid-apply leaves CUCM in a state someone must check: re-read it, say so loudly.
 
     Runs on a daemon thread: re-reading CUCM must never hold up the start.
     """
-    sets = list(interrupted or [])
-    if not sets or bot.client is None:
+    if not interrupted or bot.client is None:
         return
     threading.Thread(
-        target=_post_interrupted, args=(bot, sets), name="announce-interrupted", daemon=True
+        target=_post_interrupted, args=(bot, interrupted), name="announce-interrupted", daemon=True
     ).start()
 
 
-def _post_interrupted(bot: Bot, sets: list[Any]) -> None:
+def _post_interrupted(bot: Bot, sets: list[ChangeSetRecord]) -> None:
     assert bot.client is not None
     alert_channel = bot.settings.slack.alert_channel
     for record, message in interrupted_report(sets, bot.clusters):

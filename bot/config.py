@@ -115,6 +115,7 @@ class SlackSettings(_Section):
 class ServerSettings(_Section):
     host: str = "127.0.0.1"
     port: Port = 3000
+    shutdown_grace: Seconds = 30.0
 
 
 class DatabaseSettings(_Section):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from commands.base import Actor, Role
+from commands.shutdown import Shutdown
 
 if TYPE_CHECKING:
     from bot.changelog.store import ChangeLog
@@ -47,6 +48,7 @@ class Context:
     requested_by: Actor | None = None  # who asked, when the actor confirms someone else's plan
     progress: Callable[[str], None] = field(default=_no_progress)
     applications: tuple[ConfiguredApplication, ...] = ()
+    shutdown: Shutdown = field(default_factory=Shutdown)
 
     @property
     def cucm(self) -> CucmCluster:

@@ -22,6 +22,7 @@ from bot.changelog.confirmations import (
     ConfirmationExpired,
     ConfirmationNotFound,
 )
+from bot.changelog.errors import RecordFailed
 from bot.cucm.errors import AuthFailed, CucmError, Throttled, Timeout, Unreachable
 from bot.logging_setup import request_context
 from commands.apply import apply_plan, render_plan
@@ -29,6 +30,7 @@ from commands.args import ParsedArgs, bind, parse
 from commands.base import Actor, Arguments, Command, Plan, Refused, Reply, Role, UsageError
 from commands.context import ConfiguredApplication, Context
 from commands.inflight import refuse_if_racing
+from commands.shutdown import RESTARTING, Shutdown
 
 if TYPE_CHECKING:
     from bot.changelog.confirmations import ConfirmationStore, PendingConfirmation
@@ -91,6 +93,7 @@ class Runner:
         in_channel_commands: frozenset[str] = frozenset(),
         observe: OutcomeObserver | None = None,
         applications: tuple[ConfiguredApplication, ...] = (),
+        shutdown: Shutdown | None = None,
     ) -> None:
         self.registry = registry
         self.clusters = clusters
@@ -101,6 +104,7 @@ class Runner:
         self.in_channel_commands = in_channel_commands
         self._observe = observe
         self.applications = applications
+        self.shutdown = shutdown or Shutdown()
 
     def handle(
         self,
@@ -114,6 +118,8 @@ class Runner:
         """Run `/cti <text>` for this actor; never raises, every failure is a Reply."""
         request_id = request_id or new_request_id()
         with request_context(request_id):
+            if self.shutdown.expired():
+                return self._done(self._command_name(text), "error", _restarting())
             return self._guarded(
                 request_id,
                 text,
@@ -133,6 +139,10 @@ class Runner:
         """A Confirm/Cancel click: status "denied" means the click changed nothing."""
         request_id = request_id or new_request_id()
         with request_context(request_id):
+            if confirm and self.shutdown.requested:  # the plan stays pending: confirm later
+                reply = _restarting("Click Confirm again in a minute.")
+                reply.status = "denied"
+                return self._done(UNKNOWN_COMMAND, "denied", reply)
             return self._guarded(
                 request_id,
                 token,
@@ -178,6 +188,14 @@ class Runner:
         except CucmError as exc:
             log.warning("request %s: CUCM error for %r: %s", request_id, what, exc)
             return self._done(command(), "error", _cucm_error_reply(exc, request_id))
+        except RecordFailed as exc:  # apply_plan handles its own: here nothing was sent yet
+            log.error("request %s: the database refused a write for %r: %s", request_id, what, exc)
+            reply = Reply(
+                title="ctibot cannot write its database",
+                status="error",
+                lines=[f"{exc}.", "Nothing was sent to CUCM.", f"Request id `{request_id}`."],
+            )
+            return self._done(command(), "error", reply)
         except Exception:
             log.exception("request %s failed: %r", request_id, what)
             reply = Reply(
@@ -271,6 +289,7 @@ class Runner:
             request_id=request_id,
             grant=grant,
             applications=self.applications,
+            shutdown=self.shutdown,
         )
         if progress is not None:
             ctx.progress = progress
@@ -293,6 +312,8 @@ class Runner:
             return self._done(spec.name, "dry_run", reply)
         if plan.needs_confirmation:
             return self._done(spec.name, "confirmation", self._ask(ctx, invocation, plan))
+        if self.shutdown.requested:
+            return self._done(spec.name, "error", _restarting())
         return self._applied(spec.name, apply_plan(ctx, plan), spec.in_channel)
 
     def _applied(self, name: str, reply: Reply, spec_in_channel: bool) -> Outcome:
@@ -500,6 +521,10 @@ class Runner:
 
 _HELP_HINT = "Type `/cti help` for the commands you may run."
 _STALE_BUTTON = "This button no longer matches a pending plan; nothing was sent to CUCM."
+
+
+def _restarting(*more: str) -> Reply:
+    return Reply(title="ctibot is restarting", status="error", lines=[RESTARTING, *more])
 
 
 def _execute(command: Command, ctx: Context, args: Arguments) -> Reply | Plan:

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import (
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -73,6 +83,11 @@ class ChangeSet(Base):
     undo_of: Mapped[int | None] = mapped_column(ForeignKey("change_sets.id"))
     plan_digest: Mapped[str | None] = mapped_column(String(128))
     request_id: Mapped[str | None] = mapped_column(String(64))
+    # The process applying the set (see ownership.py); only set while it is `applying`.
+    owner_host: Mapped[str | None] = mapped_column(String(255))
+    owner_pid: Mapped[int | None] = mapped_column(Integer)
+    owner_started_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]
 
 
 class Change(Base):
@@ -120,6 +135,17 @@ class SlackDelivery(Base):
 
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class WriteProbe(Base):
+    """Readiness commits a row here (and deletes it): a database that cannot be written is
+    not ready, however well it answers SELECT 1."""
+
+    __tablename__ = "write_probes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    pad: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 def utcnow() -> datetime:

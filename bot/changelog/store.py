@@ -16,7 +16,9 @@ from typing import Any, Final
 from sqlalchemy import Engine, Select, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.changelog.errors import recording
 from bot.changelog.models import Change, ChangeSet, utcnow
+from bot.changelog.ownership import Claim, Heartbeat, Owner, owner_gone, this_process
 
 SET_STATUSES: Final = frozenset(
     {
@@ -179,8 +181,13 @@ def set_record(row: ChangeSet, changes: Iterable[Change] = ()) -> ChangeSetRecor
 
 
 class ChangeLog:
-    def __init__(self, engine: Engine) -> None:
+    """Writes raise `RecordFailed` (the database refused them), never a driver error."""
+
+    def __init__(self, engine: Engine, *, owner: Owner | None = None) -> None:
+        self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.owner = owner or this_process()
+        self.heartbeat = Heartbeat(self.beat)
 
     def open_set(
         self,
@@ -200,8 +207,10 @@ class ChangeLog:
     ) -> int:
         """`requester_*` name who asked when another user (the actor) confirmed."""
         _check(status, SET_STATUSES, "change set")
+        now = utcnow()
+        applying = status == "applying"
         row = ChangeSet(
-            created_at=utcnow(),
+            created_at=now,
             actor_id=actor_id,
             actor_name=actor_name,
             requester_id=requester_id or actor_id,
@@ -214,11 +223,18 @@ class ChangeLog:
             plan_digest=plan_digest,
             undo_of=undo_of,
             request_id=request_id,
+            owner_host=self.owner.host if applying else None,
+            owner_pid=self.owner.pid if applying else None,
+            owner_started_at=self.owner.started_at if applying else None,
+            heartbeat_at=now if applying else None,
         )
-        with self._sessions.begin() as session:
+        with recording("open a change set"), self._sessions.begin() as session:
             session.add(row)
             session.flush()
-            return row.id
+            set_id = row.id
+        if applying:
+            self.heartbeat.hold(set_id)
+        return set_id
 
     def add_change(
         self,
@@ -243,7 +259,7 @@ class ChangeLog:
             after_json=_dump(after),
             status=status,
         )
-        with self._sessions.begin() as session:
+        with recording("record a change"), self._sessions.begin() as session:
             session.add(row)
             session.flush()
             return row.id
@@ -259,7 +275,7 @@ class ChangeLog:
     ) -> None:
         """``started_at`` is back-dated by ``duration_ms``: the write began that long ago."""
         _check(status, CHANGE_STATUSES, "change")
-        with self._sessions.begin() as session:
+        with recording("record a change's result"), self._sessions.begin() as session:
             row = session.get(Change, change_id)
             if row is None:
                 raise LookupError(f"no change #{change_id} in the change log")
@@ -275,7 +291,8 @@ class ChangeLog:
 
     def close_set(self, set_id: int, status: str, error: str | None = None) -> None:
         _check(status, SET_STATUSES, "change set")
-        with self._sessions.begin() as session:
+        self.heartbeat.release(set_id)
+        with recording("close a change set"), self._sessions.begin() as session:
             result = session.execute(
                 update(ChangeSet)
                 .where(ChangeSet.id == set_id)
@@ -283,6 +300,16 @@ class ChangeLog:
             )
             if result.rowcount == 0:  # type: ignore[attr-defined]
                 raise LookupError(f"no change set #{set_id} in the change log")
+
+    def beat(self, set_ids: Iterable[int]) -> None:
+        """The owner is alive: refresh the heartbeat of these sets (per step, and by a timer)."""
+        ids = list(set_ids)
+        with recording("refresh a heartbeat"), self._sessions.begin() as session:
+            session.execute(
+                update(ChangeSet)
+                .where(ChangeSet.id.in_(ids), ChangeSet.status == "applying")
+                .values(heartbeat_at=utcnow())
+            )
 
     def get(self, set_id: int) -> ChangeSetRecord | None:
         with self._sessions() as session:
@@ -376,11 +403,18 @@ class ChangeLog:
                 for change, change_set in session.execute(statement)
             ]
 
-    def mark_interrupted(self) -> list[ChangeSetRecord]:
-        """At startup: sets a dead process left 'applying' are 'interrupted', their
-        unsent-or-unanswered writes 'unknown', so someone re-reads those objects."""
-        with self._sessions.begin() as session:
-            rows = list(session.scalars(select(ChangeSet).where(ChangeSet.status == "applying")))
+    def mark_interrupted(self, stale_after: timedelta | None = None) -> list[ChangeSetRecord]:
+        """Sets whose owner is gone (see ownership.py) are 'interrupted', their
+        unsent-or-unanswered writes 'unknown', so someone re-reads those objects.
+        A set another living process is applying is left alone."""
+        now = utcnow()
+        limits = {} if stale_after is None else {"stale_after": stale_after}
+        with recording("mark interrupted change sets"), self._sessions.begin() as session:
+            rows = [
+                row
+                for row in session.scalars(select(ChangeSet).where(ChangeSet.status == "applying"))
+                if owner_gone(_claim(row), me=self.owner, now=now, **limits)
+            ]
             if not rows:
                 return []
             ids = [row.id for row in rows]
@@ -389,7 +423,6 @@ class ChangeLog:
                 .where(Change.change_set_id.in_(ids), Change.status == "pending")
                 .values(status="unknown", error="process stopped while applying")
             )
-            now = utcnow()
             for row in rows:
                 row.status = "interrupted"
                 row.finished_at = now
@@ -428,7 +461,7 @@ class ChangeLog:
             status="denied",
             error=reason,
         )
-        with self._sessions.begin() as session:
+        with recording("record a denial"), self._sessions.begin() as session:
             session.add(row)
             session.flush()
             return row.id
@@ -447,6 +480,10 @@ class ChangeLog:
         for change in changes:
             by_set[change.change_set_id].append(change)
         return [set_record(row, by_set[row.id]) for row in rows]
+
+
+def _claim(row: ChangeSet) -> Claim:
+    return Claim(row.owner_host, row.owner_pid, row.owner_started_at, row.heartbeat_at)
 
 
 def _sets_touching(object_name: str) -> Select[tuple[int]]:

@@ -199,6 +199,7 @@ def serve_bot(
     wsgi = make_wsgi(http_app, bot.health, bot.metrics.render, signing_secret=bot.signing_secret)
     http = create_http_server(wsgi, "127.0.0.1", port).start()
     stops.append(http.stop)
+    bot.recover()
     if slack.app_token is not None and bot.app is not None:
         handler = start_socket_mode(
             bot.app, slack.app_token.get_secret_value(), slack.socket_ping_interval

@@ -39,6 +39,7 @@ class Notices(Protocol):
     def post(self, alert_id: int) -> None: ...
     def update(self, alert_id: int, line: str) -> None: ...
     def announce(self, notice_id: int) -> None: ...
+    def say(self, text: str) -> None: ...
 
 
 class _Quiet:
@@ -49,6 +50,9 @@ class _Quiet:
         return None
 
     def announce(self, notice_id: int) -> None:
+        return None
+
+    def say(self, text: str) -> None:
         return None
 
 

@@ -36,7 +36,7 @@ POSTABLE = frozenset({"firing", "acknowledged"})
 @dataclass
 class Notice:
     ref: int  # the alert's id; the maintenance notice's id for "announce"
-    kind: str  # "post" | "edit" | "reply" | "announce"
+    kind: str  # "post" | "edit" | "reply" | "announce" | "say"
     line: str = ""
     attempts: int = 0
 
@@ -88,6 +88,10 @@ class Notifier:
 
     def announce(self, notice_id: int) -> None:
         self._put(Notice(notice_id, "announce"))
+
+    def say(self, text: str) -> None:
+        """A plain message to the alert channel, needing nothing from the database."""
+        self._put(Notice(0, "say", text))
 
     def _put(self, notice: Notice) -> None:
         with self._cond:
@@ -180,6 +184,11 @@ class Notifier:
         self._last_sent[channel] = time.monotonic()
 
     def _send(self, notice: Notice) -> None:
+        if notice.kind == "say":
+            self._pace(self.channel)
+            self._client.chat_postMessage(channel=self.channel, text=notice.line)
+            self.sent += 1
+            return
         if notice.kind == "announce":
             self._announce(notice.ref)
             return

@@ -25,13 +25,16 @@ from typing import TYPE_CHECKING, Any
 from apscheduler.executors.pool import ThreadPoolExecutor as JobExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import SQLAlchemyError
 
+from bot.changelog.errors import reason
 from bot.config import Settings
 from bot.cucm.params import ParameterResolver
 from bot.health.alerts import AlertEngine
 from bot.health.checks import CHECK_SUBJECT, CHECKS, run_check
 from bot.health.checks.base import CheckResult, Target
 from bot.health.ratelimit import LimitedPerfmon, LimitedRis, RateLimiter
+from bot.health.recording_alarm import RecordingAlarm
 from bot.health.store import CheckRunRecord, HealthStore
 
 log = logging.getLogger(__name__)
@@ -89,6 +92,7 @@ class HealthScheduler:
         self._latest: dict[tuple[str, str], list[CheckResult]] = {}
         self._latest_lock = threading.Lock()
         self.scheduler: BackgroundScheduler | None = None
+        self.recording = RecordingAlarm(engine.notifier.say)
 
     # ----- targets -----
     def target(self, cluster: str, pool: Executor | None = None) -> Target:
@@ -151,8 +155,12 @@ class HealthScheduler:
                 CheckRunRecord(check, cluster, at, duration_ms, error is None, error)
             )
             self.engine.process(cluster, check, results, complete=error is None)
+        except SQLAlchemyError as exc:
+            self.recording.failed(f"{check} on {cluster}", reason(exc))
         except Exception:
             log.exception("could not record %s on %s", check, cluster)
+        else:
+            self.recording.recorded()
         return results
 
     def latest(self, cluster: str, check: str) -> list[CheckResult] | None:

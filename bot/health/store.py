@@ -139,6 +139,7 @@ def _notice(row: MaintenanceNotice) -> NoticeRecord:
 
 class HealthStore:
     def __init__(self, engine: Engine) -> None:
+        self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     # ----- alerts -----

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -30,24 +31,36 @@ class Workers:
 
     def __init__(self, size: int) -> None:
         self._pool = ThreadPoolExecutor(max_workers=size, thread_name_prefix="cti-worker")
+        self._idle = threading.Condition()
+        self._outstanding = 0  # queued or running: a graceful stop waits for none left
 
     def submit(
         self, work: Callable[..., Any], *args: Any, request_id: str | None = None
     ) -> Future[Any]:
         request_id = request_id or request_id_var.get()
+        with self._idle:
+            self._outstanding += 1
         return self._pool.submit(self._logged, request_id, work, *args)
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until every submitted request has been answered; False on timeout."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._outstanding == 0, timeout)
 
     def shutdown(self, wait: bool = True) -> None:
         self._pool.shutdown(wait=wait)
 
-    @staticmethod
-    def _logged(request_id: str | None, work: Callable[..., Any], *args: Any) -> Any:
+    def _logged(self, request_id: str | None, work: Callable[..., Any], *args: Any) -> Any:
         with request_context(request_id):
             try:
                 return work(*args)
             except Exception:
                 log.exception("background Slack work %s failed", getattr(work, "__name__", work))
                 raise
+            finally:
+                with self._idle:
+                    self._outstanding -= 1
+                    self._idle.notify_all()
 
 
 @dataclass

@@ -22,6 +22,7 @@ from urllib.parse import parse_qs
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
+from waitress import wasyncore
 from waitress.server import create_server
 
 from bot.logging_setup import request_context
@@ -47,6 +48,7 @@ CHANNEL_TIMEOUT_S = 15.0
 _USER_PAYLOADS = frozenset(
     {"block_actions", "view_submission", "view_closed", "shortcut", "message_action"}
 )
+UNAVAILABLE = "503 Service Unavailable"
 
 Health = Callable[[], tuple[bool, dict[str, Any]]]
 Exposition = Callable[[], bytes]
@@ -60,8 +62,14 @@ def make_wsgi(
     metrics: Exposition | None = None,
     *,
     signing_secret: str = "",
+    stopping: Callable[[], bool] = lambda: False,
 ) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
-    """Slack's route is absent in Socket Mode, where nothing should POST to us."""
+    """Slack's route is absent in Socket Mode, where nothing should POST to us.
+
+    Once ``stopping()`` is true, new Slack requests get 503 before anything reads them
+    (Slack retries them, by then to the restarted bot) and /readyz says so; /livez and
+    /metrics still answer while in-flight work finishes.
+    """
     slack = None
     if app is not None:
         slack = _verified(signing_secret, SlackRequestHandler(app, path=EVENTS_PATH))
@@ -70,8 +78,10 @@ def make_wsgi(
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path in (HEALTH_PATH, READY_PATH) and method == "GET":
+            if stopping():
+                return _json(start_response, UNAVAILABLE, {"status": "stopping"})
             ok, detail = health()
-            return _json(start_response, "200 OK" if ok else "503 Service Unavailable", detail)
+            return _json(start_response, "200 OK" if ok else UNAVAILABLE, detail)
         if path == LIVE_PATH and method == "GET":
             return _json(start_response, "200 OK", {"status": "ok"})
         if path == METRICS_PATH and method == "GET" and metrics is not None:
@@ -82,6 +92,8 @@ def make_wsgi(
         if path == EVENTS_PATH and slack is not None:
             if method != "POST":
                 return _json(start_response, "405 Method Not Allowed", {"error": "POST only"})
+            if stopping():
+                return _json(start_response, UNAVAILABLE, {"error": "restarting"})
             with request_context(from_environ(environ)):
                 return slack(environ, start_response)
         return _json(start_response, "404 Not Found", {"error": "not found"})
@@ -202,10 +214,18 @@ class HttpServer:
         return self
 
     def stop(self) -> None:
+        """Closing only the listener would leave the loop serving keep-alive connections
+        (a proxy's, Slack's) until they idle out; every socket is closed from inside the
+        loop's thread (the only one that may touch its map), which then ends."""
         self.stopping = True
-        self.server.close()
-        if self.thread is not None:
-            self.thread.join(timeout=5)
+        if self.thread is None or not self.thread.is_alive():
+            self.server.close()
+            return
+        self.server.trigger.pull_trigger(self._close_all)
+        self.thread.join(timeout=5)
+
+    def _close_all(self) -> None:
+        wasyncore.close_all(self.server._map)
 
 
 def create_http_server(

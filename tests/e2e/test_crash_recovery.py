@@ -10,10 +10,6 @@ and nothing is written again.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,48 +20,17 @@ from bot.changelog.db import make_engine
 from bot.changelog.labels import object_label
 from bot.changelog.store import ChangeLog
 from bot.demo.fake_slack import FakeSlack
-from bot.demo.loopback import ENV, SIGNING_SECRET, Roles, write_config
+from bot.demo.loopback import SIGNING_SECRET, Roles, write_config
 from bot.demo.slack_peer import SlackPeer
 from bot.slack.render import CONFIRM_ACTION
 from cucmsim.api import SimServer
 from cucmsim.model import key
 from cucmsim.options import SimOptions
 from tests.e2e.hardening import wait_until, write_log
+from tests.e2e.served import Served
 
 OPERATOR = "UOPER1"
-CTIBOT = Path(sys.executable).parent / "ctibot"
 pytestmark = pytest.mark.slow
-
-
-class Served:
-    """A `ctibot serve` subprocess; its URL is read from the line it prints when ready."""
-
-    def __init__(self, config: Path, log: Path) -> None:
-        env = {**os.environ, **ENV}
-        self._log = log.open("ab")
-        self.proc = subprocess.Popen(
-            [str(CTIBOT), "serve", "--config", str(config), "--port", "0"],
-            stdout=subprocess.PIPE,
-            stderr=self._log,
-            env=env,
-        )
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline().decode()
-        assert line.startswith("ctibot ready: "), line or log.read_text()[-2000:]
-        self.url = line.split("ctibot ready: ", 1)[1].strip().removesuffix("/healthz")
-
-    def kill(self) -> None:
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        self._log.close()
 
 
 @pytest.fixture

@@ -1,16 +1,22 @@
-"""Only the serving process marks change sets interrupted; `ctibot run` beside it must not.
+"""Starting never marks change sets interrupted; `Bot.recover()`, which `serve` calls once it
+listens, takes over only the sets whose owner is gone.
 
 Run on SQLite and on PostgreSQL: the start-up path (migrations, recovery) on both engines.
 """
 
+import subprocess
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.bootstrap import bootstrap
 from bot.changelog.db import make_engine
+from bot.changelog.ownership import Owner, this_process
 from bot.changelog.store import ChangeLog
 from bot.config import Settings, load_settings
+from tests.e2e.hardening import wait_until
 
 
 def _settings(
@@ -27,7 +33,10 @@ def _settings(
     monkeypatch.setenv("CTIBOT_LAB_PASSWORD", "pw")
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "s3cret")
-    changelog = ChangeLog(make_engine(db_url))
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    dead = Owner(host=this_process().host, pid=child.pid, started_at=datetime.now(UTC))
+    changelog = ChangeLog(make_engine(db_url), owner=dead)
     set_id = changelog.open_set(
         actor_id="U1",
         actor_name="",
@@ -48,10 +57,28 @@ def test_a_cli_process_leaves_in_flight_sets_alone(
     assert record is not None and record.status == "applying"
 
 
-def test_the_serving_process_marks_them_interrupted(
+def test_starting_to_serve_marks_nothing_until_recover(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str
 ) -> None:
     settings, changelog, set_id = _settings(tmp_path, monkeypatch, db_url)
-    bootstrap(settings, slack=True).close()
+    bot = bootstrap(settings, slack=True)
+    try:
+        assert changelog.get(set_id).status == "applying"  # type: ignore[union-attr]
+        assert [r.id for r in bot.recover()] == [set_id]
+    finally:
+        bot.close()
     record = changelog.get(set_id)
     assert record is not None and record.status == "interrupted"
+
+
+def test_recovery_looks_again_while_the_bot_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str
+) -> None:
+    """An owner that dies after the start (here: one already gone) is taken over later."""
+    settings, changelog, set_id = _settings(tmp_path, monkeypatch, db_url)
+    bot = bootstrap(settings, slack=True)
+    try:
+        bot.keep_recovering(interval_s=0.05)
+        wait_until(lambda: changelog.get(set_id).status == "interrupted", timeout=10)  # type: ignore[union-attr]
+    finally:
+        bot.close()

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
 
+from bot.changelog.ownership import Owner, this_process
 from bot.changelog.store import ChangeLog, ChangeSetRecord, redact_state
 
 
@@ -187,8 +190,15 @@ def test_last_applied_change_is_the_newest_applied_write(engine: Engine) -> None
     assert log.last_applied_change("route_point", "7000/PT_CTI") is None
 
 
+def dead_owner() -> Owner:
+    """A process of this host that has exited: its pid names no living process."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return Owner(host=this_process().host, pid=child.pid, started_at=datetime.now(UTC))
+
+
 def test_mark_interrupted_flags_sets_left_applying(engine: Engine) -> None:
-    log = ChangeLog(engine)
+    log = ChangeLog(engine, owner=dead_owner())
     running = open_set(log)
     done_id = log.add_change(
         running,
@@ -212,13 +222,50 @@ def test_mark_interrupted_flags_sets_left_applying(engine: Engine) -> None:
     finished = open_set(log)
     log.close_set(finished, "applied")
 
-    [interrupted] = log.mark_interrupted()
+    recovering = ChangeLog(engine)
+    [interrupted] = recovering.mark_interrupted()
     assert interrupted.id == running
     assert interrupted.status == "interrupted"
     assert [c.status for c in interrupted.changes] == ["applied", "unknown"]
     assert log.get(finished).status == "applied"  # type: ignore[union-attr]
     assert log.get(running).status == "interrupted"  # type: ignore[union-attr]
-    assert log.mark_interrupted() == []
+    assert recovering.mark_interrupted() == []
+
+
+def test_a_set_a_living_process_applies_is_not_taken_over(engine: Engine) -> None:
+    """`ctibot run` (this test process) applying while `serve` starts: the set stays its own."""
+    applying = ChangeLog(engine)
+    mine = open_set(applying)
+    other_host = ChangeLog(
+        engine, owner=Owner(host="replica-2", pid=4242, started_at=datetime.now(UTC))
+    )
+    theirs = open_set(other_host)
+    serving = ChangeLog(engine, owner=Owner(this_process().host, -1, datetime.now(UTC)))
+    assert serving.mark_interrupted() == []
+    assert applying.get(mine).status == "applying"  # type: ignore[union-attr]
+
+    # No heartbeat for longer than the limit: both owners count as gone (hung or dead).
+    later = [r.id for r in serving.mark_interrupted(stale_after=timedelta(0))]
+    assert sorted(later) == [mine, theirs]
+
+
+def test_a_new_process_with_the_owners_pid_takes_over(engine: Engine) -> None:
+    """pid 1 again in a fresh container: same host and pid, a later start time."""
+    me = this_process()
+    earlier = ChangeLog(engine, owner=Owner(me.host, me.pid, me.started_at - timedelta(hours=1)))
+    set_id = open_set(earlier)
+    assert [r.id for r in ChangeLog(engine).mark_interrupted()] == [set_id]
+
+
+def test_the_heartbeat_keeps_an_owner_alive(engine: Engine) -> None:
+    owner = Owner(host="replica-2", pid=4242, started_at=datetime.now(UTC))
+    log = ChangeLog(engine, owner=owner)
+    set_id = open_set(log)
+    assert log.heartbeat.held() == [set_id]
+    log.beat([set_id])
+    assert ChangeLog(engine).mark_interrupted(stale_after=timedelta(minutes=1)) == []
+    log.close_set(set_id, "applied")
+    assert log.heartbeat.held() == []
 
 
 def test_denials_are_recorded(engine: Engine) -> None:

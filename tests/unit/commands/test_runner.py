@@ -11,6 +11,7 @@ from commands.builtin import HelpCommand, VersionCommand, WhoamiCommand
 from commands.registry import Registry
 from commands.runner import ConfirmationRequest, Runner
 from tests.unit.commands.fakes import Boom, FakeClusters, SetParam
+from tests.unwritable import make_read_only
 
 ALICE = Actor("UALICE", "alice", "C1")
 BOB = Actor("UBOB", "bob", "C1")
@@ -163,3 +164,33 @@ def test_a_refusal_at_click_time_is_the_reason_not_an_internal_error(
     assert "locked by a maintenance window" in reply.as_text()
     assert "Usage" not in reply.as_text()
     assert store["MaxDevices"] == "2000"
+
+
+def test_while_stopping_a_write_is_refused_and_the_confirmation_kept(
+    runner: Runner, store: dict[str, str]
+) -> None:
+    request = runner.handle("params set MaxDevices 1500", ALICE, Role.OPERATOR)
+    assert isinstance(request, ConfirmationRequest)
+    runner.shutdown.begin(grace_s=60)
+    refused = _reply(runner.decide(request.token, BOB, Role.OPERATOR, confirm=True))
+    assert refused.status == "denied" and "restarting" in refused.as_text()
+    assert store == {"MaxDevices": "2000"}
+    assert runner.confirmations.get(request.token).status == "pending"  # confirm after restart
+    # Reads are still answered within the grace period...
+    assert _reply(runner.handle("whoami", ALICE, Role.VIEWER)).status != "error"
+
+
+def test_after_the_grace_period_reads_are_told_to_run_again(runner: Runner) -> None:
+    runner.shutdown.begin(grace_s=0)
+    reply = _reply(runner.handle("whoami", ALICE, Role.VIEWER))
+    assert reply.status == "error" and "run it again" in reply.as_text().lower()
+
+
+def test_a_database_that_refuses_the_plan_is_a_clear_reply(
+    runner: Runner, store: dict[str, str]
+) -> None:
+    make_read_only(runner.changelog.engine)
+    reply = _reply(runner.handle("params set MaxDevices 1500 --dry-run", ALICE, Role.OPERATOR))
+    assert reply.title == "ctibot cannot write its database", reply.as_text()
+    assert "Nothing was sent to CUCM" in reply.as_text()
+    assert store == {"MaxDevices": "2000"}

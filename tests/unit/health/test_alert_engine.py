@@ -29,6 +29,9 @@ class Recorder:
     def announce(self, notice_id: int) -> None:
         self.calls.append(("announce", notice_id, ""))
 
+    def say(self, text: str) -> None:
+        self.calls.append(("say", 0, text))
+
 
 class Clock:
     def __init__(self) -> None:
