@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.changelog.errors import RecordFailed
 from bot.changelog.labels import kind_label, object_label
+from bot.changelog.store import PlannedChange
 from bot.cucm.errors import CucmError, OutcomeUnknown
 from commands.base import Plan, Reply, Step, StillInProgress
 from commands.context import Context
@@ -94,8 +95,9 @@ def apply_plan(ctx: Context, plan: Plan) -> Reply:
         held = error is None or error[0] == IN_PROGRESS
         status, message = ("applied", None) if held or error is None else error
         try:
-            changelog.update_change(change_id, status=status, error=message, duration_ms=elapsed_ms)
-            changelog.beat([set_id])
+            changelog.update_change(
+                change_id, status=status, error=message, duration_ms=elapsed_ms, beat=True
+            )
         except RecordFailed as exc:
             applied = [d.step for d in done] + ([step] if held else [])
             failure = None if held else error
@@ -137,18 +139,20 @@ def _record_plan(ctx: Context, plan: Plan) -> tuple[int, list[int]]:
         request_id=ctx.request_id,
     )
     try:
-        change_ids = [
-            changelog.add_change(
-                set_id,
-                seq=seq,
-                operation=step.operation,
-                object_type=step.object_type,
-                object_name=step.object_name,
-                before=_as_dict(step.before),
-                after=_as_dict(step.after),
-            )
-            for seq, step in enumerate(plan.steps, start=1)
-        ]
+        change_ids = changelog.add_changes(
+            set_id,
+            [
+                PlannedChange(
+                    seq,
+                    step.operation,
+                    step.object_type,
+                    step.object_name,
+                    _as_dict(step.before),
+                    _as_dict(step.after),
+                )
+                for seq, step in enumerate(plan.steps, start=1)
+            ],
+        )
     except RecordFailed as exc:
         _Tolerant(changelog).close_set(set_id, "failed", error=str(exc))
         raise

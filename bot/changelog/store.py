@@ -112,6 +112,26 @@ class InFlightChange:
     status: str
 
 
+@dataclass(frozen=True)
+class PlannedChange:
+    """One intended write as the change log records it before anything is sent."""
+
+    seq: int
+    operation: str
+    object_type: str
+    object_name: str
+    before: Mapping[str, Any] | None
+    after: Mapping[str, Any] | None
+
+
+def _refresh_heartbeat(session: Session, set_ids: list[int]) -> None:
+    session.execute(
+        update(ChangeSet)
+        .where(ChangeSet.id.in_(set_ids), ChangeSet.status == "applying")
+        .values(heartbeat_at=utcnow())
+    )
+
+
 def redact_state(value: Any) -> Any:
     """Mask every value whose key names a secret, at any depth, before it is stored."""
     if isinstance(value, Mapping):
@@ -248,21 +268,31 @@ class ChangeLog:
         after: Mapping[str, Any] | None,
         status: str = "pending",
     ) -> int:
+        planned = PlannedChange(seq, operation, object_type, object_name, before, after)
+        return self.add_changes(set_id, [planned], status=status)[0]
+
+    def add_changes(
+        self, set_id: int, changes: Sequence[PlannedChange], *, status: str = "pending"
+    ) -> list[int]:
+        """Every step of a plan in one transaction: a 1,000-step plan is one commit, not 1,000."""
         _check(status, CHANGE_STATUSES, "change")
-        row = Change(
-            change_set_id=set_id,
-            seq=seq,
-            operation=operation,
-            object_type=object_type,
-            object_name=object_name,
-            before_json=_dump(before),
-            after_json=_dump(after),
-            status=status,
-        )
+        rows = [
+            Change(
+                change_set_id=set_id,
+                seq=c.seq,
+                operation=c.operation,
+                object_type=c.object_type,
+                object_name=c.object_name,
+                before_json=_dump(c.before),
+                after_json=_dump(c.after),
+                status=status,
+            )
+            for c in changes
+        ]
         with recording("record a change"), self._sessions.begin() as session:
-            session.add(row)
+            session.add_all(rows)
             session.flush()
-            return row.id
+            return [row.id for row in rows]
 
     def update_change(
         self,
@@ -272,13 +302,17 @@ class ChangeLog:
         error: str | None = None,
         duration_ms: float | None = None,
         after: Mapping[str, Any] | _Unset | None = UNSET,
+        beat: bool = False,
     ) -> None:
-        """``started_at`` is back-dated by ``duration_ms``: the write began that long ago."""
+        """``started_at`` is back-dated by ``duration_ms``: the write began that long ago.
+        ``beat`` refreshes the owning set's heartbeat in the same transaction."""
         _check(status, CHANGE_STATUSES, "change")
         with recording("record a change's result"), self._sessions.begin() as session:
             row = session.get(Change, change_id)
             if row is None:
                 raise LookupError(f"no change #{change_id} in the change log")
+            if beat:
+                _refresh_heartbeat(session, [row.change_set_id])
             row.status = status
             if error is not None:
                 row.error = error
@@ -303,13 +337,8 @@ class ChangeLog:
 
     def beat(self, set_ids: Iterable[int]) -> None:
         """The owner is alive: refresh the heartbeat of these sets (per step, and by a timer)."""
-        ids = list(set_ids)
         with recording("refresh a heartbeat"), self._sessions.begin() as session:
-            session.execute(
-                update(ChangeSet)
-                .where(ChangeSet.id.in_(ids), ChangeSet.status == "applying")
-                .values(heartbeat_at=utcnow())
-            )
+            _refresh_heartbeat(session, list(set_ids))
 
     def get(self, set_id: int) -> ChangeSetRecord | None:
         with self._sessions() as session:
