@@ -99,6 +99,8 @@ class _Section(BaseModel):
 class SlackSettings(_Section):
     api_url: str = "https://slack.com/api/"
     alert_channel: str | None = None
+    audit_channel: str | None = None
+    announce_writes: bool = False
     worker_threads: int = Field(8, ge=1, le=64)
     in_channel_commands: list[str] = Field(default_factory=list)
     socket_ping_interval: Seconds = 10.0
