@@ -271,9 +271,20 @@ class HealthSettings(_Section):
     perfmon_per_minute: int = Field(80, ge=1, le=10000)
     post_interval: float = Field(1.0, ge=0, le=60)
     history_days: int = Field(90, ge=1, le=3650)
+    runbook_url: str | None = None  # None: docs/operations.md at this version's tag
     applications: list[HealthApplication] = Field(default_factory=list)
     maintenance: list[MaintenanceWindow] = Field(default_factory=list)
     devices: list[str] = Field(default_factory=list)
+
+    @field_validator("runbook_url")
+    @classmethod
+    def _web_page(cls, value: str | None) -> str | None:
+        if value is not None and (not re.match(r"^https?://[^\s<>|]+$", value) or "#" in value):
+            raise ValueError(
+                f"runbook_url must be an http(s) URL of the runbook page without spaces, "
+                f"'<', '>', '|' or an #anchor (each alert adds its own), not {value!r}"
+            )
+        return value
 
     def interval(self, check: str) -> float:
         return float(getattr(self, f"{check}_interval"))

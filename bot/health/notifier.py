@@ -63,8 +63,10 @@ class Notifier:
         *,
         interval_s: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
+        runbook_url: str | None = None,
     ) -> None:
         self._client = client
+        self._runbook_url = runbook_url
         self._store = store
         self.channel = channel
         self._interval = interval_s
@@ -207,13 +209,17 @@ class Notifier:
             )
         else:
             self._pace(channel)
-            self._client.chat_update(channel=channel, ts=alert.message_ts, **render.message(alert))
+            self._client.chat_update(
+                channel=channel, ts=alert.message_ts, **render.message(alert, self._runbook_url)
+            )
         self.sent += 1
 
     def _post(self, alert: AlertRecord) -> None:
         """The first message of an alert; its channel and ts are stored at once."""
         self._pace(self.channel)
-        response: Any = self._client.chat_postMessage(channel=self.channel, **render.message(alert))
+        response: Any = self._client.chat_postMessage(
+            channel=self.channel, **render.message(alert, self._runbook_url)
+        )
         self._store.save_alert(
             alert.key, {"channel": response["channel"], "message_ts": response["ts"]}
         )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import __version__
 from bot.demo.fake_slack import FakeSlack
 from bot.demo.loopback import Peer, Roles, start
 from bot.health.alerts import AlertEngine
@@ -119,3 +120,12 @@ def test_silence_button_silences_for_four_hours(stack: AlertStack) -> None:
     assert silence.created_by == OPERATOR
     assert round((silence.ends_at - silence.starts_at).total_seconds()) == 4 * 3600
     stack.fake.wait_for("chat.update", where=lambda c: "[SILENCED]" in c.params.get("text", ""))
+
+
+def test_alert_links_its_runbook_section_at_the_installed_version(stack: AlertStack) -> None:
+    _, ts = _fire(stack)
+    posted = stack.fake.wait_for("chat.postMessage", where=lambda c: c.params.get("ts") != ts)
+    blocks = json.loads(json.dumps(posted[-1].params["attachments"]))[0]["blocks"]
+    context = next(b for b in blocks if b["type"] == "context")["elements"][0]["text"]
+    url = f"https://github.com/ctibot/ctibot/blob/v{__version__}/docs/operations.md#services"
+    assert f"<{url}|Runbook: CTIManager down on a node>" in context, context
