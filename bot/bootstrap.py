@@ -227,7 +227,13 @@ def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bo
         engine,
         clusters,
         client if slack else None,
-        Housekeeper(engine, confirmations, HealthStore(engine), history),
+        Housekeeper(
+            engine,
+            confirmations,
+            HealthStore(engine),
+            history,
+            timedelta(days=settings.health.capacity_days),
+        ),
     )
     registry = registry or build_registry(monitor)
     runner = Runner(

@@ -271,6 +271,7 @@ class HealthSettings(_Section):
     perfmon_per_minute: int = Field(80, ge=1, le=10000)
     post_interval: float = Field(1.0, ge=0, le=60)
     history_days: int = Field(90, ge=1, le=3650)
+    capacity_days: int = Field(30, ge=1, le=366)
     runbook_url: str | None = None  # None: docs/operations.md at this version's tag
     applications: list[HealthApplication] = Field(default_factory=list)
     maintenance: list[MaintenanceWindow] = Field(default_factory=list)
