@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.health.chart import figures, render_png
 from commands.base import Arguments, Command, CommandSpec, File, Param, Reply, Role, UsageError
 
 if TYPE_CHECKING:
@@ -63,6 +62,8 @@ class CapacityCommand:
                     "(`[health] limits_interval`)."
                 ],
             )
+        from bot.health.chart import figures, render_png  # matplotlib loads on first chart only
+
         name = f"capacity-{cluster}-{window}.png"
         return Reply(
             title=title,
