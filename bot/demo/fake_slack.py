@@ -3,7 +3,9 @@
 It records every call (method, form or JSON params, headers) so tests can
 assert on what the bot really sent over HTTP, answers the methods ctibot
 uses with plausible JSON, serves `response_url` webhooks at /response/<id>,
-and can be told to rate-limit a method with 429 + Retry-After. With a
+can be told to rate-limit a method with 429 + Retry-After, and takes file uploads
+as Slack does: an upload URL on loopback for a declared length, the bytes POSTed
+there, then `files.completeUploadExternal` shares them (saved to `upload_dir`). With a
 `FakeSocketMode` attached, `apps.connections.open` (called with the app-level
 `xapp-` token, every other method with the bot's `xoxb-` one) hands out its
 WebSocket URLs.

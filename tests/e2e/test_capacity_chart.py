@@ -32,6 +32,7 @@ def test_capacity_posts_a_png_through_the_upload_flow(stack: Loopback) -> None:
     text = text_of(reply)
     assert "CTI capacity of lab, last 7d" in text, text
     assert "Provider ctiapp_ivr on cucm-sub1" in text and "peak 350" in text, text
+    assert "Node cucm-" in text, text  # the sweep's own samples
     assert reply["response_type"] == "in_channel"
     shared = stack.fake.shared_files()[before:]
     assert len(shared) == 1
