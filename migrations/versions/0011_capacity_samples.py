@@ -1,7 +1,7 @@
 """capacity samples: devices open per node and per provider at each limits sweep
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0005
 Create Date: 2026-12-02 15:40:00.000000
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0008"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
