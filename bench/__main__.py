@@ -23,6 +23,7 @@ BENCHMARKS = (
     "bulk_latency",
     "cluster_size",
     "limits_scale",
+    "capacity_chart",
 )
 
 

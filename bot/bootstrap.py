@@ -34,6 +34,7 @@ from bot.metrics import Metrics, alert_counts
 from bot.readiness import ClusterProbe
 from bot.slack.app import build_app, build_client
 from bot.slack.deps import SlackDeps, Workers
+from bot.slack.feed import SlackFeed
 from bot.slack.home import HomePublisher, HomeRefresh, HomeSource
 from bot.slack.listeners import alerts as alert_buttons
 from bot.slack.listeners import home as home_tab
@@ -226,7 +227,13 @@ def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bo
         engine,
         clusters,
         client if slack else None,
-        Housekeeper(engine, confirmations, HealthStore(engine), history),
+        Housekeeper(
+            engine,
+            confirmations,
+            HealthStore(engine),
+            history,
+            timedelta(days=settings.health.capacity_days),
+        ),
     )
     registry = registry or build_registry(monitor)
     runner = Runner(
@@ -239,6 +246,7 @@ def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bo
         in_channel_commands=frozenset(settings.slack.in_channel_commands),
         observe=metrics.command,
         applications=configured_applications(settings),
+        feed=_feed(settings, client) if slack else None,
     )
     if slack and client is None:
         raise RuntimeError("Slack needs SLACK_BOT_TOKEN in the environment")
@@ -281,6 +289,17 @@ def _client(settings: Settings) -> WebClient:
     return build_client(_secret(settings.slack.bot_token), settings.slack.api_url)
 
 
+def _feed(settings: Settings, client: WebClient | None) -> SlackFeed | None:
+    wanted = settings.slack.audit_channel or settings.slack.announce_writes
+    return (
+        SlackFeed(
+            client, settings.slack.audit_channel, announce_writes=settings.slack.announce_writes
+        )
+        if client is not None and wanted
+        else None
+    )
+
+
 def _secret(value: Any) -> str:
     if value is None:
         return ""
@@ -301,9 +320,10 @@ def _announce_interrupted(bot: Bot, interrupted: list[ChangeSetRecord]) -> None:
 
 def _post_interrupted(bot: Bot, sets: list[ChangeSetRecord]) -> None:
     assert bot.client is not None
-    alert_channel = bot.settings.slack.alert_channel
+    slack = bot.settings.slack
     for record, message in interrupted_report(sets, bot.clusters):
-        channels = dict.fromkeys(c for c in (alert_channel, record.channel_id) if c)
+        places = (slack.alert_channel, slack.audit_channel, record.channel_id)
+        channels = dict.fromkeys(c for c in places if c)
         for channel in channels:
             try:
                 bot.client.chat_postMessage(channel=channel, text=message)

@@ -99,6 +99,8 @@ class _Section(BaseModel):
 class SlackSettings(_Section):
     api_url: str = "https://slack.com/api/"
     alert_channel: str | None = None
+    audit_channel: str | None = None
+    announce_writes: bool = False
     worker_threads: int = Field(8, ge=1, le=64)
     in_channel_commands: list[str] = Field(default_factory=list)
     socket_ping_interval: Seconds = 10.0
@@ -269,9 +271,21 @@ class HealthSettings(_Section):
     perfmon_per_minute: int = Field(80, ge=1, le=10000)
     post_interval: float = Field(1.0, ge=0, le=60)
     history_days: int = Field(90, ge=1, le=3650)
+    capacity_days: int = Field(30, ge=1, le=366)
+    runbook_url: str | None = None  # None: docs/operations.md at this version's tag
     applications: list[HealthApplication] = Field(default_factory=list)
     maintenance: list[MaintenanceWindow] = Field(default_factory=list)
     devices: list[str] = Field(default_factory=list)
+
+    @field_validator("runbook_url")
+    @classmethod
+    def _web_page(cls, value: str | None) -> str | None:
+        if value is not None and (not re.match(r"^https?://[^\s<>|]+$", value) or "#" in value):
+            raise ValueError(
+                f"runbook_url must be an http(s) URL of the runbook page without spaces, "
+                f"'<', '>', '|' or an #anchor (each alert adds its own), not {value!r}"
+            )
+        return value
 
     def interval(self, check: str) -> float:
         return float(getattr(self, f"{check}_interval"))

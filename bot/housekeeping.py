@@ -2,7 +2,7 @@
 
 `slack_deliveries` gains a row per Slack request (the de-duplication key),
 `pending_confirmations` a row per plan offered, and the health tables a row
-per alert, history line and silence. None of them is the audit trail: the
+per alert, history line, silence and capacity sample. None of them is the audit trail: the
 change log (`change_sets`, `changes`) is never pruned. The serving process
 runs a `Housekeeper` hourly on its scheduler; each pass is a few indexed deletes.
 """
@@ -34,6 +34,7 @@ class Pruned:
     confirmations_expired: int
     confirmations_purged: int
     health_rows: int
+    capacity_samples: int
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Housekeeper:
     confirmations: ConfirmationStore
     health: HealthStore
     history: timedelta
+    capacity: timedelta = timedelta(days=30)
 
     def __call__(self, now: datetime | None = None) -> Pruned:
         now = now or utcnow()
@@ -50,6 +52,7 @@ class Housekeeper:
             confirmations_expired=self.confirmations.expire_stale(now),
             confirmations_purged=self.confirmations.purge(now - CONFIRMATIONS_KEPT),
             health_rows=self.health.prune_history(now - self.history),
+            capacity_samples=self.health.capacity.prune(now - self.capacity),
         )
         log.info("housekeeping: %s", pruned)
         return pruned

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from commands.base import Arguments, CommandSpec, Param, UsageError
 
 # Options that take the next word as their value, in addition to `key=value`.
-VALUE_OPTIONS = frozenset({"cluster", "node"})
+VALUE_OPTIONS = frozenset({"cluster", "node", "since"})
 _TRUE = frozenset({"true", "yes", "on", "1"})
 _FALSE = frozenset({"false", "no", "off", "0", ""})
 

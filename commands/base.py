@@ -115,6 +115,15 @@ class Table:
     rows: list[tuple[str, ...]]
 
 
+@dataclass(frozen=True)
+class File:
+    """A file the front end shows beside the reply (a chart); the CLI names it only."""
+
+    name: str  # e.g. capacity-lab-7d.png
+    title: str
+    content: bytes
+
+
 @dataclass
 class Reply:
     """A front-end neutral answer; renderers split it to the medium's limits."""
@@ -128,6 +137,7 @@ class Reply:
     change_set_id: int | None = None
     in_channel: bool = False
     thread: bool = False  # a long report: its title in the channel, the rest in its thread
+    files: list[File] = field(default_factory=list)
 
     def as_text(self) -> str:
         """Plain text for logs, the CLI and Slack's top-level fallback."""

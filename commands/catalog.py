@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from commands import (
     associate,
     audit,
+    capacity,
     doctor,
     groups,
     health,
@@ -58,11 +59,16 @@ def build_registry(monitor: HealthMonitor | None = None) -> Registry:
 
 
 def health_commands(monitor: HealthMonitor) -> list[Command]:
-    return health.build_commands(monitor.scheduler) + silences.build_commands(monitor.alerts)
+    return (
+        health.build_commands(monitor.scheduler)
+        + silences.build_commands(monitor.alerts)
+        + capacity.build_commands(monitor.store.capacity)
+    )
 
 
 def all_specs() -> list[CommandSpec]:
     """Every command's spec, health included, without building a monitor (for the docs)."""
     specs = [c.spec for c in build_registry().all()]
-    specs += [cls.spec for cls in health.COMMAND_TYPES + silences.COMMAND_TYPES]
+    types = health.COMMAND_TYPES + silences.COMMAND_TYPES + capacity.COMMAND_TYPES
+    specs += [cls.spec for cls in types]
     return sorted(specs, key=lambda spec: spec.name)

@@ -29,6 +29,7 @@ from commands.apply import apply_plan, render_plan
 from commands.args import ParsedArgs, bind, parse
 from commands.base import Actor, Arguments, Command, Plan, Refused, Reply, Role, UsageError
 from commands.context import ConfiguredApplication, Context
+from commands.feed import ChangeSetFeed
 from commands.inflight import refuse_if_racing
 from commands.shutdown import RESTARTING, Shutdown
 
@@ -94,6 +95,7 @@ class Runner:
         observe: OutcomeObserver | None = None,
         applications: tuple[ConfiguredApplication, ...] = (),
         shutdown: Shutdown | None = None,
+        feed: ChangeSetFeed | None = None,
     ) -> None:
         self.registry = registry
         self.clusters = clusters
@@ -105,6 +107,7 @@ class Runner:
         self._observe = observe
         self.applications = applications
         self.shutdown = shutdown or Shutdown()
+        self.feed = feed
 
     def handle(
         self,
@@ -317,8 +320,20 @@ class Runner:
         return self._applied(spec.name, apply_plan(ctx, plan), spec.in_channel)
 
     def _applied(self, name: str, reply: Reply, spec_in_channel: bool) -> Outcome:
+        self._tell_feed(reply.change_set_id)
         outcome = "error" if reply.status == "error" else "applied"
         return self._done(name, outcome, self._visibility(reply, name, spec_in_channel))
+
+    def _tell_feed(self, set_id: int | None) -> None:
+        """Every applied or failed set reaches the feed; a feed failure never fails the write."""
+        if self.feed is None or set_id is None:
+            return
+        try:
+            record = self.changelog.get(set_id)
+            if record is not None:
+                self.feed.ended(record)
+        except Exception:
+            log.exception("the change-set feed failed for #%s", set_id)
 
     def _ask(
         self, ctx: Context, invocation: Invocation, plan: Plan, title_prefix: str = "Confirm"

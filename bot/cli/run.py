@@ -71,6 +71,9 @@ def print_reply(console: Console, reply: Reply) -> None:
         console.print(table)
     if reply.footer:
         console.print(_shown(reply.footer, style="dim"), highlight=False)
+    for file in reply.files:
+        note = f"({file.title}: {file.name}, {len(file.content)} bytes, shown in Slack only)"
+        console.print(Text(note, style="dim"), highlight=False)
 
 
 def _shown(text: str, style: str = "") -> Text:

@@ -20,6 +20,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from bot.cucm.errors import CucmError
+from bot.demo.fake_slack import Upload
 from bot.demo.feed import Feed
 from bot.demo.messages import Message
 from bot.demo.script import ScriptError, Step, parse_line
@@ -67,6 +68,7 @@ class DemoConsole:
         self.reply_timeout = reply_timeout
         self.expect_timeout = expect_timeout
         self.feed = Feed(stack.slack, self._show, stack.client.channel)
+        stack.slack.on_shared = self._shared
 
     def __enter__(self) -> DemoConsole:
         self.feed.start()
@@ -194,6 +196,14 @@ class DemoConsole:
 
     def _error(self, text: str) -> None:
         self.out.print(Text(text, style="red"))
+
+    def _shared(self, upload: Upload) -> None:
+        """A file the bot uploaded: the terminal cannot draw it, so say where it was saved."""
+        where = f" in thread {upload.thread_ts}" if upload.thread_ts else ""
+        self.out.print(
+            Text(f"[file] {upload.title} in {upload.channel}{where}: saved to {upload.saved_to}")
+        )
+        self.out.print()
 
     def _show(self, message: Message) -> None:
         self.out.print(render(message))

@@ -3,7 +3,9 @@
 It records every call (method, form or JSON params, headers) so tests can
 assert on what the bot really sent over HTTP, answers the methods ctibot
 uses with plausible JSON, serves `response_url` webhooks at /response/<id>,
-and can be told to rate-limit a method with 429 + Retry-After. With a
+can be told to rate-limit a method with 429 + Retry-After, and takes file uploads
+as Slack does: an upload URL on loopback for a declared length, the bytes POSTed
+there, then `files.completeUploadExternal` shares them (saved to `upload_dir`). With a
 `FakeSocketMode` attached, `apps.connections.open` (called with the app-level
 `xapp-` token, every other method with the bot's `xoxb-` one) hands out its
 WebSocket URLs.
@@ -18,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlparse
 
@@ -43,6 +46,21 @@ class Call:
 
 
 @dataclass
+class Upload:
+    """A file going through Slack's upload flow: URL handed out, bytes sent, then shared."""
+
+    file_id: str
+    filename: str
+    length: int
+    content: bytes | None = None
+    title: str = ""
+    channel: str | None = None
+    thread_ts: str | None = None
+    initial_comment: str = ""
+    saved_to: Path | None = None
+
+
+@dataclass
 class _Throttle:
     remaining: int
     retry_after: int
@@ -62,6 +80,10 @@ class FakeSlack:
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
         self.socket_mode: FakeSocketMode | None = None
+        self.uploads: dict[str, Upload] = {}
+        self._files = itertools.count(1)
+        self.upload_dir: Path | None = None  # where shared files are saved (the demo's folder)
+        self.on_shared: Callable[[Upload], None] | None = None
 
     @property
     def port(self) -> int:
@@ -140,8 +162,68 @@ class FakeSlack:
             throttle.remaining -= 1
             return throttle
 
+    def shared_files(self) -> list[Upload]:
+        with self._changed:
+            return [u for u in self.uploads.values() if u.channel is not None]
+
+    def _upload_url(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Step 1: a one-file upload URL on loopback, for exactly `length` bytes."""
+        filename, length = params.get("filename"), str(params.get("length", ""))
+        if not filename or not length.isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F{next(self._files):08d}"
+        with self._changed:
+            self.uploads[file_id] = Upload(file_id, str(filename), int(length))
+        upload_url = f"http://127.0.0.1:{self.port}/upload/{file_id}"
+        return {"ok": True, "upload_url": upload_url, "file_id": file_id}
+
+    def _receive(self, file_id: str, content: bytes) -> bool:
+        """Step 2: the bytes, POSTed to the URL; refused when the length differs."""
+        with self._changed:
+            upload = self.uploads.get(file_id)
+            if upload is None or upload.content is not None or len(content) != upload.length:
+                return False
+            upload.content = content
+            return True
+
+    def _complete(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Step 3: share uploaded files in a channel; a file whose bytes never came fails."""
+        files = params.get("files") or []
+        if isinstance(files, str):
+            files = json.loads(files)
+        with self._changed:
+            found = [self.uploads.get(str(f.get("id"))) for f in files]
+            if not files or any(u is None or u.content is None for u in found):
+                return {"ok": False, "error": "file_not_found"}
+            shared = []
+            for item, upload in zip(files, found, strict=True):
+                assert upload is not None
+                upload.title = str(item.get("title") or upload.filename)
+                upload.channel = params.get("channel_id")
+                upload.thread_ts = params.get("thread_ts")
+                upload.initial_comment = params.get("initial_comment", "")
+                shared.append(upload)
+        for upload in shared:
+            self._save(upload)
+        return {
+            "ok": True,
+            "files": [{"id": u.file_id, "name": u.filename, "title": u.title} for u in shared],
+        }
+
+    def _save(self, upload: Upload) -> None:
+        if self.upload_dir is not None and upload.content is not None:
+            path = self.upload_dir / f"{upload.file_id}-{Path(upload.filename).name}"
+            path.write_bytes(upload.content)
+            upload.saved_to = path
+        if self.on_shared is not None:
+            self.on_shared(upload)
+
     def answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         """Plausible bodies for the methods ctibot calls; anything else is a bare ok."""
+        if method == "files.getUploadURLExternal":
+            return self._upload_url(params)
+        if method == "files.completeUploadExternal":
+            return self._complete(params)
         if method == "auth.test":
             return {
                 "ok": True,
@@ -214,8 +296,20 @@ class FakeSlack:
                 url = urlparse(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
-                params = _decode(raw, self.headers.get("Content-Type", ""), url.query)
                 headers = {k.lower(): v for k, v in self.headers.items()}
+                if url.path.startswith("/upload/"):
+                    file_id = url.path.removeprefix("/upload/")
+                    ok = fake._receive(file_id, raw)
+                    status = 200 if ok else 400
+                    call = Call(
+                        "upload", url.path, {"file_id": file_id, "bytes": len(raw)}, headers, status
+                    )
+                    fake._record(call)
+                    self._send(
+                        status, f"OK - {len(raw)}".encode() if ok else b"bad upload", "text/plain"
+                    )
+                    return
+                params = _decode(raw, self.headers.get("Content-Type", ""), url.query)
                 if url.path.startswith("/response/"):
                     fake._record(Call("response_url", url.path, params, headers, 200))
                     self._send(200, b"ok", "text/plain")

@@ -71,6 +71,7 @@ def write_config(
     fake: FakeSlack,
     roles: Roles,
     ping_interval: float = DEFAULT_PING_INTERVAL_S,
+    slack_extra: str = "",
 ) -> Path:
     def ids(values: list[str]) -> str:
         return ", ".join(f'"{v}"' for v in values)
@@ -83,6 +84,7 @@ api_url = "{fake.base_url}"
 alert_channel = "CALERTS"
 worker_threads = 8
 socket_ping_interval = {ping_interval}
+{slack_extra}
 
 [database]
 url = "sqlite:///{directory / "ctibot.db"}"
@@ -114,9 +116,10 @@ def start(
     roles: Roles | None = None,
     socket_mode: bool = False,
     ping_interval: float = DEFAULT_PING_INTERVAL_S,
+    slack_extra: str = "",
 ) -> Loopback:
     """Start everything on 127.0.0.x; returns once /healthz answers 200 (and, in Socket
-    Mode, once the bot is connected)."""
+    Mode, once the bot is connected). `slack_extra` is more TOML for the `[slack]` table."""
     with unwound_on_error() as stops:
         set_env({**ENV, **slack_transport_env(socket_mode, SIGNING_SECRET, APP_TOKEN)}, stops)
         sim = SimServer(SimOptions(seed="demo")).start()
@@ -124,7 +127,7 @@ def start(
         fake = FakeSlack().start()
         stops.append(fake.stop)
         socket = attach_socket_mode(fake, stops) if socket_mode else None
-        config = write_config(directory, sim, fake, roles or Roles(), ping_interval)
+        config = write_config(directory, sim, fake, roles or Roles(), ping_interval, slack_extra)
         bot, http = serve_bot(config, stops, registry=registry)
     peer: Peer = (
         SocketPeer(socket, fake)

@@ -137,6 +137,8 @@ def _start(
     stops.append(sim.stop)
     slack = DemoSlack().start()
     stops.append(slack.stop)
+    slack.upload_dir = directory / "uploads"  # charts the bot uploads, to open while it runs
+    slack.upload_dir.mkdir(exist_ok=True)
     socket = attach_socket_mode(slack, stops) if socket_mode else None
     config_path = write_config(directory, sim, slack, timing)
     bot, http = serve_bot(config_path, stops, port=port)

@@ -1,7 +1,8 @@
 """The health tables, on the change log's metadata so one migration history covers both.
 
-Migration 0002 creates these, 0003 the maintenance notices. Alert state, Slack
-message ids and silences live here so a restart neither re-posts nor forgets.
+Migration 0002 creates these, 0003 the maintenance notices, 0011 the capacity
+samples. Alert state, Slack message ids and silences live here so a restart
+neither re-posts nor forgets.
 """
 
 from __future__ import annotations
@@ -112,3 +113,21 @@ class MaintenanceNotice(Base):
     text: Mapped[str] = mapped_column(Text)
     channel: Mapped[str | None] = mapped_column(String(64))
     message_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class CapacitySample(Base):
+    """Devices open on one node or by one provider at one limits sweep, with the limit then.
+
+    One row per subject per sweep; housekeeping deletes rows older than
+    `health.capacity_days`, so the table holds at most that many days of sweeps.
+    """
+
+    __tablename__ = "capacity_samples"
+    __table_args__ = (Index("ix_capacity_samples_cluster_at", "cluster", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    cluster: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(255))  # node/<node> or provider/<user>/<node>
+    at: Mapped[datetime]
+    open: Mapped[int] = mapped_column(Integer)
+    limit: Mapped[int] = mapped_column(Integer)

@@ -59,7 +59,13 @@ def build_monitor(
     channel = settings.slack.alert_channel
     notifier = None
     if client is not None and channel:
-        notifier = Notifier(client, store, channel, interval_s=settings.health.post_interval)
+        notifier = Notifier(
+            client,
+            store,
+            channel,
+            interval_s=settings.health.post_interval,
+            runbook_url=settings.health.runbook_url,
+        )
     alerts = AlertEngine(store, settings.health, notifier)
     scheduler = HealthScheduler(settings, clusters, store, alerts, housekeeping=housekeeping)
     return HealthMonitor(store, alerts, scheduler, notifier)

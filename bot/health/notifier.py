@@ -17,12 +17,15 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.health import render
+from bot.health.checks import CHECK_SUBJECT
+from bot.health.checks import limits as limits_check
 from bot.health.store import AlertRecord, HealthStore
 from bot.mrkdwn import mrkdwn
 
@@ -31,6 +34,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5  # for errors other than rate limiting, which is retried without limit
 DEFAULT_RETRY_AFTER_S = 1.0
 POSTABLE = frozenset({"firing", "acknowledged"})
+CHART_WINDOW = ("24h", timedelta(hours=24))  # the capacity chart a limits alert carries
 
 
 @dataclass
@@ -63,8 +67,10 @@ class Notifier:
         *,
         interval_s: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
+        runbook_url: str | None = None,
     ) -> None:
         self._client = client
+        self._runbook_url = runbook_url
         self._store = store
         self.channel = channel
         self._interval = interval_s
@@ -207,17 +213,44 @@ class Notifier:
             )
         else:
             self._pace(channel)
-            self._client.chat_update(channel=channel, ts=alert.message_ts, **render.message(alert))
+            self._client.chat_update(
+                channel=channel, ts=alert.message_ts, **render.message(alert, self._runbook_url)
+            )
         self.sent += 1
 
     def _post(self, alert: AlertRecord) -> None:
         """The first message of an alert; its channel and ts are stored at once."""
         self._pace(self.channel)
-        response: Any = self._client.chat_postMessage(channel=self.channel, **render.message(alert))
+        response: Any = self._client.chat_postMessage(
+            channel=self.channel, **render.message(alert, self._runbook_url)
+        )
         self._store.save_alert(
             alert.key, {"channel": response["channel"], "message_ts": response["ts"]}
         )
         self.sent += 1
+        if alert.check == limits_check.NAME and alert.subject != CHECK_SUBJECT:
+            self._attach_chart(alert, response["channel"], response["ts"])
+
+    def _attach_chart(self, alert: AlertRecord, channel: str, ts: str) -> None:
+        """The last day's capacity chart in the alert's thread: how fast it got here.
+        Best-effort: the alert itself is already posted."""
+        from bot.health.chart import render_png  # matplotlib loads on first chart only
+
+        window, span = CHART_WINDOW
+        samples = self._store.capacity.since(alert.cluster, datetime.now(UTC) - span)
+        if not samples:
+            return
+        title = f"CTI capacity of {alert.cluster}, last {window}"
+        upload = {
+            "content": render_png(alert.cluster, samples, window),
+            "filename": f"capacity-{alert.cluster}-{window}.png",
+            "title": title,
+        }
+        try:
+            self._pace(channel)
+            self._client.files_upload_v2(file_uploads=[upload], channel=channel, thread_ts=ts)
+        except Exception as exc:
+            log.warning("could not attach the capacity chart to alert %s: %s", alert.key, exc)
 
     def _announce(self, notice_id: int) -> None:
         """A top-level message of its own; sent once, as its stored ts says."""

@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.changelog.labels import KIND_LABELS, field_label, kind_label
 from bot.health.alerts import duration_text, state_text
+from bot.health.runbook import default_url, link
 from bot.health.store import AlertRecord
 from bot.mrkdwn import mrkdwn
 
@@ -24,7 +25,6 @@ SILENCE_ACTIONS = {
     "health_alert_silence_4h": 4,
     "health_alert_silence_24h": 24,
 }
-RUNBOOK = "docs/operations.md"
 COLOURS = {
     "critical": "#D40E0D",
     "warning": "#F2A900",
@@ -113,7 +113,7 @@ def alert_actions(alert: AlertRecord) -> list[dict[str, Any]]:
     return buttons
 
 
-def blocks(alert: AlertRecord) -> list[dict[str, Any]]:
+def blocks(alert: AlertRecord, runbook_url: str | None = None) -> list[dict[str, Any]]:
     header = f"[{_label(alert)}] {alert.summary}"[:150]
     count = f"{alert.consecutive_failures} failing check(s) in a row"
     if alert.flaps:
@@ -141,7 +141,7 @@ def blocks(alert: AlertRecord) -> list[dict[str, Any]]:
                 {
                     "type": "mrkdwn",
                     "text": f"Last check {_stamp(alert.last_checked_at)} · cluster "
-                    f"{mrkdwn(alert.cluster)} · runbook: {RUNBOOK}#{alert.check}",
+                    f"{mrkdwn(alert.cluster)} · {link(alert, runbook_url or default_url())}",
                 }
             ],
         }
@@ -152,13 +152,11 @@ def blocks(alert: AlertRecord) -> list[dict[str, Any]]:
     return out
 
 
-def message(alert: AlertRecord) -> dict[str, Any]:
+def message(alert: AlertRecord, runbook_url: str | None = None) -> dict[str, Any]:
     """Keyword arguments for chat.postMessage / chat.update."""
     text = top_text(alert)
-    return {
-        "text": text,
-        "attachments": [{"color": _colour(alert), "fallback": text, "blocks": blocks(alert)}],
-    }
+    attachment = {"color": _colour(alert), "fallback": text, "blocks": blocks(alert, runbook_url)}
+    return {"text": text, "attachments": [attachment]}
 
 
 def _subject(alert: AlertRecord) -> str:

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from bot.changelog.models import Change, ChangeSet
+from bot.health.capacity import CapacityStore
 from bot.health.models import (
     Alert,
     AlertEvent,
@@ -141,6 +142,7 @@ class HealthStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.capacity = CapacityStore(engine)
 
     # ----- alerts -----
     def get_alert(self, key: str) -> AlertRecord | None:

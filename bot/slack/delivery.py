@@ -7,7 +7,10 @@ thread; where the bot cannot post, it is an ephemeral reply like any other.
 A confirmation request is posted with chat.postMessage too, because it must
 outlive response_url's 30 minutes and be editable by whoever clicks; if the
 bot cannot post there, it falls back to an ephemeral reply so the plan is
-never lost.
+never lost. A reply's files (a chart) are uploaded to the channel with
+Slack's current three-step flow (upload URL, bytes, complete), which
+slack_sdk's `files_upload_v2` performs; the reply itself carries the same
+figures as text.
 """
 
 from __future__ import annotations
@@ -41,9 +44,25 @@ def deliver(
     if isinstance(outcome, ConfirmationRequest):
         post_confirmation(deps, client, respond, outcome, channel_id, response_url)
         return
+    if outcome.files and channel_id:
+        upload_files(client, outcome, channel_id)
     if outcome.thread and channel_id and post_threaded(client, outcome, channel_id):
         return
     send_reply(respond, outcome)
+
+
+def upload_files(
+    client: WebClient, reply: Reply, channel_id: str, thread_ts: str | None = None
+) -> bool:
+    """Share the reply's files in the channel; False (logged) when Slack refuses."""
+    uploads = [{"content": f.content, "filename": f.name, "title": f.title} for f in reply.files]
+    try:
+        client.files_upload_v2(file_uploads=uploads, channel=channel_id, thread_ts=thread_ts)
+    except Exception as exc:
+        log.warning("cannot upload %s to %s: %s", [f.name for f in reply.files], channel_id, exc)
+        reply.lines.append(f":warning: The chart could not be posted here ({exc}).")
+        return False
+    return True
 
 
 def send_reply(respond: Respond, reply: Reply) -> None:

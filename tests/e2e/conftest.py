@@ -21,7 +21,11 @@ Stack = Loopback
 
 @contextmanager
 def e2e_stack(
-    directory: Path, *, socket_mode: bool = False, ping_interval: float = DEFAULT_PING_INTERVAL_S
+    directory: Path,
+    *,
+    socket_mode: bool = False,
+    ping_interval: float = DEFAULT_PING_INTERVAL_S,
+    slack_extra: str = "",
 ) -> Iterator[Loopback]:
     """The bot as `serve` runs it, over HTTP or Socket Mode, with the e2e roles and commands."""
     registry = build_registry()
@@ -33,6 +37,7 @@ def e2e_stack(
         roles=roles,
         socket_mode=socket_mode,
         ping_interval=ping_interval,
+        slack_extra=slack_extra,
     )
     loopback.fake.usergroups[OPS_GROUP] = [GROUPIE]
     try:

@@ -6,13 +6,16 @@ import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.demo.fake_slack import FakeSlack
+from bot import __version__
+from bot.demo.fake_slack import FakeSlack, Upload
 from bot.demo.loopback import Peer, Roles, start
 from bot.health.alerts import AlertEngine
+from bot.health.capacity import Sample
 from bot.health.checks.base import CheckResult
 from bot.health.notifier import Notifier
 from bot.health.render import ACK_ACTION
@@ -119,3 +122,34 @@ def test_silence_button_silences_for_four_hours(stack: AlertStack) -> None:
     assert silence.created_by == OPERATOR
     assert round((silence.ends_at - silence.starts_at).total_seconds()) == 4 * 3600
     stack.fake.wait_for("chat.update", where=lambda c: "[SILENCED]" in c.params.get("text", ""))
+
+
+def test_alert_links_its_runbook_section_at_the_installed_version(stack: AlertStack) -> None:
+    _, ts = _fire(stack)
+    posted = stack.fake.wait_for("chat.postMessage", where=lambda c: c.params.get("ts") != ts)
+    blocks = json.loads(json.dumps(posted[-1].params["attachments"]))[0]["blocks"]
+    context = next(b for b in blocks if b["type"] == "context")["elements"][0]["text"]
+    url = f"https://github.com/ctibot/ctibot/blob/v{__version__}/docs/operations.md#services"
+    assert f"<{url}|Runbook: CTIManager down on a node>" in context, context
+
+
+def test_a_limits_alert_carries_the_capacity_chart_in_its_thread(stack: AlertStack) -> None:
+    now = datetime.now(UTC)
+    stack.engine.store.capacity.record(
+        "lab", [Sample("node/cucm-sub1", now - timedelta(hours=h), 700 + h, 800) for h in range(6)]
+    )
+    near = CheckResult(
+        "lab", "limits", "node/cucm-sub1", False, "warning", "CTIManager on cucm-sub1: 700 of 800"
+    )
+    for _ in range(2):
+        stack.engine.process("lab", "limits", [near])
+    assert stack.notifier.flush(10)
+    alert = stack.engine.store.get_alert("lab|limits|node/cucm-sub1")
+    assert alert is not None and alert.message_ts
+
+    def charted() -> list[Upload]:
+        return [u for u in stack.fake.shared_files() if u.thread_ts == alert.message_ts]
+
+    (chart,) = wait_until(charted, timeout=10)
+    assert chart.channel == "CALERTS" and chart.content is not None
+    assert chart.content.startswith(b"\x89PNG\r\n\x1a\n")

@@ -145,6 +145,7 @@ READS = [
         ["cucm-sub2"],
     ),
     ("health", VIEWER, ["CTI health of lab", "cucm-sub1", "Started"], []),
+    ("capacity --since 7d", VIEWER, ["CTI capacity of lab, last 7d", "Node cucm-"], []),
 ]
 
 

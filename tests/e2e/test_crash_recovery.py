@@ -37,7 +37,7 @@ pytestmark = pytest.mark.slow
 def world(tmp_path: Path) -> Iterator[tuple[SimServer, FakeSlack, Path]]:
     sim = SimServer(SimOptions(seed="demo")).start()
     fake = FakeSlack().start()
-    config = write_config(tmp_path, sim, fake, Roles())
+    config = write_config(tmp_path, sim, fake, Roles(), slack_extra='audit_channel = "CAUDIT"')
     # Health sweeps are not what this test is about; keep them from adding requests.
     config.write_text(config.read_text() + "\n[health]\nenabled = false\n")
     try:
@@ -118,7 +118,7 @@ def test_sigkill_mid_provision_then_restart(
 
         told = wait_until(announcement, timeout=20)
         message = told.params["text"]
-        assert told.params["channel"] in ("CALERTS", "CCTI")
+        assert told.params["channel"] in ("CALERTS", "CAUDIT", "CCTI")
         assert "interrupted" in message
         checked = 0
         for change in record.changes:
@@ -136,7 +136,7 @@ def test_sigkill_mid_provision_then_restart(
                 )
         assert checked >= 1, message
 
-        # Told in the alert channel and in the channel the command came from.
+        # Told in the alert channel, the audit channel and the channel the command came from.
         def channels() -> set[str]:
             return {
                 c.params["channel"]
@@ -144,7 +144,7 @@ def test_sigkill_mid_provision_then_restart(
                 if f"#{set_id}" in c.params.get("text", "")
             }
 
-        wait_until(lambda: channels() == {"CALERTS", "CCTI"}, timeout=10)
+        wait_until(lambda: channels() == {"CALERTS", "CAUDIT", "CCTI"}, timeout=10)
 
         # The old confirmation is spent: clicking it again changes nothing.
         peer = SlackPeer(f"{restarted.url}/slack/events", SIGNING_SECRET, fake)

@@ -123,3 +123,19 @@ def test_stdin_that_is_not_a_terminal_runs_as_a_script() -> None:
     assert "UDEMO0001" in result.output
     empty = CliRunner().invoke(app, ["demo", *FAST], input="")
     assert empty.exit_code == 0, empty.output
+
+
+def test_an_uploaded_chart_is_saved_and_named_in_the_console(tmp_path: Path) -> None:
+    result = run_script(
+        tmp_path,
+        """
+        /cti health
+        !expect CTI health of lab
+        /cti capacity
+        !expect CTI capacity of lab, last 24h
+        """,
+    )
+    assert result.exit_code == 0, result.output
+    flat = result.output.replace("\n", "")  # the console may wrap a long path
+    assert "[file] CTI capacity of lab, last 24h" in flat, result.output
+    assert "capacity-lab-24h.png" in flat.split("saved to", 1)[1], result.output

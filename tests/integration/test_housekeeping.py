@@ -15,7 +15,8 @@ from bot.changelog.db import make_engine, upgrade
 from bot.changelog.deliveries import seen_before
 from bot.changelog.models import PendingConfirmation, SlackDelivery, utcnow
 from bot.config import load_settings
-from bot.health.models import AlertEvent
+from bot.health.capacity import Sample
+from bot.health.models import AlertEvent, CapacitySample
 from bot.health.scheduler import HOUSEKEEPING_JOB
 from bot.health.store import AlertRecord, HealthStore
 from bot.housekeeping import Housekeeper, Pruned
@@ -74,12 +75,22 @@ def test_old_rows_are_pruned_and_recent_or_active_ones_kept(db_url: str) -> None
     recent = alert(health, "c", state="resolved", resolved_at=NOW)
     ended = health.add_silence("check", "devices", "lab", OLD, OLD + timedelta(hours=1), "", "U1")
     active = health.add_silence("check", "limits", "lab", NOW, NOW + timedelta(hours=1), "", "U1")
+    health.capacity.record(
+        "lab",
+        [Sample("node/cucm-sub1", NOW - timedelta(days=d), 10 + d, 800) for d in (31, 29, 0)],
+    )
 
     pruned = Housekeeper(engine, confirmations, health, timedelta(days=90))(NOW)
 
     assert pruned == Pruned(
-        deliveries=50, confirmations_expired=1, confirmations_purged=1, health_rows=4
+        deliveries=50,
+        confirmations_expired=1,
+        confirmations_purged=1,
+        health_rows=4,
+        capacity_samples=1,
     )
+    kept = health.capacity.since("lab", NOW - timedelta(days=40))
+    assert [s.open for s in kept] == [39, 10] and count(engine, CapacitySample) == 2
     assert count(engine, SlackDelivery) == 1 and seen_before(engine, "recent")
     assert confirmations.get(stale).status == "expired"  # type: ignore[union-attr]
     assert confirmations.get(fresh).status == "pending"  # type: ignore[union-attr]
@@ -91,7 +102,9 @@ def test_old_rows_are_pruned_and_recent_or_active_ones_kept(db_url: str) -> None
     assert health.get_alert("lab|devices|c") == recent
     assert count(engine, AlertEvent) == 1
     assert health.get_silence(ended.id) is None and health.get_silence(active.id) == active
-    assert Housekeeper(engine, confirmations, health, timedelta(days=90))(NOW) == Pruned(0, 0, 0, 0)
+    assert Housekeeper(engine, confirmations, health, timedelta(days=90))(NOW) == Pruned(
+        0, 0, 0, 0, 0
+    )
 
 
 def test_the_serving_process_schedules_housekeeping_with_checks_disabled(

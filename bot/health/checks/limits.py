@@ -9,9 +9,11 @@ resolver, because an admin may change them at any time.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.config import HealthSettings
+from bot.health.capacity import Sample
 from bot.health.checks.base import CheckResult, Severity, Target, fail, ok
 from bot.health.store import HealthStore
 
@@ -55,7 +57,14 @@ def _result(
 
 
 def run(target: Target, settings: HealthSettings, store: HealthStore) -> list[CheckResult]:
-    return measure(target)
+    """Measure, and keep the figures as capacity samples for the chart."""
+    results = measure(target)
+    at = datetime.now(UTC)
+    store.capacity.record(
+        target.name,
+        [Sample(r.subject, at, int(r.details["open"]), int(r.details["limit"])) for r in results],
+    )
+    return results
 
 
 def measure(target: Target) -> list[CheckResult]:

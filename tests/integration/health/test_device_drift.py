@@ -6,6 +6,7 @@ from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine
 from bot.changelog.store import ChangeLog
 from bot.cucm.cluster import SingleCluster
+from bot.health import runbook
 from commands import routepoints
 from commands.base import Actor, Reply, Role
 from commands.registry import Registry
@@ -79,12 +80,15 @@ def test_a_description_set_in_cucm_is_shown_not_acted_on_in_drift_alerts(health:
     with health.sim.cluster.lock:
         health.sim.cluster.devices[key(RP)].description = EVIL
     health.sweep("drift", times=2)
-    assert health.alert("drift", f"route_point/{RP}").state == "firing"
+    alert = health.alert("drift", f"route_point/{RP}")
+    assert alert.state == "firing"
     (post,) = health.posts(lambda c: RP in c.params.get("text", ""))
     texts = mrkdwn_texts(post.params)
     assert texts and any("&lt;!channel&gt;" in t for t in texts), texts
+    own_link = runbook.link(alert, runbook.default_url())  # the one link ctibot writes itself
     for text in texts:
-        assert "<!" not in text and "<http" not in text, text
+        shown = text.replace(own_link, "")
+        assert "<!" not in shown and "<http" not in shown, text
     escaped = "&lt;http://evil.example/x|Cisco TAC&gt; &amp; &lt;!subteam^S0OPS|ops&gt;"
     assert any(escaped in t for t in texts), texts
 

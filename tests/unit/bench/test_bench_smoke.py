@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from bench import (
     axl_roundtrips,
     bulk_latency,
+    capacity_chart,
     changelog_queries,
     cluster_size,
     limits_scale,
@@ -96,3 +97,9 @@ def test_limits_scale_measures_the_big_provider(tmp_path: Path) -> None:
     provider = next(r for r in results if r.subject.startswith("provider/ctiapp_big/"))
     assert provider.details["open"] == LARGE.big_provider_ports
     assert ris_calls == limits_scale.RIS_PAGES
+
+
+def test_capacity_chart_loads_and_draws_a_day(tmp_path: Path) -> None:
+    timing = capacity_chart.measure(tmp_path, days=1, runs=1)
+    assert timing.rows == 96 * (capacity_chart.NODES + capacity_chart.PROVIDERS)
+    assert timing.png_bytes > 0 and capacity_chart.report(timing, 1) in (True, False)

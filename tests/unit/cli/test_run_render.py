@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 
 from bot.cli.run import print_reply
-from commands.base import Reply, Table
+from commands.base import File, Reply, Table
 
 
 def test_a_reply_prints_as_slack_would_show_it() -> None:
@@ -25,3 +25,11 @@ def test_a_reply_prints_as_slack_would_show_it() -> None:
     assert "Details: /cti show-change <id> · usage: /cti undo <change-set-id> & more" in out
     for raw in ("*#2*", "<@", ":warning:", ":white_check_mark:", "`"):
         assert raw not in out, (raw, out)
+
+
+def test_a_chart_is_named_since_a_terminal_cannot_show_it() -> None:
+    console = Console(record=True, width=120, color_system=None)
+    chart = File("capacity-lab-24h.png", "CTI capacity of lab, last 24h", b"\x89PNG....")
+    print_reply(console, Reply(title="CTI capacity of lab, last 24h", files=[chart]))
+    out = console.export_text()
+    assert "capacity-lab-24h.png, 8 bytes, shown in Slack only" in out, out

@@ -27,6 +27,7 @@ SCOPE_OF = {
     "views_publish": None,
     "usergroups_users_list": "usergroups:read",
     "users_info": "users:read",
+    "files_upload_v2": "files:write",
 }
 
 

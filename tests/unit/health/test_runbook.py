@@ -1,0 +1,70 @@
+"""Each alert kind links the runbook section that tells the on-call engineer what to do."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+from pydantic import ValidationError
+
+from bot.config import HealthSettings
+from bot.health.runbook import default_url, link, section
+from bot.health.store import AlertRecord
+
+_ALERT = AlertRecord(
+    id=1,
+    key="lab|applications|ctiapp_ivr",
+    cluster="lab",
+    check="applications",
+    subject="ctiapp_ivr",
+    node="cucm-sub1",
+    severity="warning",
+    state="firing",
+    summary="ctiapp_ivr failed over",
+    details={},
+    consecutive_failures=2,
+    consecutive_passes=0,
+    flaps=0,
+    first_failed_at=datetime(2026, 1, 1, tzinfo=UTC),
+    last_checked_at=None,
+    fired_at=None,
+    resolved_at=None,
+    acked_by=None,
+    acked_at=None,
+    silence_id=None,
+    last_notified_at=None,
+    channel=None,
+    message_ts=None,
+)
+
+
+@pytest.mark.parametrize(
+    ("changes", "anchor"),
+    [
+        ({}, "applications"),
+        ({"severity": "critical"}, "applications-nowhere"),
+        ({"check": "limits", "subject": "cluster"}, "limits"),
+        ({"check": "devices", "subject": "check"}, "heartbeat"),
+        ({"check": "someday"}, "heartbeat"),
+    ],
+)
+def test_anchor_by_alert_kind(changes: dict[str, str], anchor: str) -> None:
+    assert section(replace(_ALERT, **changes)).anchor == anchor
+
+
+def test_link_escapes_the_configured_url() -> None:
+    text = link(_ALERT, "https://wiki.example/ops?a=1&b=2")
+    assert (
+        text
+        == "<https://wiki.example/ops?a=1&amp;b=2#applications|Runbook: application on its backup>"
+    )
+    assert default_url("1.2.3").endswith("/blob/v1.2.3/docs/operations.md")
+
+
+@pytest.mark.parametrize(
+    "bad", ["wiki/ops", "https://x/a b", "https://x/ops#services", "https://x/<!channel>"]
+)
+def test_runbook_url_must_be_a_plain_page_url(bad: str) -> None:
+    with pytest.raises(ValidationError, match="runbook_url"):
+        HealthSettings(runbook_url=bad)
