@@ -1,6 +1,6 @@
 """capacity samples: devices open per node and per provider at each limits sweep
 
-Revision ID: 0011
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-02 15:40:00.000000
 """
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011"
+revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
