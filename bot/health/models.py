@@ -1,6 +1,6 @@
 """The health tables, on the change log's metadata so one migration history covers both.
 
-Migration 0002 creates these, 0003 the maintenance notices, 0011 the capacity
+Migration 0002 creates these, 0003 the maintenance notices, 0006 the capacity
 samples. Alert state, Slack message ids and silences live here so a restart
 neither re-posts nor forgets.
 """
