@@ -1,4 +1,4 @@
-"""The audit channel and the one-line announcements, over signed HTTP.
+"""The audit channel and the one-line announcements, over signed HTTP and Socket Mode.
 
 Every change set that wrote or tried to (applied, failed, undone) is posted to
 `[slack] audit_channel` exactly once; dry runs are not. With `announce_writes`
@@ -23,10 +23,16 @@ WHERE_RUN = "CCTI"
 PT = "PT_CTI"
 
 
-@pytest.fixture(scope="module")
-def feed_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loopback]:
+@pytest.fixture(scope="module", params=["http", "socket_mode"])
+def feed_stack(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Loopback]:
     extra = f'audit_channel = "{AUDIT}"\nannounce_writes = true'
-    with e2e_stack(tmp_path_factory.mktemp("audit"), slack_extra=extra) as loopback:
+    with e2e_stack(
+        tmp_path_factory.mktemp("audit"),
+        slack_extra=extra,
+        socket_mode=request.param == "socket_mode",
+    ) as loopback:
         yield loopback
 
 

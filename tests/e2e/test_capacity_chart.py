@@ -1,17 +1,29 @@
-"""`/cti capacity` over signed HTTP: a PNG chart through Slack's three-step upload flow,
-with the figures as text beside it."""
+"""`/cti capacity` over signed HTTP and Socket Mode: a PNG chart through Slack's
+three-step upload flow, with the figures as text beside it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from bot.demo.loopback import Loopback
 from bot.health.capacity import Sample
-from tests.e2e.conftest import VIEWER
+from tests.e2e.conftest import VIEWER, e2e_stack
 from tests.e2e.slack_helpers import run, text_of
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 FLOW = ("files.getUploadURLExternal", "upload", "files.completeUploadExternal")
+
+
+@pytest.fixture(scope="module", params=["http", "socket_mode"])
+def stack(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Loopback]:
+    directory = tmp_path_factory.mktemp("capacity")
+    with e2e_stack(directory, socket_mode=request.param == "socket_mode") as loopback:
+        yield loopback
 
 
 def _flow_calls(stack: Loopback) -> list[str]:
