@@ -115,9 +115,13 @@ def presented_chain(host: str, port: int, timeout: float) -> list[x509.Certifica
             try:
                 connection.do_handshake()
                 break
-            except (SSL.WantReadError, SSL.WantWriteError):
+            except (SSL.WantReadError, SSL.WantWriteError) as want:
+                # Wait for the direction OpenSSL needs; waiting on both would spin while
+                # the socket is writable and starve the peer of CPU.
+                reading = isinstance(want, SSL.WantReadError)
+                waits = ([sock], [], []) if reading else ([], [sock], [])
                 remaining = deadline - time.monotonic()
-                if remaining <= 0 or not any(select.select([sock], [sock], [], remaining)):
+                if remaining <= 0 or not any(select.select(*waits, remaining)):
                     raise CertificateUnavailable(
                         f"{host}:{port} did not finish a TLS handshake within {timeout:g}s"
                     ) from None

@@ -177,7 +177,7 @@ def test_after_trust_a_changed_certificate_is_an_error_naming_both_fingerprints(
     assert new != old
     code, out = _run("doctor", "--config", str(self_signed.config))
     assert code == 1
-    assert f"presented SHA-256 {new}" in out and f"pinned SHA-256 {old}" in out
+    assert f"presented SHA-256 {new}" in out and f"pinned SHA-256 {old}" in out, out
     assert "ctibot trust doclab" in out
     assert "verify_tls" not in self_signed.config.read_text(encoding="utf-8")
     code, out = _trust(self_signed, "--fingerprint", new)
