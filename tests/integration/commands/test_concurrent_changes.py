@@ -78,25 +78,34 @@ def _hung_on_step(changelog: ChangeLog, set_id_holder: list[int], seq: int) -> b
     return False
 
 
-def test_planning_refuses_a_dn_another_set_is_creating(sim, make_ctx, axl_writes) -> None:
-    ctx = make_ctx()
-    changelog = ctx.changelog
-    other = changelog.open_set(
+def _creating_elsewhere(changelog: ChangeLog, command_text: str, dn_key: str) -> int:
+    """An applying change set of operator UOPER, whose first step adds this DN."""
+    set_id = changelog.open_set(
         actor_id="UOPER",
         actor_name="oper",
         channel_id="CTEST",
         cluster="lab",
-        command="create-routepoint",
-        command_text="/cti create-routepoint RP_CC1 7961 partition=PT_CTI",
+        command=command_text.split()[1],
+        command_text=command_text,
     )
+    pattern = dn_key.split("/")[0]
     changelog.add_change(
-        other,
+        set_id,
         seq=1,
         operation="addLine",
         object_type="line",
-        object_name="7961/PT_CTI",
+        object_name=dn_key,
         before=None,
-        after={"pattern": "7961"},
+        after={"pattern": pattern},
+    )
+    return set_id
+
+
+def test_planning_refuses_a_dn_another_set_is_creating(sim, make_ctx, axl_writes) -> None:
+    ctx = make_ctx()
+    changelog = ctx.changelog
+    other = _creating_elsewhere(
+        changelog, "/cti create-routepoint RP_CC1 7961 partition=PT_CTI", "7961/PT_CTI"
     )
     reply = _execute(CREATE, ctx, bind_args(CREATE, name="RP_CC2", dn="7961", partition="PT_CTI"))
     assert isinstance(reply, Reply) and reply.status == "error", reply
@@ -109,23 +118,7 @@ def test_planning_refuses_a_dn_another_set_is_creating(sim, make_ctx, axl_writes
 
 def test_once_the_other_set_finishes_the_plan_goes_ahead(make_ctx) -> None:
     ctx = make_ctx()
-    other = ctx.changelog.open_set(
-        actor_id="UOPER",
-        actor_name="oper",
-        channel_id=None,
-        cluster="lab",
-        command="create-routepoint",
-        command_text="/cti create-routepoint RP_CC3 7962",
-    )
-    ctx.changelog.add_change(
-        other,
-        seq=1,
-        operation="addLine",
-        object_type="line",
-        object_name="7962",
-        before=None,
-        after={"pattern": "7962"},
-    )
+    other = _creating_elsewhere(ctx.changelog, "/cti create-routepoint RP_CC3 7962", "7962")
     ctx.changelog.close_set(other, "failed")
     outcome = _execute(CREATE, ctx, bind_args(CREATE, name="RP_CC3", dn="7962"))
     assert isinstance(outcome, Plan), outcome
@@ -134,23 +127,7 @@ def test_once_the_other_set_finishes_the_plan_goes_ahead(make_ctx) -> None:
 def test_an_older_set_opened_at_the_same_moment_goes_first(sim, make_ctx, axl_writes) -> None:
     ctx = make_ctx()
     plan = _plan(ctx, CREATE, name="RP_CC4", dn="7964", partition="PT_CTI")
-    older = ctx.changelog.open_set(
-        actor_id="UOPER",
-        actor_name="oper",
-        channel_id=None,
-        cluster="lab",
-        command="add-line",
-        command_text="/cti add-line 7964 partition=PT_CTI",
-    )
-    ctx.changelog.add_change(
-        older,
-        seq=1,
-        operation="addLine",
-        object_type="line",
-        object_name="7964/PT_CTI",
-        before=None,
-        after={"pattern": "7964"},
-    )
+    older = _creating_elsewhere(ctx.changelog, "/cti add-line 7964 partition=PT_CTI", "7964/PT_CTI")
     reply = apply_plan(ctx, plan)
     assert reply.status == "error" and f"#{older}" in reply.as_text()
     assert axl_writes() == {}
