@@ -27,6 +27,7 @@ from bot.changelog.store import ChangeLog, ChangeSetRecord
 from bot.cucm.cluster import CucmCluster
 from bot.cucm.endpoint import ClusterEndpoint
 from bot.cucm.stats import Stats, StatsObserver
+from bot.health.leader import LeaderElection
 from bot.health.monitor import HealthMonitor, build_monitor
 from bot.health.store import HealthStore
 from bot.housekeeping import Housekeeper
@@ -136,6 +137,7 @@ class Bot:
     readiness: ClusterProbe | None = None
     home: HomePublisher | None = None
     _closing: threading.Event = field(default_factory=threading.Event)
+    election: LeaderElection | None = None
 
     def health(self) -> tuple[bool, dict[str, Any]]:
         """What /readyz reports: usable with a migrated, writable database and every cluster
@@ -158,6 +160,8 @@ class Bot:
             "migrations": "current" if current else f"at {at}, head is {head}",
             "clusters": clusters,
         }
+        if self.election is not None:
+            detail["scheduler"] = self.election.state
         return ok, detail
 
     @property
@@ -177,6 +181,8 @@ class Bot:
         """
         self.runner.shutdown.begin(grace_s)
         self._closing.set()
+        if self.election is not None:
+            self.election.stop()
         self.monitor.stop()
         if self.workers is None:
             return True
@@ -205,6 +211,8 @@ class Bot:
         self._closing.set()
         if self.readiness is not None:
             self.readiness.close()
+        if self.election is not None:
+            self.election.stop()
         self.monitor.stop()
         if self.home is not None:
             self.home.stop()

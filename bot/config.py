@@ -270,6 +270,7 @@ class HealthSettings(_Section):
     ris_per_minute: int = Field(15, ge=1, le=10000)
     perfmon_per_minute: int = Field(80, ge=1, le=10000)
     post_interval: float = Field(1.0, ge=0, le=60)
+    leader_poll: float = Field(3.0, ge=0.2, le=60)
     history_days: int = Field(90, ge=1, le=3650)
     capacity_days: int = Field(30, ge=1, le=366)
     runbook_url: str | None = None  # None: docs/operations.md at this version's tag

@@ -85,6 +85,12 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.scheduler_leader = Gauge(
+            "ctibot_scheduler_leader",
+            "1 while this replica leads the scheduler (runs the checks), 0 while it stands by.",
+            registry=self.registry,
+        )
+
     # ----- runner observer -----
     def command(self, command: str, outcome: str) -> None:
         self.commands.labels(command=command, outcome=outcome).inc()
@@ -125,6 +131,9 @@ class Metrics:
             self.record_job_lag(event.job_id, lag.total_seconds())
 
         scheduler.add_listener(on_run, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+
+    def leading(self, leader: bool) -> None:
+        self.scheduler_leader.set(1 if leader else 0)
 
     def watch_alerts(self, counts: AlertCounts) -> None:
         self.registry.register(AlertCollector(counts))

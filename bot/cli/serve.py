@@ -14,7 +14,9 @@ from typing import Annotated
 
 import typer
 
+from bot.bootstrap import Bot
 from bot.cli.common import ConfigOption, bootstrap_or_exit, settings_or_exit
+from bot.health.leader import LeaderElection
 from bot.logging_setup import configure_logging, register_secret
 from bot.slack.server import create_http_server, make_wsgi
 from bot.slack.socket_mode import start_socket_mode
@@ -24,6 +26,23 @@ log = logging.getLogger(__name__)
 
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
+
+
+def scheduler_election(bot: Bot) -> LeaderElection:
+    """The scheduler runs only while this replica leads (at once on SQLite)."""
+
+    def elected() -> None:
+        bot.monitor.lead(checks=bot.settings.health.enabled)
+        if bot.monitor.scheduler.scheduler is not None:
+            bot.metrics.watch_scheduler(bot.monitor.scheduler.scheduler)
+
+    return LeaderElection(
+        bot.engine,
+        elected,
+        bot.monitor.stand_down,
+        poll_s=bot.settings.health.leader_poll,
+        observe=bot.metrics.leading,
+    )
 
 
 def serve(
@@ -62,9 +81,9 @@ def serve(
         raise typer.Exit(1) from exc
     bot.recover()
     bot.keep_recovering()
-    bot.monitor.start(checks=settings.health.enabled)
-    if bot.monitor.scheduler.scheduler is not None:
-        bot.metrics.watch_scheduler(bot.monitor.scheduler.scheduler)
+    bot.monitor.start_notifier()
+    bot.election = scheduler_election(bot)
+    bot.election.start()
     handler = None
     if socket_mode and app_token is not None and bot.app is not None:
         handler = start_socket_mode(

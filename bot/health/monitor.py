@@ -1,8 +1,9 @@
 """The health monitor as one unit: store, alert engine, Slack notifier and scheduler.
 
 Bootstrap builds it for every process (so `/cti health` and `/cti silence`
-always work); only a process that serves Slack starts the scheduler and the
-notifier, so `ctibot run` never posts alerts or runs checks.
+always work); only a process that serves Slack starts the notifier, and only
+the one that leads (bot/health/leader.py) runs the scheduler, so `ctibot run`
+never posts alerts or runs checks and N replicas run each check once.
 """
 
 from __future__ import annotations
@@ -33,19 +34,32 @@ class HealthMonitor:
     running: bool = False
 
     def start(self, *, checks: bool = True) -> None:
-        """With `checks` off (health disabled) only the reminder tick and housekeeping run."""
+        """The single process case: post alerts and lead at once."""
+        self.start_notifier()
+        self.lead(checks=checks)
+
+    def start_notifier(self) -> None:
+        """Every serving replica posts what its own clicks and commands change."""
         if self.notifier is not None:
             self.notifier.start()
+
+    def lead(self, *, checks: bool = True) -> None:
+        """Run the scheduler; first send what a previous leader left unsent.
+        With `checks` off (health disabled) only the reminder tick and housekeeping run."""
         self.alerts.resync()
         self.scheduler.start(checks=checks)
         self.running = True
 
-    def stop(self) -> None:
+    def stand_down(self) -> None:
+        """Stop the scheduler, waiting for running checks; `lead` may start it again."""
         if self.running:
             self.scheduler.shutdown()
+        self.running = False
+
+    def stop(self) -> None:
+        self.stand_down()
         if self.notifier is not None:
             self.notifier.stop()
-        self.running = False
 
 
 def build_monitor(

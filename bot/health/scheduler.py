@@ -85,14 +85,17 @@ class HealthScheduler:
         self.store = store
         self.engine = engine
         self._rate_backoff_s = rate_backoff_s
-        self._pool = ThreadPoolExecutor(
-            max_workers=self.health.max_workers, thread_name_prefix="health-node"
-        )
+        self._pool = self._node_pool()
         self._targets: dict[str, Target] = {}
         self._latest: dict[tuple[str, str], list[CheckResult]] = {}
         self._latest_lock = threading.Lock()
         self.scheduler: BackgroundScheduler | None = None
         self.recording = RecordingAlarm(engine.notifier.say)
+
+    def _node_pool(self) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(
+            max_workers=self.health.max_workers, thread_name_prefix="health-node"
+        )
 
     # ----- targets -----
     def target(self, cluster: str, pool: Executor | None = None) -> Target:
@@ -266,7 +269,10 @@ class HealthScheduler:
 
     def shutdown(self) -> None:
         """Waits for running checks (each bounded by check_timeout): none may outlive the bot's
-        database or write an alert after the process said it stopped."""
+        database or write an alert after the process said it stopped. A replica that stops
+        leading may lead again later, so the node pool is replaced, not just closed."""
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=True)
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        pool, self._pool = self._pool, self._node_pool()
+        self._targets.clear()
+        pool.shutdown(wait=False, cancel_futures=True)
