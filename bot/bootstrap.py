@@ -21,6 +21,7 @@ from bot.changelog import deliveries
 from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine, migration_status, upgrade
 from bot.changelog.errors import RecordFailed
+from bot.changelog.locks import ObjectLocks, locks_for
 from bot.changelog.ownership import STALE_AFTER_S
 from bot.changelog.probe import probe_write
 from bot.changelog.store import ChangeLog, ChangeSetRecord
@@ -40,6 +41,7 @@ from bot.slack.home import HomePublisher, HomeRefresh, HomeSource
 from bot.slack.listeners import alerts as alert_buttons
 from bot.slack.listeners import home as home_tab
 from bot.slack.rbac import RoleResolver
+from commands import objects
 from commands.catalog import build_registry
 from commands.context import ConfiguredApplication
 from commands.recovery import interrupted_report
@@ -138,6 +140,7 @@ class Bot:
     home: HomePublisher | None = None
     _closing: threading.Event = field(default_factory=threading.Event)
     election: LeaderElection | None = None
+    object_locks: ObjectLocks | None = None
 
     def health(self) -> tuple[bool, dict[str, Any]]:
         """What /readyz reports: usable with a migrated, writable database and every cluster
@@ -216,6 +219,9 @@ class Bot:
         self.monitor.stop()
         if self.home is not None:
             self.home.stop()
+        if self.object_locks is not None:
+            objects.unshare_locks(self.object_locks)
+            self.object_locks.close()
         if self.workers is not None:
             self.workers.shutdown(wait=False)
         self.engine.dispose()
@@ -224,6 +230,8 @@ class Bot:
 def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bool = True) -> Bot:
     upgrade(settings.database.url)
     engine = make_engine(settings.database.url)
+    object_locks = locks_for(engine)
+    objects.share_locks(object_locks)
     changelog = ChangeLog(engine)
     confirmations = ConfirmationStore(engine)
     metrics = Metrics()
@@ -274,6 +282,7 @@ def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bo
         client,
         metrics=metrics,
         readiness=ClusterProbe(clusters),
+        object_locks=object_locks,
     )
     metrics.watch_alerts(alert_counts(monitor.store.alerts))
     if slack and client is not None:

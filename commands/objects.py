@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from bot.changelog.locks import NoSharedLocks, ObjectLocks
 from commands.base import Step
 
 if TYPE_CHECKING:
@@ -68,13 +70,33 @@ def register(kind: ObjectKind) -> ObjectKind:
 
 _locks: dict[tuple[str, str, str], threading.Lock] = {}
 _locks_guard = threading.Lock()
+_shared: ObjectLocks = NoSharedLocks()
 
 
-def object_lock(cluster: str, kind: str, key: str) -> threading.Lock:
-    """Serializes read-modify-write on one CUCM object across every thread of the bot."""
+def share_locks(locks: ObjectLocks) -> None:
+    """Install the cross-process locks of the process's database (bootstrap does, once the
+    engine exists). Module-level because a process has one
+    change log, and threading the locks through every workflow would buy nothing."""
+    global _shared
+    _shared = locks
+
+
+def unshare_locks(locks: ObjectLocks) -> None:
+    """Back to in-process locks only, if `locks` are still the installed ones (a closing bot)."""
+    global _shared
+    if _shared is locks:
+        _shared = NoSharedLocks()
+
+
+@contextmanager
+def object_lock(cluster: str, kind: str, key: str) -> Iterator[None]:
+    """Serializes read-modify-write on one CUCM object across every thread of the bot,
+    then across every process on its database (bot/changelog/locks.py)."""
     ident = (cluster, kind, key.casefold())
     with _locks_guard:
-        return _locks.setdefault(ident, threading.Lock())
+        local = _locks.setdefault(ident, threading.Lock())
+    with local, _shared.hold(cluster, kind, key):
+        yield
 
 
 def operation_for(kind: ObjectKind, before: Mapping | None, after: Mapping | None) -> str:
