@@ -24,6 +24,7 @@ BENCHMARKS = (
     "cluster_size",
     "limits_scale",
     "capacity_chart",
+    "replica_failover",
 )
 
 
