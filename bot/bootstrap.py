@@ -107,6 +107,7 @@ def endpoint_of(cluster: ClusterSettings) -> ClusterEndpoint:
         connect_timeout=cluster.connect_timeout,
         read_timeout=cluster.read_timeout,
         pace_writes=cluster.pace_writes,
+        max_write_rate=cluster.max_write_rate,
         reference_ttl_s=cluster.reference_ttl,
         param_names=dict(cluster.param_names),
         service_wait_s=cluster.service_wait,

@@ -171,6 +171,7 @@ class ClusterSettings(_Section):
     connect_timeout: Seconds = 5.0
     read_timeout: Seconds = 30.0
     pace_writes: bool = True
+    max_write_rate: float | None = Field(default=None, gt=0)
     reference_ttl: float = Field(default=300.0, ge=0)
     param_names: dict[str, str] = Field(default_factory=dict)
     service_wait: Seconds = 300.0

@@ -19,7 +19,7 @@ from bot.cucm import schemas
 from bot.cucm.axl import AxlClient, build_axl
 from bot.cucm.controlcenter import ControlCenterClient
 from bot.cucm.endpoint import ClusterEndpoint
-from bot.cucm.pacer import WritePacer
+from bot.cucm.pacer import PacerSettings, WritePacer
 from bot.cucm.perfmon import PerfmonClient
 from bot.cucm.retry import RetryPolicy
 from bot.cucm.ris import RisClient
@@ -54,7 +54,11 @@ class CucmCluster:
         self.name = endpoint.name
         self.retry = retry or RetryPolicy()
         self.stats = stats or Stats()
-        self.pacer = WritePacer(sleep=sleep or time.sleep) if endpoint.pace_writes else None
+        self.pacer = (
+            WritePacer(PacerSettings(max_rate=endpoint.max_write_rate), sleep=sleep or time.sleep)
+            if endpoint.pace_writes
+            else None
+        )
         self._sleep = sleep
         self._session = make_session(endpoint)
         self._transport = make_transport(endpoint, self._session)

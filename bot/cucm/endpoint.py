@@ -32,6 +32,7 @@ class ClusterEndpoint:
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
     pace_writes: bool = True
+    max_write_rate: float | None = None  # this process's share of CUCM's AXL write rate
     reference_ttl_s: float = 300.0  # node list, device pools, CM groups; 0 disables the cache
     param_names: dict[str, str] = field(default_factory=dict)  # concept -> internal name
     service_wait_s: float = 300.0  # how long an activation / restart is followed to its end

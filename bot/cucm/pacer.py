@@ -10,7 +10,9 @@ rate hovers just under CUCM's and the 503 retry rarely fires.
 A 503 after fewer than ``min_samples`` accepted writes in the window was not caused by our
 pace (CUCM is busy with BAT, the GUI or another client): it sets no rate, only cuts one
 already set, and the retry backoff waits it out. After ``forget_after_s`` without a cut the
-queue has drained and the estimate is stale, so the pacer goes back to unpaced. One pacer
+queue has drained and the estimate is stale, so the pacer goes back to unpaced. With
+``max_rate`` set (a replica's share of CUCM's rate, when several processes write to one
+cluster) the pacer never goes faster than that, learned rate or not. One pacer
 per cluster, shared by every thread: slots are reserved under a lock and waited for outside
 it, so concurrent writers queue fairly instead of bursting together.
 """
@@ -41,10 +43,13 @@ class PacerSettings:
     min_rate: float = 1.0
     min_samples: int = 5
     forget_after_s: float = 5.0
+    max_rate: float | None = None
 
     def __post_init__(self) -> None:
         if self.window_s <= 0 or self.min_rate <= 0 or self.increase_per_s < 0:
             raise ValueError("window_s and min_rate must be > 0, increase_per_s >= 0")
+        if self.max_rate is not None and self.max_rate <= 0:
+            raise ValueError("max_rate must be > 0")
         if self.min_samples < 1:
             raise ValueError("min_samples must be at least 1")
         if not 0 < self.decrease < 1:
@@ -97,10 +102,11 @@ class WritePacer:
             now = self._clock()
             if self._rate is not None and now - self._last_cut >= self.settings.forget_after_s:
                 self._rate = None
-            if self._rate is None:
+            rate = self._ceiling(self._rate)
+            if rate is None:
                 return now
             slot = max(now, self._next_slot)
-            self._next_slot = slot + 1.0 / self._rate
+            self._next_slot = slot + 1.0 / rate
             wait = slot - now
             if wait > 0:
                 self._waits += 1
@@ -116,7 +122,7 @@ class WritePacer:
             self._accepted.append(now)
             self._prune(now)
             if self._rate is not None:
-                self._rate += self.settings.increase_per_s / self._rate
+                self._rate = self._ceiling(self._rate + self.settings.increase_per_s / self._rate)
 
     def throttled(self, sent_at: float) -> None:
         """CUCM answered 503 to a write sent at ``sent_at``: slow down, once per congestion.
@@ -133,7 +139,8 @@ class WritePacer:
             wanted = self._estimate()
             if wanted is None:
                 return
-            self._rate = max(self.settings.min_rate, wanted)
+            self._rate = self._ceiling(max(self.settings.min_rate, wanted))
+            assert self._rate is not None
             self._last_cut = now
             self._next_slot = max(self._next_slot, now + 1.0 / self._rate)
             self._cuts += 1
@@ -157,6 +164,13 @@ class WritePacer:
             return measured if enough else None
         cut = self._rate * settings.decrease
         return min(cut, measured) if enough else cut
+
+    def _ceiling(self, rate: float | None) -> float | None:
+        """The rate held to ``max_rate``; ``max_rate`` itself while nothing was learned."""
+        cap = self.settings.max_rate
+        if cap is None:
+            return rate
+        return cap if rate is None else min(rate, cap)
 
     def _prune(self, now: float) -> None:
         horizon = now - self.settings.window_s

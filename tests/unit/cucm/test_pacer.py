@@ -251,3 +251,23 @@ def test_throttle_wait_after_a_read_keeps_the_base_backoff() -> None:
 def test_settings_are_checked(settings: dict[str, float]) -> None:
     with pytest.raises(ValueError):
         PacerSettings(**settings)
+
+
+def test_a_replica_share_paces_from_the_first_write() -> None:
+    clock = FakeClock()
+    pacer = make(clock, max_rate=4.0)
+    sent = [pacer.acquire() for _ in range(5)]
+    assert [round(b - a, 3) for a, b in itertools.pairwise(sent)] == [0.25] * 4
+    assert pacer.rate is None  # nothing learned: the share alone paces
+
+
+def test_a_replica_share_caps_what_the_pacer_learns() -> None:
+    clock = FakeClock()
+    pacer = make(clock, max_rate=4.0, min_samples=1, increase_per_s=100.0)
+    accept(pacer, clock, 10, every_s=0.05)
+    pacer.throttled(clock.now)  # measured 10 writes/s, above the share
+    assert pacer.rate == 4.0
+    accept(pacer, clock, 5)
+    assert pacer.rate == 4.0  # additive increase stops at the share
+    pacer.throttled(clock.now)
+    assert pacer.rate is not None and pacer.rate < 4.0  # a 503 still cuts below it
