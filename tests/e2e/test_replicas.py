@@ -26,6 +26,7 @@ from bot.demo.fake_slack import FakeSlack
 from bot.demo.loopback import SIGNING_SECRET, Roles, write_config
 from bot.demo.slack_peer import SlackPeer
 from bot.health.store import HealthStore
+from bot.slack.render import CONFIRM_ACTION
 from cucmsim.api import SimServer
 from cucmsim.model import CTI_MANAGER, User, key, new_uuid
 from cucmsim.options import SimOptions
@@ -206,3 +207,35 @@ def test_concurrent_associations_through_two_replicas_keep_both(
     with sim.cluster.lock:
         kept = [d.casefold() for d in sim.cluster.app_users[key("ha_app")].associated_devices]
     assert sorted(kept) == sorted(d.casefold() for d in devices)
+
+
+def test_a_plan_shown_by_one_replica_is_confirmed_through_the_other(
+    world: tuple[SimServer, FakeSlack, Path],
+    replicas: tuple[Served, Served],
+    postgres_url: str,
+) -> None:
+    sim, fake, _ = world
+    first, second = (SlackPeer(f"{r.url}/slack/events", SIGNING_SECRET, fake) for r in replicas)
+    _plant(sim, "ha_plan_app", [])
+    text = (  # enough objects to need a confirmation (CONFIRM_ABOVE_OBJECTS)
+        "provision-app ha_plan_app routepoint=RP_HA_PLAN dn=7960 ports=CPHA{1..4} "
+        "port-dns=7961-7964 cfna=6000 device-pool=DP_CTI partition=PT_CTI"
+    )
+    assert first.command(text, OPERATOR)[0].status_code == 200
+    plan = fake.wait_for(
+        "chat.postMessage", timeout=20, where=lambda c: "RP_HA_PLAN" in str(c.params)
+    )[-1]
+    token = plan.params["blocks"][-1]["elements"][0]["value"]
+
+    assert second.click(CONFIRM_ACTION, token, OPERATOR, "1.0001").status_code == 200
+    changelog = ChangeLog(make_engine(postgres_url))
+    wait_until(lambda: len(changelog.query(status="applied")) == 1, timeout=60)
+    with sim.cluster.lock:
+        assert key("RP_HA_PLAN") in sim.cluster.devices
+
+    # The same confirmation clicked again on the first replica is spent there too.
+    assert first.click(CONFIRM_ACTION, token, OPERATOR, "1.0001").status_code == 200
+    fake.wait_for(
+        "response_url", timeout=10, where=lambda c: "Already decided" in c.params.get("text", "")
+    )
+    assert len(changelog.query()) == 1
