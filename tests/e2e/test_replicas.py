@@ -31,7 +31,7 @@ from cucmsim.api import SimServer
 from cucmsim.model import CTI_MANAGER, User, key, new_uuid
 from cucmsim.options import SimOptions
 from tests.e2e.hardening import wait_until
-from tests.e2e.test_crash_recovery import Served
+from tests.e2e.served import Served
 
 pytestmark = pytest.mark.slow
 
