@@ -52,8 +52,9 @@ def doctor(
 
 def _print(reports: list[Report]) -> None:
     # soft_wrap: a fix is a line to paste (a config line, a command); the terminal may fold
-    # it for the eye, but no newline may be written into it.
-    console = Console(highlight=False, soft_wrap=True)
+    # it for the eye, but no newline may be written into it. emoji=False: a fingerprint
+    # holding ":AB:" must not turn into an emoji.
+    console = Console(highlight=False, soft_wrap=True, emoji=False)
     for report in reports:
         console.print(f"Cluster {report.cluster}", style="bold", markup=False)
         for finding in report.findings:
