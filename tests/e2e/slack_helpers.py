@@ -88,3 +88,19 @@ def change_set_id(message: dict[str, Any]) -> int:
     found = _SET_ID.search(text_of(message))
     assert found, f"no change-set id in {message.get('text', '')!r}"
     return int(found.group(1))
+
+
+def mrkdwn_texts(node: object, parent_type: str = "mrkdwn") -> list[str]:
+    """Every string Slack would parse as mrkdwn: top-level text, fallbacks, mrkdwn objects."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        kind = node.get("type", parent_type)
+        for name, value in node.items():
+            if name in ("text", "fallback") and isinstance(value, str) and kind != "plain_text":
+                found.append(value)
+            else:
+                found += mrkdwn_texts(value, kind if isinstance(kind, str) else parent_type)
+    elif isinstance(node, list):
+        for item in node:
+            found += mrkdwn_texts(item, parent_type)
+    return found

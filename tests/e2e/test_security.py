@@ -35,6 +35,7 @@ from cucmsim.api import SimServer
 from cucmsim.model import key
 from cucmsim.options import SimOptions
 from tests.e2e.hardening import reply_of, wait_until
+from tests.e2e.slack_helpers import mrkdwn_texts
 
 ADMIN, OPERATOR, VIEWER = "USECADMIN", "USECOPER", "USECVIEW"
 WRONG_SIGNATURE = "v0=" + "0" * 64
@@ -437,22 +438,6 @@ def test_idle_connections_are_closed_after_the_channel_timeout() -> None:
 
 
 # ----------------------------------------------------------------------- (f) mentions and links
-
-
-def mrkdwn_texts(node: object, parent_type: str = "mrkdwn") -> list[str]:
-    """Every string Slack would parse as mrkdwn: top-level text, fallbacks, mrkdwn objects."""
-    found: list[str] = []
-    if isinstance(node, dict):
-        kind = node.get("type", parent_type)
-        for name, value in node.items():
-            if name in ("text", "fallback") and isinstance(value, str) and kind != "plain_text":
-                found.append(value)
-            else:
-                found += mrkdwn_texts(value, kind if isinstance(kind, str) else parent_type)
-    elif isinstance(node, list):
-        for item in node:
-            found += mrkdwn_texts(item, parent_type)
-    return found
 
 
 def reply_params(stack: Loopback, reply_key: str) -> dict[str, Any]:

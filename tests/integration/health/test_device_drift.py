@@ -12,6 +12,7 @@ from commands.base import Actor, Reply, Role
 from commands.registry import Registry
 from commands.runner import Runner
 from cucmsim.model import key
+from tests.e2e.slack_helpers import mrkdwn_texts
 from tests.integration.health.conftest import Health
 
 OPERATOR = Actor("UOPER1", "oper", "C1")
@@ -91,19 +92,3 @@ def test_a_description_set_in_cucm_is_shown_not_acted_on_in_drift_alerts(health:
         assert "<!" not in shown and "<http" not in shown, text
     escaped = "&lt;http://evil.example/x|Cisco TAC&gt; &amp; &lt;!subteam^S0OPS|ops&gt;"
     assert any(escaped in t for t in texts), texts
-
-
-def mrkdwn_texts(node: object, parent_type: str = "mrkdwn") -> list[str]:
-    """Every string Slack would parse as mrkdwn: top-level text, fallbacks, mrkdwn objects."""
-    found: list[str] = []
-    if isinstance(node, dict):
-        kind = node.get("type", parent_type)
-        for name, value in node.items():
-            if name in ("text", "fallback") and isinstance(value, str) and kind != "plain_text":
-                found.append(value)
-            else:
-                found += mrkdwn_texts(value, kind if isinstance(kind, str) else parent_type)
-    elif isinstance(node, list):
-        for item in node:
-            found += mrkdwn_texts(item, parent_type)
-    return found
