@@ -29,7 +29,7 @@ import requests
 from bench.ack_latency import percentile
 from bot.changelog.db import make_engine, upgrade
 from bot.demo.fake_slack import FakeSlack
-from bot.demo.loopback import ENV, Roles, write_config
+from bot.demo.loopback import ENV, Roles, write_replica_config
 from bot.health.store import HealthStore
 from cucmsim.api import SimServer
 from cucmsim.model import CTI_MANAGER
@@ -124,25 +124,17 @@ def failover(first: Replica, second: Replica) -> float:
 
 
 def config_for(directory: Path, sim: SimServer, fake: FakeSlack, url: str) -> Path:
-    config = write_config(directory, sim, fake, Roles())
-    sqlite = f'url = "sqlite:///{directory / "ctibot.db"}"'
-    config.write_text(
-        config.read_text().replace(sqlite, f'url = "{url}"')
-        + f"""
-[health]
-services_interval = {SERVICES_INTERVAL_S}
-heartbeat_interval = {HEARTBEAT_INTERVAL_S}
-applications_interval = 3600
-devices_interval = 3600
-limits_interval = 3600
-drift_interval = 3600
-fire_after = {FIRE_AFTER}
-resolve_after = 1
-jitter = 0
-leader_poll = {LEADER_POLL_S}
-"""
+    return write_replica_config(
+        directory,
+        sim,
+        fake,
+        Roles(),
+        url,
+        services_interval=SERVICES_INTERVAL_S,
+        heartbeat_interval=HEARTBEAT_INTERVAL_S,
+        fire_after=FIRE_AFTER,
+        leader_poll=LEADER_POLL_S,
     )
-    return config
 
 
 def report(name: str, samples: list[float], goal: float) -> bool:

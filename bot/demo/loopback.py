@@ -65,6 +65,33 @@ class Loopback:
         unwind(self._stops)
 
 
+def write_replica_config(
+    directory: Path,
+    sim: SimServer,
+    fake: FakeSlack,
+    roles: Roles,
+    database_url: str,
+    **health: float,
+) -> Path:
+    """`write_config` on a shared database with only the services and heartbeat checks
+    running at the given pace: what replicas (and their benchmark) run against."""
+    config = write_config(directory, sim, fake, roles)
+    sqlite = f'url = "sqlite:///{directory / "ctibot.db"}"'
+    settings = {
+        "applications_interval": 3600,
+        "devices_interval": 3600,
+        "limits_interval": 3600,
+        "drift_interval": 3600,
+        "resolve_after": 1,
+        "jitter": 0,
+        **health,
+    }
+    lines = "".join(f"{name} = {value}\n" for name, value in settings.items())
+    text = config.read_text().replace(sqlite, f'url = "{database_url}"')
+    config.write_text(f"{text}\n[health]\n{lines}")
+    return config
+
+
 def write_config(
     directory: Path,
     sim: SimServer,

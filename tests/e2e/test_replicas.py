@@ -23,7 +23,7 @@ import requests
 from bot.changelog.db import make_engine
 from bot.changelog.store import ChangeLog
 from bot.demo.fake_slack import FakeSlack
-from bot.demo.loopback import SIGNING_SECRET, Roles, write_config
+from bot.demo.loopback import SIGNING_SECRET, Roles, write_replica_config
 from bot.demo.slack_peer import SlackPeer
 from bot.health.store import HealthStore
 from bot.slack.render import CONFIRM_ACTION
@@ -46,27 +46,18 @@ FAILOVER_BOUND_S = HEARTBEAT_INTERVAL_S + 5
 
 def ha_config(directory: Path, sim: SimServer, fake: FakeSlack, database_url: str) -> Path:
     """The loopback config on PostgreSQL, with the services check every second."""
-    config = write_config(directory, sim, fake, Roles(operators=[OPERATOR]))
-    sqlite = f'url = "sqlite:///{directory / "ctibot.db"}"'
-    text = config.read_text().replace(sqlite, f'url = "{database_url}"')
-    config.write_text(
-        text
-        + f"""
-[health]
-services_interval = {SERVICES_INTERVAL_S}
-heartbeat_interval = {HEARTBEAT_INTERVAL_S}
-applications_interval = 3600
-devices_interval = 3600
-limits_interval = 3600
-drift_interval = 3600
-fire_after = 2
-resolve_after = 1
-jitter = 0
-leader_poll = {LEADER_POLL_S}
-post_interval = 0
-"""
+    return write_replica_config(
+        directory,
+        sim,
+        fake,
+        Roles(operators=[OPERATOR]),
+        database_url,
+        services_interval=SERVICES_INTERVAL_S,
+        heartbeat_interval=HEARTBEAT_INTERVAL_S,
+        fire_after=2,
+        leader_poll=LEADER_POLL_S,
+        post_interval=0,
     )
-    return config
 
 
 def readiness(served: Served) -> dict[str, Any]:
