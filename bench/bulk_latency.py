@@ -11,20 +11,13 @@ apply). Runs through the real Runner and change log against cucmsim on loopback.
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
-from bench.bulk_throttle import OPERATOR, command_text, endpoint_for, missing_in_sim
-from bot.changelog.confirmations import ConfirmationStore
-from bot.changelog.db import make_engine, upgrade
-from bot.changelog.store import ChangeLog
-from bot.cucm.cluster import CucmCluster, SingleCluster
+from bench.bulk_throttle import OPERATOR, command_text, missing_in_sim, runner_on
 from bot.cucm.pacer import is_axl_write
 from commands.base import Reply, Role
-from commands.catalog import build_registry
 from commands.runner import ConfirmationRequest, Runner
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
@@ -101,21 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     ports = max(1, min(args.ports, MAX_PORTS))
     rate = max(0.5, args.rate)
     options = SimOptions(seed=args.seed, axl_write_rate=rate)
-    with tempfile.TemporaryDirectory(prefix="ctibot-bench-") as tmp, SimServer(options) as sim:
+    with SimServer(options) as sim, runner_on(sim, pace=True) as (_, runner):
         sim.set_latency(args.latency_ms, "axl")
-        url = f"sqlite:///{Path(tmp) / 'changelog.db'}"
-        upgrade(url)
-        engine = make_engine(url)
-        with CucmCluster(endpoint_for(sim, pace=True)) as cluster:
-            runner = Runner(
-                build_registry(),
-                SingleCluster(cluster),
-                ChangeLog(engine),
-                ConfirmationStore(engine),
-                600,
-            )
-            figures = measure(sim, runner, ports)
-        engine.dispose()
+        figures = measure(sim, runner, ports)
     return 0 if report(figures, rate, args.latency_ms) else 1
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,6 +128,25 @@ def report(figures: Figures, rate: float, pace: bool) -> bool:
     return passed
 
 
+@contextmanager
+def runner_on(sim: SimServer, *, pace: bool) -> Iterator[tuple[CucmCluster, Runner]]:
+    """A Runner with every command, a fresh migrated change log and a client of `sim`."""
+    with tempfile.TemporaryDirectory(prefix="ctibot-bench-") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'changelog.db'}"
+        upgrade(url)
+        engine = make_engine(url)
+        try:
+            with CucmCluster(endpoint_for(sim, pace=pace)) as cluster:
+                changelog, confirmations = ChangeLog(engine), ConfirmationStore(engine)
+                registry = build_registry()
+                yield (
+                    cluster,
+                    Runner(registry, SingleCluster(cluster), changelog, confirmations, 600),
+                )
+        finally:
+            engine.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--ports", type=int, default=100)
@@ -136,21 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     rate = max(0.5, args.rate)
     pace = not args.no_pacer
     options = SimOptions(seed="demo", axl_write_rate=rate)
-    with tempfile.TemporaryDirectory(prefix="ctibot-bench-") as tmp, SimServer(options) as sim:
-        url = f"sqlite:///{Path(tmp) / 'changelog.db'}"
-        upgrade(url)
-        engine = make_engine(url)
-        with CucmCluster(endpoint_for(sim, pace=pace)) as cluster:
-            runner = Runner(
-                build_registry(),
-                SingleCluster(cluster),
-                ChangeLog(engine),
-                ConfirmationStore(engine),
-                600,
-            )
-            figures = run(sim, cluster, runner, ports)
-            pacer = cluster.pacer.snapshot() if cluster.pacer else None
-        engine.dispose()
+    with SimServer(options) as sim, runner_on(sim, pace=pace) as (cluster, runner):
+        figures = run(sim, cluster, runner, ports)
+        pacer = cluster.pacer.snapshot() if cluster.pacer else None
     passed = report(figures, rate, pace)
     if pacer is not None:
         final = f"{pacer.rate:.2f}/s" if pacer.rate else "unpaced"
