@@ -25,21 +25,21 @@ from bot.changelog.db import make_engine, upgrade
 from bot.changelog.store import ChangeLog
 from bot.cucm.cluster import CucmCluster, SingleCluster
 from bot.cucm.endpoint import ClusterEndpoint
-from commands import (
+from commands.catalog import build_registry
+from commands.engine.base import Actor, Command, Reply, Role
+from commands.engine.registry import Registry
+from commands.engine.runner import ConfirmationRequest, Runner
+from commands.workflows import (
     associate,
     groups,
     lines,
-    params,
     ports,
     preflight,
     provision,
     routepoints,
     service,
+    service_parameters,
 )
-from commands.base import Actor, Command, Reply, Role
-from commands.catalog import build_registry
-from commands.registry import Registry
-from commands.runner import ConfirmationRequest, Runner
 from cucmsim.api import SimServer
 from cucmsim.options import Seed, SimOptions
 
@@ -53,7 +53,7 @@ MODULE_COMMANDS: tuple[list[Command], ...] = (
     associate.COMMANDS,
     groups.COMMANDS,
     provision.COMMANDS,
-    params.COMMANDS,
+    service_parameters.COMMANDS,
     service.COMMANDS,
     preflight.COMMANDS,
 )

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from bench.bulk_throttle import OPERATOR, command_text, missing_in_sim, runner_on
 from bot.cucm.pacer import is_axl_write
-from commands.base import Reply, Role
-from commands.runner import ConfirmationRequest, Runner
+from commands.engine.base import Reply, Role
+from commands.engine.runner import ConfirmationRequest, Runner
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
 

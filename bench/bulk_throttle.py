@@ -23,9 +23,9 @@ from bot.changelog.store import ChangeLog
 from bot.cucm.cluster import CucmCluster, SingleCluster
 from bot.cucm.endpoint import ClusterEndpoint
 from bot.cucm.pacer import is_axl_write
-from commands.base import Actor, Reply, Role
 from commands.catalog import build_registry
-from commands.runner import ConfirmationRequest, Runner
+from commands.engine.base import Actor, Reply, Role
+from commands.engine.runner import ConfirmationRequest, Runner
 from cucmsim.api import SimServer
 from cucmsim.model import key
 from cucmsim.options import SimOptions

@@ -26,8 +26,8 @@ from pathlib import Path
 from bench.axl_minimums import CASES, Case
 from bench.axl_roundtrips import Run, fresh_runner, registry_for, run_once
 from bot.changelog.db import upgrade
-from commands.registry import Registry
-from commands.runner import Runner
+from commands.engine.registry import Registry
+from commands.engine.runner import Runner
 from cucmsim.options import Seed
 
 GOAL_RATIO = 1.2

@@ -41,12 +41,12 @@ from bot.slack.home import HomePublisher, HomeRefresh, HomeSource
 from bot.slack.listeners import alerts as alert_buttons
 from bot.slack.listeners import home as home_tab
 from bot.slack.rbac import RoleResolver
-from commands import objects
 from commands.catalog import build_registry
-from commands.context import ConfiguredApplication
-from commands.recovery import interrupted_report
-from commands.registry import Registry
-from commands.runner import Runner
+from commands.engine import objects
+from commands.engine.context import ConfiguredApplication
+from commands.engine.recovery import interrupted_report
+from commands.engine.registry import Registry
+from commands.engine.runner import Runner
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -180,7 +180,7 @@ class Bot:
         """SIGTERM: no new work, the scheduler stopped, in-flight requests answered.
 
         An apply in progress finishes within ``grace_s`` or stops between two steps as
-        `interrupted` (commands/shutdown.py); the one step it is in may still take up to a
+        `interrupted` (commands/engine/shutdown.py); the one step it is in may still take up to a
         CUCM read timeout, hence the allowance. False when work was still running.
         """
         self.runner.shutdown.begin(grace_s)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from commands import (
+from commands.engine.base import Command, CommandSpec
+from commands.engine.registry import Registry
+from commands.workflows import (
     associate,
     audit,
     capacity,
@@ -12,19 +14,17 @@ from commands import (
     groups,
     health,
     lines,
-    params,
     ports,
     preflight,
     provision,
     remove_ports,
     routepoints,
     service,
+    service_parameters,
     silences,
     undo,
 )
-from commands.base import Command, CommandSpec
-from commands.builtin import HelpCommand, VersionCommand, WhoamiCommand
-from commands.registry import Registry
+from commands.workflows.builtin import HelpCommand, VersionCommand, WhoamiCommand
 
 if TYPE_CHECKING:
     from bot.health.monitor import HealthMonitor
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 WORKFLOW_MODULES = (
     preflight,
     service,
-    params,
+    service_parameters,
     lines,
     routepoints,
     ports,

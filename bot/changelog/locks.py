@@ -1,6 +1,6 @@
 """Per-object locks that hold across processes sharing the change log's database.
 
-A workflow's read-merge-write of one CUCM object (commands/objects.py) must not interleave
+A workflow's read-merge-write of one CUCM object (commands/engine/objects.py) must not interleave
 with another on the same object, whichever process runs it: N `ctibot serve` replicas
 on PostgreSQL, or `ctibot run` beside `ctibot serve` on one host's SQLite file.
 
@@ -10,7 +10,7 @@ on PostgreSQL, or `ctibot run` beside `ctibot serve` on one host's SQLite file.
 - SQLite file: a POSIX record lock on one byte of a lock file beside the database, at an
   offset hashed from the same triple; the kernel drops it when the process dies. Record
   locks belong to the process, not the thread, so callers also take an in-process lock
-  first (commands/objects.py does).
+  first (commands/engine/objects.py does).
 - In-memory SQLite: one process by definition; nothing to share.
 """
 

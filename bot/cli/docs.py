@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from commands.catalog import all_specs
-from commands.reference import commands_markdown
+from commands.reference_doc import commands_markdown
 
 docs_app = typer.Typer(no_args_is_help=True, help="Generated documentation.")
 

@@ -13,8 +13,8 @@ from rich.text import Text
 
 from bot.cli.common import ConfigOption, bootstrap_or_exit, settings_or_exit
 from bot.demo.terminal_render import mrkdwn
-from commands.base import Actor, Reply
-from commands.runner import ConfirmationRequest
+from commands.engine.base import Actor, Reply
+from commands.engine.runner import ConfirmationRequest
 
 CLI_USER_ENV = "CTIBOT_USER"
 _PLAIN_ANGLE = re.compile(r"<(?![@#!]|https?://|mailto:)")

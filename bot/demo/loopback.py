@@ -27,7 +27,7 @@ from bot.demo.stack import (
 )
 from bot.slack.server import EVENTS_PATH, HttpServer
 from bot.slack.socket_mode import DEFAULT_PING_INTERVAL_S
-from commands.registry import Registry
+from commands.engine.registry import Registry
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
 

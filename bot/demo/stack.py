@@ -33,7 +33,7 @@ from bot.demo.socket_client import SocketClient
 from bot.demo.socket_peer import SocketPeer
 from bot.slack.server import EVENTS_PATH, HttpServer, create_http_server, make_wsgi
 from bot.slack.socket_mode import connected, start_socket_mode
-from commands.registry import Registry
+from commands.engine.registry import Registry
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
 

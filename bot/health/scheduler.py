@@ -29,7 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.changelog.errors import reason
 from bot.config import Settings
-from bot.cucm.params import ParameterResolver
+from bot.cucm.param_catalog import ParameterResolver
 from bot.health.alerts import AlertEngine
 from bot.health.checks import CHECK_SUBJECT, CHECKS, run_check
 from bot.health.checks.base import CheckResult, Target

@@ -21,7 +21,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.slack.deps import SlackDeps
-from bot.slack.listeners import actions, commands, views
+from bot.slack.listeners import actions, slash_commands, views
 from bot.slack.request_id import tag_request
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ def build_app(
     )
     app.use(tag_request)
     app.use(_dedupe(seen_before))
-    commands.register(app, deps)
+    slash_commands.register(app, deps)
     actions.register(app, deps)
     views.register(app, deps)
     return app

@@ -24,8 +24,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack.deps import SlackDeps
 from bot.slack.render import confirmation_message, reply_message
-from commands.base import Reply
-from commands.runner import ConfirmationRequest, Outcome
+from commands.engine.base import Reply
+from commands.engine.runner import ConfirmationRequest, Outcome
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.logging_setup import request_context, request_id_var
 from bot.slack.rbac import RoleResolver
-from commands.runner import Runner
+from commands.engine.runner import Runner
 
 if TYPE_CHECKING:
     from bot.changelog.confirmations import ConfirmationStore

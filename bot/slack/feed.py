@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 
 from bot.mrkdwn import mrkdwn
 from bot.slack.render import reply_message
-from commands.feed import audit_reply, summary_line
+from commands.engine.feed import audit_reply, summary_line
 
 if TYPE_CHECKING:
     from bot.changelog.store import ChangeSetRecord

@@ -29,9 +29,9 @@ from bot.health.checks import run_check
 from bot.health.store import NOTIFIED_STATES
 from bot.slack.home_view import HomeContent, home_view
 from bot.slack.rbac import RoleResolver
-from commands.audit import HIDDEN_STATUSES
-from commands.base import Reply, Role
-from commands.health import BOARD_CHECKS, application_lines, node_table, provider_text
+from commands.engine.base import Reply, Role
+from commands.workflows.audit import HIDDEN_STATUSES
+from commands.workflows.health import BOARD_CHECKS, application_lines, node_table, provider_text
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from bot.changelog.store import ChangeLog
     from bot.health.checks.base import CheckResult
     from bot.health.scheduler import HealthScheduler
-    from commands.registry import Registry
+    from commands.engine.registry import Registry
 
 log = logging.getLogger(__name__)
 

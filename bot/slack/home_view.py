@@ -18,7 +18,7 @@ from bot.health.render import alert_actions, top_text
 from bot.health.store import AlertRecord
 from bot.mrkdwn import mrkdwn
 from bot.slack.render import MAX_SECTION_CHARS, Block, context, cut, reply_message, section
-from commands.base import Command, Reply, Role
+from commands.engine.base import Command, Reply, Role
 
 MAX_VIEW_BLOCKS = 100
 DETAILS_ACTION = "home_change_details"

@@ -17,9 +17,9 @@ from slack_sdk import WebClient
 
 from bot.mrkdwn import mrkdwn
 from bot.slack.deps import SlackDeps
-from commands.args import ArgumentError, normalise_key, parse
-from commands.base import Command, Param, UsageError
-from commands.registry import Registry
+from commands.engine.args import ArgumentError, normalise_key, parse
+from commands.engine.base import Command, Param, UsageError
+from commands.engine.registry import Registry
 
 CALLBACK_ID = "cti_modal"
 ACTION_ID = "value"

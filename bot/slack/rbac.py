@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from commands.base import Role
+from commands.engine.base import Role
 
 log = logging.getLogger(__name__)
 

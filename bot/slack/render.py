@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.mrkdwn import mrkdwn
-from commands.base import Reply, Table
-from commands.runner import ConfirmationRequest, Outcome
+from commands.engine.base import Reply, Table
+from commands.engine.runner import ConfirmationRequest, Outcome
 
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000

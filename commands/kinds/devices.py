@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 from bot.cucm.errors import NotFound
 from bot.cucm.models import CtiPort, LineAppearance, LineSetting, RoutePoint
-from commands.device_args import check_busy_trigger
+from commands.domain.device_args import check_busy_trigger
+from commands.engine.objects import ObjectKind, State, change, register
 from commands.kinds.lines import describe, line_key
-from commands.objects import ObjectKind, State, change, register
 
 if TYPE_CHECKING:
     from bot.cucm.cluster import CucmCluster
-    from commands.base import Step
+    from commands.engine.base import Step
 
 DEVICE_FIELDS = ("description", "device_pool", "css", "location")
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.cucm.errors import NotFound
 from bot.cucm.models import CallForward, Line
-from commands.objects import ObjectKind, State, register
+from commands.engine.objects import ObjectKind, State, register
 
 if TYPE_CHECKING:
     from bot.cucm.cluster import CucmCluster

@@ -18,8 +18,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from bot.cucm.errors import CucmError
-from commands.base import StillInProgress
-from commands.objects import ObjectKind, State, register
+from commands.engine.base import StillInProgress
+from commands.engine.objects import ObjectKind, State, register
 
 if TYPE_CHECKING:
     from bot.cucm.cluster import CucmCluster

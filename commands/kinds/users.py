@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from bot.changelog.labels import kind_label
 from bot.cucm.errors import CucmError, NotFound
-from commands.base import Step, UsageError
-from commands.objects import ObjectKind, State, change, register
+from commands.engine.base import Step, UsageError
+from commands.engine.objects import ObjectKind, State, change, register
 
 if TYPE_CHECKING:
     from bot.cucm.cluster import CucmCluster

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from cucmsim.axl import devices, faults, groups, lines, params, reference, sql, users
+from cucmsim.axl import devices, faults, groups, lines, reference, service_parameters, sql, users
 from cucmsim.axl.common import AxlCall, Handler, Result
 from cucmsim.axl.xml import Element
 from cucmsim.options import SimOptions
@@ -25,7 +25,7 @@ OPERATIONS: dict[str, Handler] = {
     **lines.OPERATIONS,
     **users.OPERATIONS,
     **groups.OPERATIONS,
-    **params.OPERATIONS,
+    **service_parameters.OPERATIONS,
     **sql.OPERATIONS,
 }
 

@@ -6,8 +6,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from commands.base import Reply
-from commands.runner import ConfirmationRequest, Outcome
+from commands.engine.base import Reply
+from commands.engine.runner import ConfirmationRequest, Outcome
 
 # What CUCM would have to act on: AXL writes and Control Center actions.
 AXL_WRITE_PREFIXES = ("add", "update", "remove", "apply", "reset", "restart", "do", "wipe")

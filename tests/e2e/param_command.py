@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from commands.args import ArgumentError
-from commands.base import Arguments, CommandSpec, Param, Plan, Reply, Role, Step
-from commands.context import Context
+from commands.engine.args import ArgumentError
+from commands.engine.base import Arguments, CommandSpec, Param, Plan, Reply, Role, Step
+from commands.engine.context import Context
 
 SERVICE = "Cisco CTIManager"
 

@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 
 from bot.changelog.store import ChangeSetRecord
-from commands.args import parse
 from commands.catalog import all_specs
+from commands.engine.args import parse
 from cucmsim.model import CTI_MANAGER, Device, Line, ServiceState, User, key
 from tests.e2e import slack_helpers
 from tests.e2e.conftest import ADMIN, OPERATOR, VIEWER, Stack

@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 from bot.demo.loopback import Loopback, Roles, start
 from bot.slack.modals import CALLBACK_ID
 from bot.slack.render import CANCEL_ACTION, CONFIRM_ACTION
-from commands.base import Actor, Role
 from commands.catalog import build_registry
-from commands.runner import ConfirmationRequest
+from commands.engine.base import Actor, Role
+from commands.engine.runner import ConfirmationRequest
 from tests.e2e.hardening import reply_of, write_count
 
 ADMIN, OPERATOR, VIEWER = "UFZADMIN", "UFZOPER", "UFZVIEW"

@@ -78,7 +78,7 @@ def test_one_request_id_from_slack_to_cucm_and_no_secret(
     assert slack, lines
     request_id = slack[-1]["request_id"]
     mine = [e for e in lines if e["request_id"] == request_id]
-    runner = [e for e in mine if e["logger"] == "commands.runner"]
+    runner = [e for e in mine if e["logger"] == "commands.engine.runner"]
     cucm = [e for e in mine if e["logger"] == "bot.cucm.soap"]
     assert runner[0]["command"] == "version" and runner[0]["outcome"] == "read"
     assert cucm and cucm[0]["operation"] == "axl.getCCMVersion"

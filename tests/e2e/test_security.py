@@ -29,8 +29,8 @@ from bot.demo.loopback import ENV, SIGNING_SECRET, Loopback, Roles, start
 from bot.demo.slack_peer import sign
 from bot.logging_setup import configure_logging, register_secret
 from bot.slack.server import create_http_server
-from commands.base import Actor, Role
 from commands.catalog import all_specs
+from commands.engine.base import Actor, Role
 from cucmsim.api import SimServer
 from cucmsim.model import key
 from cucmsim.options import SimOptions

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 from bot.cucm.errors import AuthFailed, CucmError, ParameterUnresolved
-from bot.cucm.params import ParameterResolver
+from bot.cucm.param_catalog import ParameterResolver
 from bot.doctor.report import Finding, Mark
 from bot.doctor.run import Check, Probe
 from bot.health.checks import limits

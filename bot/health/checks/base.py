@@ -23,7 +23,7 @@ from bot.cucm.models import (
     ServiceParameter,
     ServiceStatus,
 )
-from bot.cucm.params import ParameterResolver
+from bot.cucm.param_catalog import ParameterResolver
 
 Severity = Literal["warning", "critical"]
 T = TypeVar("T")

@@ -16,7 +16,7 @@ from typing import Any
 from bot.changelog.labels import field_label, kind_label
 from bot.config import HealthSettings
 from bot.cucm.errors import NotFound
-from bot.cucm.params import CATALOGUE, Scope
+from bot.cucm.param_catalog import CATALOGUE, Scope
 from bot.health.checks.base import CheckResult, Target, fail, ok
 from bot.health.checks.line_drift import line_changes
 from bot.health.store import HealthStore, RecordedObject

@@ -17,8 +17,8 @@ from bot.slack.deps import SlackDeps
 from bot.slack.progress import MessageProgress
 from bot.slack.render import CANCEL_ACTION, CONFIRM_ACTION, outcome_message, reply_message
 from bot.slack.request_id import CONTEXT_KEY
-from commands.base import Actor, Reply
-from commands.runner import ConfirmationRequest
+from commands.engine.base import Actor, Reply
+from commands.engine.runner import ConfirmationRequest
 
 
 def register(app: App, deps: SlackDeps) -> None:

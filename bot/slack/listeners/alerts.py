@@ -23,7 +23,7 @@ from bot.health.render import ACK_ACTION, SILENCE_ACTIONS
 from bot.mrkdwn import mrkdwn
 from bot.slack.deps import Workers
 from bot.slack.rbac import RoleResolver
-from commands.base import Role
+from commands.engine.base import Role
 
 log = logging.getLogger(__name__)
 

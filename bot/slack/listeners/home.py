@@ -19,8 +19,8 @@ from bot.slack.home import HomePublisher
 from bot.slack.home_view import DETAILS_ACTION
 from bot.slack.render import cut, reply_message
 from bot.slack.request_id import CONTEXT_KEY
-from commands.base import Actor, Reply
-from commands.runner import ConfirmationRequest
+from commands.engine.base import Actor, Reply
+from commands.engine.runner import ConfirmationRequest
 
 HOME_TAB = "home"
 MAX_MODAL_TITLE = 24

@@ -15,7 +15,7 @@ from bot.slack.delivery import deliver
 from bot.slack.deps import SlackDeps
 from bot.slack.modals import CALLBACK_ID, field_errors, submission_text
 from bot.slack.request_id import CONTEXT_KEY
-from commands.base import Actor, Role, UsageError
+from commands.engine.base import Actor, Role, UsageError
 
 log = logging.getLogger(__name__)
 

@@ -21,11 +21,11 @@ from bot.changelog.store import ChangeLog
 from bot.cucm.cluster import CucmCluster, SingleCluster
 from bot.cucm.endpoint import ClusterEndpoint
 from bot.cucm.retry import RetryPolicy
-from commands.apply import apply_plan
-from commands.args import ParsedArgs, bind
-from commands.base import Actor, Command, Plan, Reply, Role
-from commands.context import Context
-from commands.registry import Registry
+from commands.engine.apply import apply_plan
+from commands.engine.args import ParsedArgs, bind
+from commands.engine.base import Actor, Command, Plan, Reply, Role
+from commands.engine.context import Context
+from commands.engine.registry import Registry
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
 

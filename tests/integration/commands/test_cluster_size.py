@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from bot.cucm.cluster import CucmCluster
-from commands.associate import ASSOCIATE
-from commands.base import Plan, Role, UsageError
-from commands.ports import CreatePortsCommand
-from commands.routepoints import RemoveRoutePointCommand
+from commands.engine.base import Plan, Role, UsageError
+from commands.workflows.associate import ASSOCIATE
+from commands.workflows.ports import CreatePortsCommand
+from commands.workflows.routepoints import RemoveRoutePointCommand
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
 from tests.integration.commands.conftest import (

@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from commands.apply import apply_plan
-from commands.base import Plan, Role
-from commands.ports import CreatePortsCommand
-from commands.routepoints import CreateRoutePointCommand
+from commands.engine.apply import apply_plan
+from commands.engine.base import Plan, Role
+from commands.workflows.ports import CreatePortsCommand
+from commands.workflows.routepoints import CreateRoutePointCommand
 from tests.integration.commands.conftest import FAULT_DELAY_S, plan_only
 from tests.integration.commands.simdevices import controlled, device, line
 from tests.integration.commands.simobjects import plant_user

@@ -13,10 +13,10 @@ from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine
 from bot.changelog.store import ChangeLog
 from bot.cucm.cluster import SingleCluster
-from commands import lines, ports, routepoints
-from commands.base import Actor, Reply, Role
-from commands.registry import Registry
-from commands.runner import ConfirmationRequest, Runner
+from commands.engine.base import Actor, Reply, Role
+from commands.engine.registry import Registry
+from commands.engine.runner import ConfirmationRequest, Runner
+from commands.workflows import lines, ports, routepoints
 from tests.integration.commands.simdevices import axl_writes, controlled, device, line
 from tests.integration.commands.simobjects import plant_user
 

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from commands.apply import apply_plan, render_plan
-from commands.base import Plan, Role, UsageError
-from commands.lines import AddLineCommand, UpdateLineCommand
-from commands.ports import CreatePortsCommand
-from commands.routepoints import CreateRoutePointCommand
-from commands.undo import UndoCommand
+from commands.engine.apply import apply_plan, render_plan
+from commands.engine.base import Plan, Role, UsageError
+from commands.workflows.lines import AddLineCommand, UpdateLineCommand
+from commands.workflows.ports import CreatePortsCommand
+from commands.workflows.routepoints import CreateRoutePointCommand
+from commands.workflows.undo import UndoCommand
 from tests.integration.commands.conftest import bind_args, plan_only
 from tests.integration.commands.simdevices import axl_writes, device, line
 

@@ -32,9 +32,9 @@ from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine
 from bot.changelog.store import ChangeLog, ChangeSetRecord
 from bot.cucm.cluster import CucmCluster, SingleCluster
-from commands.base import Actor, Reply, Role
 from commands.catalog import build_registry
-from commands.runner import ConfirmationRequest, Outcome, Runner
+from commands.engine.base import Actor, Reply, Role
+from commands.engine.runner import ConfirmationRequest, Outcome, Runner
 from tests.e2e.hardening import write_log
 from tests.integration.commands.conftest import FAST_RETRIES, FAULT_DELAY_S
 from tests.integration.commands.simobjects import plant_device, plant_user

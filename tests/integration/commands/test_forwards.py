@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 
-from commands.apply import apply_plan
-from commands.base import Plan, Role, UsageError
+from commands.engine.apply import apply_plan
+from commands.engine.base import Plan, Role, UsageError
+from commands.engine.objects import change
 from commands.kinds.lines import LINE
-from commands.lines import AddLineCommand, UpdateLineCommand
-from commands.objects import change
-from commands.ports import CreatePortsCommand
-from commands.provision import ProvisionAppCommand
-from commands.routepoints import CreateRoutePointCommand
+from commands.workflows.lines import AddLineCommand, UpdateLineCommand
+from commands.workflows.ports import CreatePortsCommand
+from commands.workflows.provision import ProvisionAppCommand
+from commands.workflows.routepoints import CreateRoutePointCommand
 from cucmsim.model import CallingSearchSpace, key
 from tests.integration.commands.conftest import plan_only
 from tests.integration.commands.simdevices import axl_writes, line

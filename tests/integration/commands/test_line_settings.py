@@ -14,15 +14,15 @@ from typing import Any
 
 import pytest
 
-from commands.apply import apply_plan
-from commands.base import Plan, Role
-from commands.ports import CreatePortsCommand
-from commands.routepoints import (
+from commands.engine.apply import apply_plan
+from commands.engine.base import Plan, Role
+from commands.workflows.ports import CreatePortsCommand
+from commands.workflows.routepoints import (
     CreateRoutePointCommand,
     RemoveRoutePointCommand,
     UpdateRoutePointCommand,
 )
-from commands.undo import UndoCommand
+from commands.workflows.undo import UndoCommand
 from cucmsim.model import key
 from tests.integration.commands.conftest import bind_args, plan_only
 from tests.integration.commands.simdevices import device

@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from commands.apply import apply_plan, render_plan
-from commands.audit import ShowChangeCommand
-from commands.base import Plan
-from commands.provision import ProvisionAppCommand
-from commands.undo import UndoCommand
+from commands.engine.apply import apply_plan, render_plan
+from commands.engine.base import Plan
+from commands.workflows.audit import ShowChangeCommand
+from commands.workflows.provision import ProvisionAppCommand
+from commands.workflows.undo import UndoCommand
 from cucmsim import cti
 from cucmsim.model import CtiApplication, key
 from tests.integration.commands.conftest import bind_args

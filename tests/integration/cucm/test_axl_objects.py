@@ -7,7 +7,7 @@ import pytest
 from bot.cucm.cluster import CucmCluster
 from bot.cucm.errors import NotFound
 from bot.cucm.models import CallForward, CtiPort, Line, LineAppearance, RoutePoint
-from bot.cucm.params import CATALOGUE, ParameterResolver
+from bot.cucm.param_catalog import CATALOGUE, ParameterResolver
 from bot.cucm.security import (
     CLUSTER_SECURITY_MODE,
     ENTERPRISE_NODE,

@@ -26,10 +26,10 @@ from bot.health.alerts import AlertEngine, utcnow
 from bot.health.notifier import Notifier
 from bot.health.scheduler import HealthScheduler
 from bot.health.store import HealthStore
-from commands import health as health_commands
-from commands import silences
-from commands.registry import Registry
-from commands.runner import Runner
+from commands.engine.registry import Registry
+from commands.engine.runner import Runner
+from commands.workflows import health as health_commands
+from commands.workflows import silences
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
 

@@ -6,10 +6,10 @@ from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine
 from bot.changelog.store import ChangeLog
 from bot.cucm.cluster import SingleCluster
-from commands import ports
-from commands.base import Actor, Reply, Role
-from commands.registry import Registry
-from commands.runner import Runner
+from commands.engine.base import Actor, Reply, Role
+from commands.engine.registry import Registry
+from commands.engine.runner import Runner
+from commands.workflows import ports
 from cucmsim import cti
 from cucmsim.model import key
 from tests.integration.health.conftest import Health

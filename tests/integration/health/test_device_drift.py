@@ -7,10 +7,10 @@ from bot.changelog.db import make_engine
 from bot.changelog.store import ChangeLog
 from bot.cucm.cluster import SingleCluster
 from bot.health import runbook
-from commands import routepoints
-from commands.base import Actor, Reply, Role
-from commands.registry import Registry
-from commands.runner import Runner
+from commands.engine.base import Actor, Reply, Role
+from commands.engine.registry import Registry
+from commands.engine.runner import Runner
+from commands.workflows import routepoints
 from cucmsim.model import key
 from tests.e2e.slack_helpers import mrkdwn_texts
 from tests.integration.health.conftest import Health

@@ -8,10 +8,10 @@ from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine
 from bot.changelog.store import ChangeLog
 from bot.cucm.cluster import SingleCluster
-from commands.base import Actor, Reply, Role
-from commands.provision import ProvisionAppCommand
-from commands.registry import Registry
-from commands.runner import Runner
+from commands.engine.base import Actor, Reply, Role
+from commands.engine.registry import Registry
+from commands.engine.runner import Runner
+from commands.workflows.provision import ProvisionAppCommand
 from cucmsim.cti import fail_app
 from cucmsim.serviceability import lifecycle
 from tests.integration.health.conftest import Health, runner

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from commands.base import Actor, Reply, Role
-from commands.runner import Runner
+from commands.engine.base import Actor, Reply, Role
+from commands.engine.runner import Runner
 from tests.integration.health.conftest import Health, runner
 
 OPERATOR = Actor("UOPER1", "oper", "C1")

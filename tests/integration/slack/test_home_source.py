@@ -6,7 +6,7 @@ from bot.changelog.db import make_engine
 from bot.changelog.store import ChangeLog
 from bot.slack.home import HomeSource
 from bot.slack.rbac import RoleResolver
-from commands.registry import Registry
+from commands.engine.registry import Registry
 from tests.integration.health.conftest import Health
 
 

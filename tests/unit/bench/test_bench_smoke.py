@@ -24,7 +24,7 @@ from bot.changelog.db import make_engine, upgrade
 from bot.changelog.store import ChangeLog
 from bot.cucm.cluster import CucmCluster, SingleCluster
 from commands.catalog import build_registry
-from commands.runner import Runner
+from commands.engine.runner import Runner
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
 from cucmsim.seed import LARGE

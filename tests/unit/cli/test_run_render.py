@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 
 from bot.cli.run import print_reply
-from commands.base import File, Reply, Table
+from commands.engine.base import File, Reply, Table
 
 
 def test_a_reply_prints_as_slack_would_show_it() -> None:

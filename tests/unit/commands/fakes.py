@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from commands.base import Arguments, CommandSpec, Param, Plan, Reply, Role, Step
-from commands.context import Context
+from commands.engine.base import Arguments, CommandSpec, Param, Plan, Reply, Role, Step
+from commands.engine.context import Context
 
 
 @dataclass

@@ -17,7 +17,7 @@ from bot.cucm.errors import (
     Unreachable,
 )
 from bot.cucm.faults import FaultInfo, to_error
-from bot.cucm.params import (
+from bot.cucm.param_catalog import (
     CATALOGUE,
     LONG_MAX,
     ORDERED_PAIRS,

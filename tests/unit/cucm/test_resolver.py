@@ -8,7 +8,7 @@ import pytest
 
 from bot.cucm.errors import ParameterUnresolved
 from bot.cucm.models import ServiceParameter
-from bot.cucm.params import ParameterResolver
+from bot.cucm.param_catalog import ParameterResolver
 
 
 class StubAxl:

@@ -8,7 +8,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.delivery import deliver, post_threaded
-from commands.base import Reply
+from commands.engine.base import Reply
 
 REPORT = Reply(
     "Doctor of lab", "error", lines=["✓ a: fine", "✗ b: broken"], footer="1 passed", thread=True

@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.slack.home import HomePublisher
 from bot.slack.home_view import HomeContent
-from commands.base import Role
+from commands.engine.base import Role
 from tests.e2e.hardening import wait_until
 
 INTERVAL = 0.3

@@ -7,7 +7,7 @@ from bot.changelog.store import ChangeSetRecord
 from bot.health.render import ACK_ACTION
 from bot.health.store import AlertRecord
 from bot.slack.home_view import DETAILS_ACTION, MAX_VIEW_BLOCKS, HomeContent, home_view
-from commands.base import CommandSpec, Reply, Role, Table
+from commands.engine.base import CommandSpec, Reply, Role, Table
 
 NOW = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
 

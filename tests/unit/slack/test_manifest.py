@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.slack.listeners.commands import COMMAND
+from bot.slack.listeners.slash_commands import COMMAND
 from bot.slack.server import EVENTS_PATH
 
 ROOT = Path(__file__).resolve().parents[3]

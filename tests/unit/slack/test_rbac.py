@@ -2,7 +2,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.slack.rbac import RoleResolver
-from commands.base import Role
+from commands.engine.base import Role
 
 
 @dataclass

@@ -9,8 +9,8 @@ from bot.slack.render import (
     confirmation_message,
     reply_message,
 )
-from commands.base import Reply, Table
-from commands.runner import ConfirmationRequest
+from commands.engine.base import Reply, Table
+from commands.engine.runner import ConfirmationRequest
 
 
 def _sections(message: dict) -> list[dict]:

@@ -1,0 +1,1 @@
+"""CUCM knowledge several workflows share: names, ranges, forwards, groups, nodes."""

@@ -1,0 +1,1 @@
+"""The machinery every command shares: arguments, plans, apply, replies, the runner."""

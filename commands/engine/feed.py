@@ -1,0 +1,74 @@
+"""What a change set did, told to the people who were not there.
+
+An auditor reads one channel to see every write: who asked, who confirmed,
+each object touched in CUCM Administration's words, the result and the undo
+command. Commands never import Slack, so the runner hands each change set
+that wrote, or tried to, to a `ChangeSetFeed` the front end provides; dry
+runs, plans that changed nothing and reads never reach it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from bot.changelog.labels import describe_object
+from commands.engine.base import Reply, Status
+from commands.workflows.audit import STATUS_ICONS, who
+
+if TYPE_CHECKING:
+    from bot.changelog.store import ChangeSetRecord
+
+UNDOABLE = ("applied", "partial")
+_RESULT_STATUS: dict[str, Status] = {"applied": "ok", "failed": "error"}
+
+
+class ChangeSetFeed(Protocol):
+    def ended(self, record: ChangeSetRecord) -> None:
+        """`record` finished applying (applied, failed, compensated, partial, interrupted)."""
+
+
+def audit_reply(record: ChangeSetRecord) -> Reply:
+    """The audit channel's post for one change set: one line per object it touched."""
+    noun = f"Undo of #{record.undo_of}" if record.undo_of else "Change set"
+    fields = [
+        ("Requested by", f"<@{record.requester_id or record.actor_id}>"),
+        ("Confirmed by", f"<@{record.actor_id}>" if record.approved_by_other else "-"),
+        ("Cluster", record.cluster or "-"),
+        ("Result", record.status.replace("_", " ")),
+    ]
+    lines = [f"`{record.command_text or record.command}`"]
+    lines += [
+        f"{STATUS_ICONS.get(c.status, '•')} "
+        + describe_object(c.object_type, c.object_name, c.operation, c.before, c.after)
+        + f": {c.status.replace('_', ' ')}"
+        for c in record.changes
+    ]
+    if record.error:
+        lines.append(f"Error: {record.error}")
+    return Reply(
+        title=f"{noun} #{record.id}: {record.command}",
+        status=_RESULT_STATUS.get(record.status, "warning"),
+        lines=lines,
+        fields=fields,
+        footer=_footer(record),
+        change_set_id=record.id,
+    )
+
+
+def summary_line(record: ChangeSetRecord) -> str:
+    """One line for the channel the command ran in: who, what, how it ended."""
+    icon = STATUS_ICONS.get(record.status, "•")
+    count = len(record.changes)
+    writes = f"{count} write{'s' if count != 1 else ''}"
+    return (
+        f"{icon} {who(record)} ran `{record.command_text or record.command}` on "
+        f"{record.cluster or '-'}: {record.status.replace('_', ' ')} ({writes}), "
+        f"change set #{record.id}"
+    )
+
+
+def _footer(record: ChangeSetRecord) -> str:
+    details = f"Details: `/cti show-change {record.id}`"
+    if record.status in UNDOABLE and record.changes:
+        return f"{details} · undo with `/cti undo {record.id}`"
+    return details

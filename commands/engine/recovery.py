@@ -1,0 +1,63 @@
+"""After a crash mid-apply: re-read what an interrupted change set touched, and say it.
+
+`ChangeLog.mark_interrupted()` turns the dead process's `applying` sets into
+`interrupted` and their unanswered writes into `unknown`; this module reads each
+of those objects back from CUCM (never re-sends anything) so the announcement
+names the actual state of every object, not just "check it".
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from bot.changelog.labels import kind_label, object_label, operation_label
+from commands import kinds as _kinds  # noqa: F401  (importing registers every kind)
+from commands.engine.objects import KINDS
+
+if TYPE_CHECKING:
+    from bot.changelog.store import ChangeRecord, ChangeSetRecord
+    from bot.cucm.cluster import ClusterDirectory
+
+log = logging.getLogger(__name__)
+
+
+def object_state(clusters: ClusterDirectory, cluster: str | None, change: ChangeRecord) -> str:
+    """What CUCM holds for this change now: applied, not applied, changed otherwise, or unknown."""
+    kind = KINDS.get(change.object_type)
+    if kind is None or not cluster:
+        return "UNKNOWN (cannot be re-read)"
+    try:
+        current = kind.read(clusters.get(cluster), change.object_name)
+    except Exception as exc:  # CUCM down too: say so, never guess
+        return f"UNKNOWN (re-read failed: {exc})"
+    if kind.satisfied(current, change.before, change.after):
+        return "applied (re-read: the write holds)"
+    if current == change.before or (current is None and change.before is None):
+        return "not applied (re-read: as before)"
+    return "differs from both before and after (re-read): check it"
+
+
+def interrupted_report(
+    sets: Iterable[ChangeSetRecord], clusters: ClusterDirectory
+) -> list[tuple[ChangeSetRecord, str]]:
+    """One message per interrupted set, naming every object it touched and its state."""
+    out = []
+    for record in sets:
+        lines = [
+            f":warning: ctibot restarted while applying change set #{record.id} "
+            f"(`{record.command_text}` by <@{record.actor_id}>); it is marked *interrupted*. "
+            "Objects re-read from CUCM:"
+        ]
+        for change in record.changes:
+            if change.status in ("unknown", "applied"):
+                state = object_state(clusters, record.cluster, change)
+            else:
+                state = change.status
+            verb = operation_label(change.operation, change.before, change.after)
+            kind, name = change.object_type, change.object_name
+            lines.append(f"• {verb} {kind_label(kind)} `{object_label(kind, name)}`: {state}")
+        lines.append(f"Details: `/cti show-change {record.id}`.")
+        out.append((record, "\n".join(lines)))
+    return out

@@ -1,0 +1,1 @@
+"""One module per group of `/cti` commands, in CUCM's terms."""

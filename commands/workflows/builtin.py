@@ -1,0 +1,140 @@
+"""Commands every deployment has: help, whoami, version.
+
+Help shows only what the caller may run (admins complain about bots that list
+commands they cannot use), and `version` talks to every cluster at once so
+one slow publisher does not make the whole answer slow.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
+from itertools import groupby
+
+from bot import __version__
+from commands.engine.base import Arguments, CommandSpec, Param, Reply, Role, Table
+from commands.engine.context import Context
+
+log = logging.getLogger(__name__)
+
+VERSION_TIMEOUT_S = 20.0
+
+
+class HelpCommand:
+    spec = CommandSpec(
+        name="help",
+        summary="List the commands you may run, or explain one",
+        role=Role.NONE,
+        params=(
+            Param(
+                "command",
+                "the command to explain, e.g. `service status`",
+                positional=True,
+                multiple=True,
+            ),
+        ),
+        examples=("/cti help", "/cti help version"),
+    )
+
+    def execute(self, ctx: Context, args: Arguments) -> Reply:
+        words: list[str] = args["command"]
+        if words:
+            return self._one(ctx, words)
+        allowed = ctx.registry.allowed(ctx.role)
+        lines: list[str] = []
+        for group, commands in groupby(allowed, key=lambda c: c.spec.name.split()[0]):
+            members = list(commands)
+            if len(members) > 1 or members[0].spec.name != group:
+                lines.append(f"*{group}*")
+            lines += [f"`/cti {c.spec.name}` - {c.spec.summary}" for c in members]
+        hidden = len(ctx.registry.all()) - len(allowed)
+        footer = f"You are *{ctx.role.label}*. `/cti help <command>` for details."
+        if hidden:
+            footer += f" {hidden} more need a higher role."
+        return Reply(title="ctibot commands", status="info", lines=lines, footer=footer)
+
+    def _one(self, ctx: Context, words: list[str]) -> Reply:
+        found = ctx.registry.resolve(words)
+        if found is None:
+            return Reply(
+                title=f"No command `{' '.join(words)}`",
+                status="error",
+                lines=["Type `/cti help` for the commands you may run."],
+            )
+        spec = found[0].spec
+        lines = [spec.summary, f"Usage: `{spec.usage}`"]
+        for p in spec.params:
+            shown = f"--{p.name}" if p.flag else (f"<{p.name}>" if p.positional else f"{p.name}=")
+            extra = " (required)" if p.required else ""
+            if p.choices:
+                extra += f" one of: {', '.join(p.choices)}"
+            if p.default is not None:
+                extra += f" default: {p.default}"
+            lines.append(f"`{shown}` {p.help}{extra}")
+        if spec.writes:
+            lines.append("`--dry-run` show the plan without sending anything to CUCM")
+        lines += [f"Example: `{e}`" for e in spec.examples]
+        if ctx.role < spec.role:
+            lines.append(
+                f":no_entry: You may not run this: it needs *{spec.role.label}*, "
+                f"you have *{ctx.role.label}*."
+            )
+        return Reply(
+            title=f"/cti {spec.name}",
+            status="info",
+            lines=lines,
+            footer=f"Requires the {spec.role.label} role.",
+        )
+
+
+class WhoamiCommand:
+    spec = CommandSpec(
+        name="whoami",
+        summary="Show your Slack user ID, your ctibot role and how you got it",
+        role=Role.NONE,
+        examples=("/cti whoami",),
+    )
+
+    def execute(self, ctx: Context, args: Arguments) -> Reply:
+        return Reply(
+            title="Who you are to ctibot",
+            status="info",
+            fields=[
+                ("User", f"<@{ctx.actor.user_id}> (`{ctx.actor.user_id}`)"),
+                ("Role", ctx.role.label),
+                ("Granted by", ctx.grant or "no grant: deny by default"),
+            ],
+        )
+
+
+class VersionCommand:
+    spec = CommandSpec(
+        name="version",
+        summary="Show the ctibot version and the CUCM version of each cluster",
+        role=Role.VIEWER,
+        examples=("/cti version",),
+    )
+
+    def execute(self, ctx: Context, args: Arguments) -> Reply:
+        names = ctx.clusters.names()
+        rows: list[tuple[str, str, str]] = []
+        if names:
+            with ThreadPoolExecutor(max_workers=min(8, len(names))) as pool:
+                # copy_context: the pool's threads would otherwise log without the request id
+                futures = {n: pool.submit(copy_context().run, self._one, ctx, n) for n in names}
+                rows = [(n, *futures[n].result(timeout=VERSION_TIMEOUT_S)) for n in names]
+        errors = sum(1 for r in rows if r[2] != "ok")
+        return Reply(
+            title=f"ctibot {__version__}",
+            status="warning" if errors else "ok",
+            table=Table(headers=("cluster", "CUCM version", "status"), rows=rows),
+            footer=f"{len(names)} cluster(s), {errors} unreachable",
+        )
+
+    def _one(self, ctx: Context, name: str) -> tuple[str, str]:
+        try:
+            return str(ctx.clusters.get(name).axl.get_version()), "ok"
+        except Exception as exc:
+            log.warning("version of cluster %s failed: %s", name, exc)
+            return "-", f"{type(exc).__name__}: {exc}"

@@ -1,0 +1,141 @@
+"""`/cti health [--cluster X]`: the status board, read live, plus what the monitor knows.
+
+It runs the services, applications and limits checks once through the
+monitor's own targets (so RIS and PerfMon stay behind the same rate limiter),
+without feeding the alert engine: looking at the board changes no alert.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.health.checks import run_check
+from commands.domain.provisioned_devices import device_lines, provisioned_devices
+from commands.engine.base import Arguments, Command, CommandSpec, Reply, Role, Table
+
+if TYPE_CHECKING:
+    from bot.health.checks.base import CheckResult
+    from bot.health.scheduler import HealthScheduler
+    from commands.engine.context import Context
+
+BOARD_CHECKS = ("services", "applications", "limits")
+
+
+def _stamp(at: datetime | None) -> str:
+    return at.strftime("%H:%M:%S UTC") if at else "never"
+
+
+class HealthCommand:
+    spec = CommandSpec(
+        name="health",
+        summary="CTIManager, applications, provisioned devices, limits and active alerts, now",
+        role=Role.VIEWER,
+        examples=("/cti health", "/cti health --cluster lab"),
+    )
+
+    def __init__(self, monitor: HealthScheduler) -> None:
+        self._monitor = monitor
+
+    def execute(self, ctx: Context, args: Arguments) -> Reply:
+        cluster = ctx.cluster_name
+        target = self._monitor.target(cluster)
+        found: dict[str, list[CheckResult]] = {}
+        problems: list[str] = []
+        for check in BOARD_CHECKS:
+            results, error = run_check(check, target, self._monitor.health, self._monitor.store)
+            found[check] = results
+            if error:
+                problems.append(f":warning: {check}: {error}")
+        try:
+            devices = provisioned_devices(target, self._monitor.health, self._monitor.store)
+        except Exception as exc:  # RIS down or throttled: the rest of the board still helps
+            devices = []
+            problems.append(f":warning: provisioned devices: {type(exc).__name__}: {exc}")
+        closed = any(not d.open for d in devices)
+        return Reply(
+            title=f"CTI health of {cluster}",
+            status="warning" if problems or closed or self._active(cluster) else "ok",
+            lines=[
+                *problems,
+                *application_lines(found["applications"]),
+                *device_lines(cluster, devices),
+            ],
+            table=node_table(found),
+            fields=[
+                ("Devices open per provider", provider_text(found["limits"])),
+                ("Last checks", self._last_runs(cluster)),
+                ("Active alerts", self._alerts(cluster)),
+            ],
+        )
+
+    def _active(self, cluster: str) -> list[Any]:
+        return self._monitor.store.alerts(
+            cluster=cluster, states=("firing", "acknowledged", "silenced")
+        )
+
+    def _last_runs(self, cluster: str) -> str:
+        runs = self._monitor.store.last_runs(cluster)
+        if not runs:
+            return "no check has run yet"
+        return ", ".join(
+            f"{name} {_stamp(run.at)}{'' if run.ok else ' (failed)'}"
+            for name, run in sorted(runs.items())
+        )
+
+    def _alerts(self, cluster: str) -> str:
+        active = self._active(cluster)
+        if not active:
+            return "none"
+        return "\n".join(f"[{a.state.upper()}] {a.summary}" for a in active[:20])
+
+
+def node_table(found: dict[str, list[CheckResult]]) -> Table:
+    """One row per node: CTIManager and CallManager (services check), devices open (limits)."""
+    rows: dict[str, list[str]] = {}
+    for result in found.get("services", []):
+        if result.node:
+            row = rows.setdefault(result.node, [result.node, "-", "-", "-"])
+            column = 2 if result.subject.startswith("CallManager/") else 1
+            row[column] = str(result.details.get("status", result.summary))
+    for result in found.get("limits", []):
+        if result.subject.startswith("node/") and result.node in rows:
+            details = result.details
+            rows[result.node][3] = f"{details['open']}/{details['limit']} ({details['percent']} %)"
+    return Table(
+        ("Node", "CTIManager", "CallManager", "Devices open / limit"),
+        [tuple(r) for r in rows.values()],
+    )
+
+
+def provider_text(results: list[CheckResult]) -> str:
+    """Per provider as well as per node: each has its own Maximum Devices limit."""
+    lines = [
+        f"{r.details['provider']} on {r.node}: "
+        f"{r.details['open']}/{r.details['limit']} ({r.details['percent']} %)"
+        for r in results
+        if "provider" in r.details
+    ]
+    return "\n".join(lines) or "none open"
+
+
+def application_lines(results: list[CheckResult]) -> list[str]:
+    """Each application on its primary or backup CTIManager, with the check's verdict."""
+    lines = []
+    for result in results:
+        if result.subject == "check":
+            continue
+        icon = (
+            ":white_check_mark:"
+            if result.ok
+            else (":red_circle:" if result.severity == "critical" else ":large_orange_circle:")
+        )
+        lines.append(f"{icon} {result.subject}: {result.summary}")
+    return lines
+
+
+COMMAND_TYPES = (HealthCommand,)
+
+
+def build_commands(monitor: HealthScheduler) -> list[Command]:
+    return [HealthCommand(monitor)]
