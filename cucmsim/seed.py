@@ -4,11 +4,11 @@
 devices).
 
 The internal service-parameter names are invented on purpose: CUCM's real
-ones are unconfirmed (reference §7), and the bot must discover them through
-listServiceParameter, never guess them. "renamed" goes further: two of its
-names match neither ctibot's candidates nor the display name's words, so only
-the configured `param_names` resolve them. The display names sit in
-`PARAMETER_DISPLAY_NAMES` for the simulator's own use only.
+ones are unconfirmed (docs/cucm-interfaces.md#service-parameters), and the bot
+must discover them through listServiceParameter, never guess them. "renamed"
+goes further: two of its names match neither ctibot's candidates nor the
+display name's words, so only the configured `param_names` resolve them. The
+display names sit in `PARAMETER_DISPLAY_NAMES` for the simulator's own use only.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """End users, application users and user (access control) groups.
 
-``associatedDevices`` and ``associatedGroups`` are replaced whole by CUCM (reference 6.4):
-the update methods here send the complete list they are given; merging is the caller's
-read-modify-write, serialized per object. Group membership deltas (addMembers/removeMembers)
-need no read.
+``associatedDevices`` and ``associatedGroups`` are replaced whole by CUCM
+(docs/cucm-interfaces.md#whole-lists): the update methods here send the complete list they are
+given; merging is the caller's read-modify-write, serialized per object. Group membership
+deltas (addMembers/removeMembers) need no read.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """ControlCenterServices: status, activation (deployment) and start/stop of services.
 
-"Control Center ... allow operations only on the local node" (reference section 10), so every
-request goes to the address of the node it concerns. Start/stop is asynchronous: the call
-returns at once and the status moves through Starting/Stopping; callers poll
-``get_service_status``.
+Control Center acts only on the node a request is sent to
+(docs/cucm-interfaces.md#control-center), so every request goes to the address of the node it
+concerns. Start/stop is asynchronous: the call returns at once and the status moves through
+Starting/Stopping; callers poll ``get_service_status``.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Turn a SOAP fault into a typed error.
 
-CUCM's fault texts vary by release and object (reference section 3), so classification is a
-table of rules over (operation, axlcode, faultstring), tolerant of wording variants: each rule
-matches case-insensitively on fragments rather than whole sentences.
+CUCM's fault texts vary by release and object (docs/cucm-interfaces.md#faults), so
+classification is a table of rules over (operation, axlcode, faultstring), tolerant of wording
+variants: each rule matches case-insensitively on fragments rather than whole sentences.
 """
 
 from __future__ import annotations

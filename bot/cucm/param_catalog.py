@@ -1,11 +1,11 @@
 """The CTI service-parameter catalogue and run-time resolution of internal AXL names.
 
-CUCM's internal parameter names for the CTI settings are not published (reference section 7),
-so nothing here sends a guessed name: a concept is resolved against the names the node
-actually returns from ``listServiceParameter`` - configured override first, then our
-candidate guesses, then a token match of the GUI display name. AXL does not range-check
-values either, so the ranges below are the product's own table: advice, not law. What is
-law is the value's type: a whole number CUCM can store.
+CUCM's internal parameter names for the CTI settings are not published
+(docs/cucm-interfaces.md#service-parameters), so nothing here sends a guessed name: a concept
+is resolved against the names the node actually returns from ``listServiceParameter`` -
+configured override first, then our candidate guesses, then a token match of the GUI display
+name. AXL does not range-check values either, so the ranges below are the product's own
+table: advice, not law. What is law is the value's type: a whole number CUCM can store.
 """
 
 from __future__ import annotations

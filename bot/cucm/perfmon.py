@@ -1,7 +1,7 @@
 """PerfmonService: CTIManager counters per node (``Cisco CTI Manager`` object).
 
 Counter names arrive as ``\\\\host\\Object\\Counter`` or ``\\\\host\\Object(instance)\\Counter``
-(reference section 12); they are split here so callers see object, instance and counter.
+(docs/cucm-interfaces.md#perfmon); they are split here so callers see object, instance and counter.
 PerfMon is rate limited (about 80 requests a minute), so collect one object per call.
 """
 

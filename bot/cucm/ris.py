@@ -2,7 +2,7 @@
 
 RIS answers for the whole cluster from any node, one ``CtiNode`` per CUCM node; the node an
 item is listed under is the CTIManager currently serving it (that is how failover shows).
-RIS is rate limited (reference section 12), so callers should poll sparingly.
+RIS is rate limited (docs/cucm-interfaces.md#throttling), so callers should poll sparingly.
 """
 
 from __future__ import annotations

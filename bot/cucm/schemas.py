@@ -6,7 +6,7 @@ per (WSDL, AXL version) and every cluster builds its cheap ``zeep.Client`` on to
 
 The compact AXL WSDL/XSD on disk are valid for the template version (12.5); other versions
 are rendered into a per-process temporary directory by rewriting the namespace and the
-SOAPAction version, which must match each other (reference section 1).
+SOAPAction version, which must match each other (docs/cucm-interfaces.md#versions).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ AXL_SERVICE_NS = "http://www.cisco.com/AXLAPIService/"
 AXL_BINDING = f"{{{AXL_SERVICE_NS}}}AXLAPIBinding"
 AST_NS = "http://schemas.cisco.com/ast/soap"
 
-# strict=False: real CUCM responses deviate from the schema (reference section 2).
+# strict=False: real CUCM responses deviate from the schema (docs/cucm-interfaces.md#zeep).
 # xsd_ignore_sequence_order: our compact response types name only some of CUCM's fields, so
 # parse them wherever they appear.
 SETTINGS = Settings(strict=False, xml_huge_tree=True, xsd_ignore_sequence_order=True)

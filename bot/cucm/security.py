@@ -5,7 +5,7 @@ only over TLS, which needs the cluster in mixed mode; on a non-secure cluster
 that provider stops opening. The mode is the enterprise parameter Cluster
 Security Mode (0 non-secure, 1 mixed). Enterprise parameters are read as
 service parameters of the virtual process node EnterpriseWideData under the
-service "Enterprise Wide" (docs/architecture.md says what is confirmed).
+service "Enterprise Wide" (docs/architecture.md#cluster-security-mode says what is confirmed).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """HTTP plumbing for one cluster: one keep-alive session, explicit timeouts, TLS on by default.
 
 zeep's ``Transport(timeout=...)`` only bounds WSDL loading; SOAP calls never time out unless
-``operation_timeout`` is set (reference section 2), so every transport here sets it.
+``operation_timeout`` is set (docs/cucm-interfaces.md#zeep), so every transport here sets it.
 ``trust_env=False`` stops REQUESTS_CA_BUNDLE / proxies from silently changing verification.
 """
 

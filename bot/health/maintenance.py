@@ -2,7 +2,7 @@
 
 A window quietly suppressing alerts would leave the on-call engineer unsure
 whether the channel is calm or muted, so its start and its end each get one
-top-level message (slack.md 8.2: "announce start and end"), the end one naming
+top-level message (docs/slack-interfaces.md#alert-conventions), the end one naming
 what is still failing now that notifications resume.
 """
 

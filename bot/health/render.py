@@ -1,6 +1,6 @@
 """One alert as a Slack message: a coloured attachment wrapping Block Kit blocks.
 
-The colour bar exists only on attachments (reference slack.md section 7), so
+The colour bar exists only on attachments (docs/slack-interfaces.md#colour-bar), so
 the blocks live inside one attachment; the top-level text stays short and
 greppable ("[CRITICAL] CTIManager down on cucm-sub1 (lab)") for notifications,
 search and screen readers. Summaries and details carry values read from

@@ -1,6 +1,6 @@
 """The Standard CTI access control groups and Cisco's rules about combining them.
 
-Names are CUCM's exact spelling (reference §8, including the lower-case
+Names are CUCM's exact spelling (docs/cucm-interfaces.md#cti-groups, including the lower-case
 "supporting" and "conf"): whether AXL compares group names case-insensitively
 is unconfirmed, so admins may type any case but we always send this spelling.
 The rules are advice from Cisco's SysConfig guide, not CUCM constraints, so

@@ -1,6 +1,6 @@
 """AXL faults, shaped like CUCM's `axlError` detail.
 
-Codes and texts chosen for the simulator (reference §3; CUCM's own wording
+Codes and texts chosen for the simulator (docs/cucm-interfaces.md#faults; CUCM's own wording
 for foreign-key errors is unconfirmed, so ours is deliberately distinct
 from "not found" so a client can tell them apart):
 

@@ -1,6 +1,6 @@
 """ControlCenterServices: service status, activation and start/stop, on the local node only.
 
-Answers carry CUCM's ReasonCodes per service (reference §10) instead of
+Answers carry CUCM's ReasonCodes per service (docs/cucm-interfaces.md#control-center) instead of
 faults, because CUCM reports per-service outcomes inside a successful
 ServiceInformationResponse; only malformed requests and requests naming
 another node are SOAP faults.

@@ -1,4 +1,4 @@
-"""CTI application failover rules (reference §13) on a hand-built cluster."""
+"""CTI application failover rules (docs/cucm-interfaces.md#cti-failover) on a hand-built cluster."""
 
 from __future__ import annotations
 
