@@ -17,8 +17,8 @@ from bot.demo.loopback import Peer, Roles, start
 from bot.health.alerts import AlertEngine
 from bot.health.capacity import Sample
 from bot.health.checks.base import CheckResult
-from bot.health.notifier import Notifier
-from bot.health.render import ACK_ACTION
+from bot.slack.alert_notifier import AlertNotifier
+from bot.slack.alerts_render import ACK_ACTION
 from tests.e2e.hardening import wait_until
 
 OPERATOR, VIEWER = "UOPER1", "UVIEW1"
@@ -29,7 +29,7 @@ class AlertStack:
     fake: FakeSlack
     peer: Peer
     engine: AlertEngine
-    notifier: Notifier
+    notifier: AlertNotifier
 
 
 @pytest.fixture(params=["http", "socket_mode"])
@@ -39,7 +39,7 @@ def stack(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[AlertStack
     bot = loopback.bot
     assert bot.app is not None and bot.client is not None
     notifier = bot.monitor.notifier
-    assert notifier is not None, "bootstrap builds the alert notifier when Slack is configured"
+    assert isinstance(notifier, AlertNotifier), "bootstrap builds it when Slack is configured"
     notifier.start()
     engine = bot.monitor.alerts
     try:

@@ -16,7 +16,7 @@ from bot.bootstrap import Bot
 from bot.demo.fake_slack import Call, FakeSlack
 from bot.demo.loopback import Peer, Roles, start
 from bot.health.checks.base import CheckResult
-from bot.health.render import ACK_ACTION
+from bot.slack.alerts_render import ACK_ACTION
 from bot.slack.home import MIN_INTERVAL_S
 from bot.slack.home_view import DETAILS_ACTION, MAX_VIEW_BLOCKS
 from commands.engine.base import Role

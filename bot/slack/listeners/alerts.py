@@ -19,8 +19,8 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.health.alerts import AlertEngine
-from bot.health.render import ACK_ACTION, SILENCE_ACTIONS
 from bot.mrkdwn import mrkdwn
+from bot.slack.alerts_render import ACK_ACTION, SILENCE_ACTIONS
 from bot.slack.deps import Workers
 from bot.slack.rbac import RoleResolver
 from commands.engine.base import Role

@@ -23,9 +23,9 @@ from bot.cucm.endpoint import ClusterEndpoint
 from bot.cucm.retry import RetryPolicy
 from bot.demo.fake_slack import FakeSlack
 from bot.health.alerts import AlertEngine, utcnow
-from bot.health.notifier import Notifier
 from bot.health.scheduler import HealthScheduler
 from bot.health.store import HealthStore
+from bot.slack.alert_notifier import AlertNotifier
 from commands.engine.registry import Registry
 from commands.engine.runner import Runner
 from commands.workflows import health as health_commands
@@ -52,7 +52,7 @@ class Health:
     settings: Settings
     store: HealthStore
     engine: AlertEngine
-    notifier: Notifier
+    notifier: AlertNotifier
     scheduler: HealthScheduler
     url: str
 
@@ -144,7 +144,7 @@ def build_health(
     cucm = CucmCluster(endpoint, retry=FAST)
     store = HealthStore(make_engine(url))
     client = WebClient(token="xoxb-test", base_url=fake.base_url)
-    notifier = Notifier(
+    notifier = AlertNotifier(
         client, store, ALERTS, interval_s=0, sleep=lambda s: time.sleep(min(s, 0.05))
     )
     notifier.start()
