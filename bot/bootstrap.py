@@ -297,7 +297,7 @@ def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bo
             signing_secret=_secret(settings.slack.signing_secret),
             seen_before=metrics.seen_before(lambda key: deliveries.seen_before(engine, key)),
         )
-        alert_buttons.register(bot.app, monitor.alerts, roles, bot.workers)
+        alert_buttons.register(bot.app, deps)
         source = HomeSource(monitor.scheduler, changelog, runner.registry, roles, clusters.names)
         bot.home = HomePublisher(client, source)
         monitor.alerts.notifier = HomeRefresh(monitor.alerts.notifier, bot.home.alert_changed)

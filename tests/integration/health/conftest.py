@@ -28,8 +28,8 @@ from bot.health.store import HealthStore
 from bot.slack.alert_notifier import AlertNotifier
 from commands.engine.registry import Registry
 from commands.engine.runner import Runner
+from commands.workflows import alert_actions, silences
 from commands.workflows import health as health_commands
-from commands.workflows import silences
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
 
@@ -200,12 +200,13 @@ def health(make_health: Callable[..., Health]) -> Health:
 
 
 def runner(health: Health) -> Runner:
-    """`/cti health` and the silence commands as Slack and the CLI run them."""
+    """`/cti health`, the silence and alert commands as Slack and the CLI run them."""
     engine = make_engine(health.url)
     registry = Registry(
         [
             *health_commands.build_commands(health.scheduler),
             *silences.build_commands(health.engine),
+            *alert_actions.build_commands(health.engine),
         ]
     )
     return Runner(
