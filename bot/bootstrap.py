@@ -34,6 +34,7 @@ from bot.health.store import HealthStore
 from bot.housekeeping import Housekeeper
 from bot.metrics import Metrics, alert_counts
 from bot.readiness import ClusterProbe
+from bot.slack.alert_notifier import AlertNotifier
 from bot.slack.app import build_app, build_client
 from bot.slack.deps import SlackDeps, Workers
 from bot.slack.feed import SlackFeed
@@ -239,11 +240,12 @@ def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bo
     clusters = ConfiguredClusters(list(settings.clusters), observer=metrics)
     client = _client(settings) if settings.slack.bot_token is not None else None
     history = timedelta(days=settings.health.history_days)
+    health_store = HealthStore(engine)
     monitor = build_monitor(
         settings,
-        engine,
+        health_store,
         clusters,
-        client if slack else None,
+        _alert_notifier(settings, client, health_store) if slack else None,
         Housekeeper(
             engine,
             confirmations,
@@ -295,7 +297,7 @@ def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bo
             signing_secret=_secret(settings.slack.signing_secret),
             seen_before=metrics.seen_before(lambda key: deliveries.seen_before(engine, key)),
         )
-        alert_buttons.register(bot.app, monitor.alerts, roles, bot.workers)
+        alert_buttons.register(bot.app, deps)
         source = HomeSource(monitor.scheduler, changelog, runner.registry, roles, clusters.names)
         bot.home = HomePublisher(client, source)
         monitor.alerts.notifier = HomeRefresh(monitor.alerts.notifier, bot.home.alert_changed)
@@ -305,6 +307,22 @@ def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bo
 
 def _client(settings: Settings) -> WebClient:
     return build_client(_secret(settings.slack.bot_token), settings.slack.api_url)
+
+
+def _alert_notifier(
+    settings: Settings, client: WebClient | None, store: HealthStore
+) -> AlertNotifier | None:
+    """Alerts reach Slack only with a client and a channel to post them in."""
+    channel = settings.slack.alert_channel
+    if client is None or not channel:
+        return None
+    return AlertNotifier(
+        client,
+        store,
+        channel,
+        interval_s=settings.health.post_interval,
+        runbook_url=settings.health.runbook_url,
+    )
 
 
 def _feed(settings: Settings, client: WebClient | None) -> SlackFeed | None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from commands.engine.base import Command, CommandSpec
 from commands.engine.registry import Registry
 from commands.workflows import (
+    alert_actions,
     associate,
     audit,
     capacity,
@@ -62,6 +63,7 @@ def health_commands(monitor: HealthMonitor) -> list[Command]:
     return (
         health.build_commands(monitor.scheduler)
         + silences.build_commands(monitor.alerts)
+        + alert_actions.build_commands(monitor.alerts)
         + capacity.build_commands(monitor.store.capacity)
     )
 
@@ -69,6 +71,11 @@ def health_commands(monitor: HealthMonitor) -> list[Command]:
 def all_specs() -> list[CommandSpec]:
     """Every command's spec, health included, without building a monitor (for the docs)."""
     specs = [c.spec for c in build_registry().all()]
-    types = health.COMMAND_TYPES + silences.COMMAND_TYPES + capacity.COMMAND_TYPES
+    types = (
+        health.COMMAND_TYPES
+        + silences.COMMAND_TYPES
+        + alert_actions.COMMAND_TYPES
+        + capacity.COMMAND_TYPES
+    )
     specs += [cls.spec for cls in types]
     return sorted(specs, key=lambda spec: spec.name)

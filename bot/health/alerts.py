@@ -34,7 +34,11 @@ from bot.health.store import (
 
 
 class Notices(Protocol):
-    """What the engine asks of the Slack side (``bot.health.notifier.Notifier``)."""
+    """What the engine asks of whoever tells people: ids and history lines, no markup.
+
+    The Slack layer implements it and the bootstrap wires it in, so nothing here
+    depends on how an alert looks in a chat.
+    """
 
     def post(self, alert_id: int) -> None: ...
     def update(self, alert_id: int, line: str) -> None: ...

@@ -1,7 +1,8 @@
-"""The health monitor as one unit: store, alert engine, Slack notifier and scheduler.
+"""The health monitor as one unit: store, alert engine, notifier and scheduler.
 
 Bootstrap builds it for every process (so `/cti health` and `/cti silence`
-always work); only a process that serves Slack starts the notifier, and only
+always work), and hands it the Slack layer's notifier when the process serves
+Slack; only such a process starts the notifier, and only
 the one that leads (bot/health/leader.py) runs the scheduler, so `ctibot run`
 never posts alerts or runs checks and N replicas run each check once.
 """
@@ -10,19 +11,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from bot.cucm.cluster import ClusterDirectory
-from bot.health.alerts import AlertEngine
-from bot.health.notifier import Notifier
+from bot.health.alerts import AlertEngine, Notices
 from bot.health.scheduler import HealthScheduler
 from bot.health.store import HealthStore
 
 if TYPE_CHECKING:
-    from slack_sdk import WebClient
-    from sqlalchemy.engine import Engine
-
     from bot.config import Settings
+
+
+class Notifier(Notices, Protocol):
+    """Notices sent from a thread of their own (the Slack layer's alert notifier), so the
+    engine never waits on the network; the monitor starts and stops that thread."""
+
+    def start(self) -> object: ...
+    def stop(self) -> None: ...
 
 
 @dataclass
@@ -64,22 +69,11 @@ class HealthMonitor:
 
 def build_monitor(
     settings: Settings,
-    engine: Engine,
+    store: HealthStore,
     clusters: ClusterDirectory,
-    client: WebClient | None,
+    notifier: Notifier | None,
     housekeeping: Callable[[], object] | None = None,
 ) -> HealthMonitor:
-    store = HealthStore(engine)
-    channel = settings.slack.alert_channel
-    notifier = None
-    if client is not None and channel:
-        notifier = Notifier(
-            client,
-            store,
-            channel,
-            interval_s=settings.health.post_interval,
-            runbook_url=settings.health.runbook_url,
-        )
     alerts = AlertEngine(store, settings.health, notifier)
     scheduler = HealthScheduler(settings, clusters, store, alerts, housekeeping=housekeeping)
     return HealthMonitor(store, alerts, scheduler, notifier)

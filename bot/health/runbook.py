@@ -14,7 +14,6 @@ from bot import __version__
 from bot.health.checks import CHECK_SUBJECT
 from bot.health.checks import applications as applications_check
 from bot.health.store import AlertRecord
-from bot.mrkdwn import escape
 
 REPOSITORY = "https://github.com/ctibot/ctibot"
 
@@ -50,8 +49,14 @@ def section(alert: AlertRecord) -> Section:
     return SECTIONS.get(alert.check, SECTIONS["heartbeat"])
 
 
-def link(alert: AlertRecord, base_url: str) -> str:
-    """mrkdwn `<url#anchor|Runbook: what>`: ctibot's own link markup, its parts escaped."""
+@dataclass(frozen=True)
+class RunbookLink:
+    """Where to read and what the link says; each front end writes its own link markup."""
+
+    url: str
+    text: str
+
+
+def runbook_link(alert: AlertRecord, base_url: str | None = None) -> RunbookLink:
     found = section(alert)
-    url = escape(f"{base_url}#{found.anchor}").replace("|", "%7C")
-    return f"<{url}|{escape(f'Runbook: {found.covers}')}>"
+    return RunbookLink(f"{base_url or default_url()}#{found.anchor}", f"Runbook: {found.covers}")

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.changelog.store import ChangeSetRecord
-from bot.health.render import alert_actions, top_text
 from bot.health.store import AlertRecord
 from bot.mrkdwn import mrkdwn
+from bot.slack.alerts_render import alert_actions, top_text
 from bot.slack.render import MAX_SECTION_CHARS, Block, context, cut, reply_message, section
 from commands.engine.base import Command, Reply, Role
 

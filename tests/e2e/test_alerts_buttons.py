@@ -13,13 +13,14 @@ import pytest
 
 from bot import __version__
 from bot.demo.fake_slack import FakeSlack, Upload
-from bot.demo.loopback import Peer, Roles, start
+from bot.demo.loopback import Loopback, Peer, Roles, start
 from bot.health.alerts import AlertEngine
 from bot.health.capacity import Sample
 from bot.health.checks.base import CheckResult
-from bot.health.notifier import Notifier
-from bot.health.render import ACK_ACTION
+from bot.slack.alert_notifier import AlertNotifier
+from bot.slack.alerts_render import ACK_ACTION
 from tests.e2e.hardening import wait_until
+from tests.e2e.slack_helpers import reply_to, run
 
 OPERATOR, VIEWER = "UOPER1", "UVIEW1"
 
@@ -29,7 +30,8 @@ class AlertStack:
     fake: FakeSlack
     peer: Peer
     engine: AlertEngine
-    notifier: Notifier
+    notifier: AlertNotifier
+    loopback: Loopback
 
 
 @pytest.fixture(params=["http", "socket_mode"])
@@ -39,11 +41,11 @@ def stack(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[AlertStack
     bot = loopback.bot
     assert bot.app is not None and bot.client is not None
     notifier = bot.monitor.notifier
-    assert notifier is not None, "bootstrap builds the alert notifier when Slack is configured"
+    assert isinstance(notifier, AlertNotifier), "bootstrap builds it when Slack is configured"
     notifier.start()
     engine = bot.monitor.alerts
     try:
-        yield AlertStack(loopback.fake, loopback.peer, engine, notifier)
+        yield AlertStack(loopback.fake, loopback.peer, engine, notifier, loopback)
     finally:
         notifier.stop()
         loopback.stop()
@@ -67,7 +69,10 @@ def _fire(stack: AlertStack) -> tuple[int, str]:
     return alert.id, alert.message_ts
 
 
-def _click(stack: AlertStack, action_id: str, alert_id: int, user: str, ts: str) -> int:
+def _click(
+    stack: AlertStack, action_id: str, alert_id: int, user: str, ts: str, key: str = ""
+) -> int:
+    """The click as Slack sends it; the bot answers on the response_url named by `key`."""
     payload = {
         "type": "block_actions",
         "user": {"id": user, "username": user.lower(), "team_id": "T0CTIBOT"},
@@ -77,7 +82,7 @@ def _click(stack: AlertStack, action_id: str, alert_id: int, user: str, ts: str)
         "trigger_id": f"{time.time_ns()}.click",
         "channel": {"id": "CALERTS"},
         "message": {"ts": ts},
-        "response_url": stack.fake.response_url(f"alert{time.time_ns()}"),
+        "response_url": stack.fake.response_url(key or f"alert{time.time_ns()}"),
         "actions": [
             {
                 "type": "button",
@@ -95,7 +100,7 @@ def test_viewer_is_refused_and_operator_acknowledges(stack: AlertStack) -> None:
     alert_id, ts = _fire(stack)
     assert _click(stack, ACK_ACTION, alert_id, VIEWER, ts) == 200
     refusal = stack.fake.wait_for("response_url")[-1]
-    assert "operator role" in refusal.params.get("text", json.dumps(refusal.params))
+    assert "needs the *operator* role" in refusal.params.get("text", json.dumps(refusal.params))
     assert stack.engine.store.get_alert_by_id(alert_id).state == "firing"
 
     assert _click(stack, ACK_ACTION, alert_id, OPERATOR, ts) == 200
@@ -112,6 +117,30 @@ def test_viewer_is_refused_and_operator_acknowledges(stack: AlertStack) -> None:
         ),
     )
     assert stack.engine.store.get_alert_by_id(alert_id).acked_by == OPERATOR
+
+
+def test_a_refused_click_is_recorded_like_a_refused_slash_command(stack: AlertStack) -> None:
+    """The runner refuses a click, so the refusal reaches the change log's audit trail and
+    reads the same as the command typed by hand."""
+    alert_id, ts = _fire(stack)
+    key = f"refused{time.time_ns()}"
+    assert _click(stack, "health_alert_silence_1h", alert_id, VIEWER, ts, key) == 200
+    clicked = reply_to(stack.loopback, key)
+    typed = run(stack.loopback, f"alert silence {alert_id} 1h from the alert", VIEWER)
+
+    changelog = stack.loopback.bot.changelog
+    denials = [r for r in changelog.query(actor_id=VIEWER) if r.status == "denied"]
+    assert [(r.command, r.command_text, r.error) for r in denials] == [
+        (
+            "alert silence",
+            f"/cti alert silence {alert_id} 1h from the alert",
+            "needs role operator; actor has viewer",
+        )
+    ] * 2
+    assert {r.channel_id for r in denials} == {"CALERTS", "CCTI"}  # the click's, the command's
+    assert clicked["text"] == typed["text"]
+    assert "needs the *operator* role; you have *viewer*" in clicked["text"]
+    assert stack.engine.store.silences(datetime.now(UTC)) == []
 
 
 def test_silence_button_silences_for_four_hours(stack: AlertStack) -> None:

@@ -23,13 +23,13 @@ from bot.cucm.endpoint import ClusterEndpoint
 from bot.cucm.retry import RetryPolicy
 from bot.demo.fake_slack import FakeSlack
 from bot.health.alerts import AlertEngine, utcnow
-from bot.health.notifier import Notifier
 from bot.health.scheduler import HealthScheduler
 from bot.health.store import HealthStore
+from bot.slack.alert_notifier import AlertNotifier
 from commands.engine.registry import Registry
 from commands.engine.runner import Runner
+from commands.workflows import alert_actions, silences
 from commands.workflows import health as health_commands
-from commands.workflows import silences
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
 
@@ -52,7 +52,7 @@ class Health:
     settings: Settings
     store: HealthStore
     engine: AlertEngine
-    notifier: Notifier
+    notifier: AlertNotifier
     scheduler: HealthScheduler
     url: str
 
@@ -144,7 +144,7 @@ def build_health(
     cucm = CucmCluster(endpoint, retry=FAST)
     store = HealthStore(make_engine(url))
     client = WebClient(token="xoxb-test", base_url=fake.base_url)
-    notifier = Notifier(
+    notifier = AlertNotifier(
         client, store, ALERTS, interval_s=0, sleep=lambda s: time.sleep(min(s, 0.05))
     )
     notifier.start()
@@ -200,12 +200,13 @@ def health(make_health: Callable[..., Health]) -> Health:
 
 
 def runner(health: Health) -> Runner:
-    """`/cti health` and the silence commands as Slack and the CLI run them."""
+    """`/cti health`, the silence and alert commands as Slack and the CLI run them."""
     engine = make_engine(health.url)
     registry = Registry(
         [
             *health_commands.build_commands(health.scheduler),
             *silences.build_commands(health.engine),
+            *alert_actions.build_commands(health.engine),
         ]
     )
     return Runner(

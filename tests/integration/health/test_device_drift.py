@@ -6,7 +6,7 @@ from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine
 from bot.changelog.store import ChangeLog
 from bot.cucm.cluster import SingleCluster
-from bot.health import runbook
+from bot.slack.alerts_render import link
 from commands.engine.base import Actor, Reply, Role
 from commands.engine.registry import Registry
 from commands.engine.runner import Runner
@@ -86,7 +86,7 @@ def test_a_description_set_in_cucm_is_shown_not_acted_on_in_drift_alerts(health:
     (post,) = health.posts(lambda c: RP in c.params.get("text", ""))
     texts = mrkdwn_texts(post.params)
     assert texts and any("&lt;!channel&gt;" in t for t in texts), texts
-    own_link = runbook.link(alert, runbook.default_url())  # the one link ctibot writes itself
+    own_link = link(alert)  # the one link ctibot writes itself
     for text in texts:
         shown = text.replace(own_link, "")
         assert "<!" not in shown and "<http" not in shown, text

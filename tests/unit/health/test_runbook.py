@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.config import HealthSettings
-from bot.health.runbook import default_url, link, section
+from bot.health.runbook import RunbookLink, default_url, runbook_link, section
 from bot.health.store import AlertRecord
 
 _ALERT = AlertRecord(
@@ -53,12 +53,11 @@ def test_anchor_by_alert_kind(changes: dict[str, str], anchor: str) -> None:
     assert section(replace(_ALERT, **changes)).anchor == anchor
 
 
-def test_link_escapes_the_configured_url() -> None:
-    text = link(_ALERT, "https://wiki.example/ops?a=1&b=2")
-    assert (
-        text
-        == "<https://wiki.example/ops?a=1&amp;b=2#applications|Runbook: application on its backup>"
+def test_link_points_at_the_section_of_the_configured_page() -> None:
+    assert runbook_link(_ALERT, "https://wiki.example/ops") == RunbookLink(
+        "https://wiki.example/ops#applications", "Runbook: application on its backup"
     )
+    assert runbook_link(_ALERT).url == f"{default_url()}#applications"
     assert default_url("1.2.3").endswith("/blob/v1.2.3/docs/operations.md")
 
 

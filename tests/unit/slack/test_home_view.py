@@ -4,8 +4,8 @@ import json
 from datetime import UTC, datetime
 
 from bot.changelog.store import ChangeSetRecord
-from bot.health.render import ACK_ACTION
 from bot.health.store import AlertRecord
+from bot.slack.alerts_render import ACK_ACTION
 from bot.slack.home_view import DETAILS_ACTION, MAX_VIEW_BLOCKS, HomeContent, home_view
 from commands.engine.base import CommandSpec, Reply, Role, Table
 

@@ -15,9 +15,9 @@ from typing import Any
 
 from bot.changelog.labels import KIND_LABELS, field_label, kind_label
 from bot.health.alerts import duration_text, state_text
-from bot.health.runbook import default_url, link
+from bot.health.runbook import runbook_link
 from bot.health.store import AlertRecord
-from bot.mrkdwn import mrkdwn
+from bot.mrkdwn import escape, mrkdwn
 
 ACK_ACTION = "health_alert_ack"
 SILENCE_ACTIONS = {
@@ -141,7 +141,7 @@ def blocks(alert: AlertRecord, runbook_url: str | None = None) -> list[dict[str,
                 {
                     "type": "mrkdwn",
                     "text": f"Last check {_stamp(alert.last_checked_at)} · cluster "
-                    f"{mrkdwn(alert.cluster)} · {link(alert, runbook_url or default_url())}",
+                    f"{mrkdwn(alert.cluster)} · {link(alert, runbook_url)}",
                 }
             ],
         }
@@ -157,6 +157,13 @@ def message(alert: AlertRecord, runbook_url: str | None = None) -> dict[str, Any
     text = top_text(alert)
     attachment = {"color": _colour(alert), "fallback": text, "blocks": blocks(alert, runbook_url)}
     return {"text": text, "attachments": [attachment]}
+
+
+def link(alert: AlertRecord, runbook_url: str | None = None) -> str:
+    """mrkdwn `<url#anchor|Runbook: what>`: ctibot's own link markup, its parts escaped."""
+    found = runbook_link(alert, runbook_url)
+    url = escape(found.url).replace("|", "%7C")
+    return f"<{url}|{escape(found.text)}>"
 
 
 def _subject(alert: AlertRecord) -> str:

@@ -23,11 +23,11 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.health import render
 from bot.health.checks import CHECK_SUBJECT
 from bot.health.checks import limits as limits_check
 from bot.health.store import AlertRecord, HealthStore
 from bot.mrkdwn import mrkdwn
+from bot.slack import alerts_render as render
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,9 @@ def retry_after(error: SlackApiError) -> float | None:
         return DEFAULT_RETRY_AFTER_S
 
 
-class Notifier:
+class AlertNotifier:
+    """The alert engine's `Notices` (bot/health/alerts.py) told to Slack."""
+
     def __init__(
         self,
         client: WebClient,
@@ -105,7 +107,7 @@ class Notifier:
             self._cond.notify_all()
 
     # ----- lifecycle -----
-    def start(self) -> Notifier:
+    def start(self) -> AlertNotifier:
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="health-notifier", daemon=True)
             self._thread.start()
