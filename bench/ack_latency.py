@@ -12,9 +12,12 @@ import statistics
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
+from bot.demo.fake_slack import Call
 from bot.demo.loopback import start
+from bot.demo.slack_peer import SlackPeer
 
 SLACK_ACK_BUDGET_MS = 3000.0
 GOAL_P99_MS = 100.0
@@ -27,6 +30,10 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[index]
 
 
+def _answers(key: str, call: Call) -> bool:
+    return call.path.endswith(f"/{key}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", "--requests", type=int, default=20)
@@ -35,14 +42,17 @@ def main(argv: list[str] | None = None) -> int:
     count = max(1, min(args.requests, MAX_REQUESTS))
     with tempfile.TemporaryDirectory(prefix="ctibot-bench-") as tmp:
         loop = start(Path(tmp))
+        peer = loop.peer
         try:
+            if not isinstance(peer, SlackPeer):
+                raise TypeError("the ack is measured over HTTP, not Socket Mode")
             loop.sim.set_latency(args.latency_ms, "all")
-            bodies = [loop.peer.command_body("version", "UVIEW1") for _ in range(count)]
-            loop.peer.post(loop.peer.command_body("whoami", "UVIEW1")[0])  # warm-up: auth.test
+            bodies = [peer.command_body("version", "UVIEW1") for _ in range(count)]
+            peer.post(peer.command_body("whoami", "UVIEW1")[0])  # warm-up: auth.test
 
             def one(body: str) -> float:
                 started = time.perf_counter()
-                response = loop.peer.post(body)
+                response = peer.post(body)
                 elapsed = (time.perf_counter() - started) * 1000
                 if response.status_code != 200:
                     raise RuntimeError(f"ack failed: {response.status_code} {response.text}")
@@ -51,9 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             with ThreadPoolExecutor(max_workers=count) as pool:
                 samples = list(pool.map(one, [b for b, _ in bodies]))
             for _, key in bodies:
-                loop.fake.wait_for(
-                    "response_url", timeout=60, where=lambda c, k=key: c.path.endswith(f"/{k}")
-                )
+                loop.fake.wait_for("response_url", timeout=60, where=partial(_answers, key))
         finally:
             loop.stop()
     p50, p99 = statistics.median(samples), percentile(samples, 0.99)

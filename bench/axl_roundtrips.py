@@ -121,10 +121,18 @@ def endpoint_for(sim: SimServer) -> ClusterEndpoint:
     )
 
 
+@dataclass(frozen=True)
+class SimRunner:
+    """A runner and the simulator behind it, whose counters say what CUCM saw."""
+
+    runner: Runner
+    sim: SimServer
+
+
 @contextmanager
 def fresh_runner(
     registry: Registry, template: Path, workdir: Path, seed: Seed = "demo"
-) -> Iterator[Runner]:
+) -> Iterator[SimRunner]:
     """A new simulator, client and change log: no case sees another's state."""
     options = SimOptions(seed=seed, service_transition_s=0.05, ris_rate_per_minute=10_000)
     database = workdir / "changelog.db"
@@ -135,15 +143,14 @@ def fresh_runner(
             runner = Runner(
                 registry, SingleCluster(cluster), ChangeLog(engine), ConfirmationStore(engine), 600
             )
-            runner.sim = sim  # type: ignore[attr-defined]
-            yield runner
+            yield SimRunner(runner, sim)
     finally:
         engine.dispose()
 
 
-def run_once(runner: Runner, text: str) -> Run:
+def run_once(target: SimRunner, text: str) -> Run:
     """One command as a user runs it: /cti text, then Confirm when the bot asks."""
-    sim: SimServer = runner.sim  # type: ignore[attr-defined]
+    runner, sim = target.runner, target.sim
     cluster = runner.clusters.get(runner.clusters.default_name)
     sim.reset_counters()
     cluster.stats.reset()

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -167,7 +168,7 @@ def measure(directory: Path, rows: int, runs: int) -> list[Timing]:
         log = ChangeLog(engine)
         timings = []
         for name, kwargs in filters(now).items():
-            samples, matched = time_query(lambda kw=kwargs: log.query(**kw), runs)
+            samples, matched = time_query(partial(log.query, **kwargs), runs)
             timings.append(
                 Timing(name, statistics.median(samples), percentile(samples, 0.95), matched)
             )

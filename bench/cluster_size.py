@@ -24,10 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.axl_minimums import CASES, Case
-from bench.axl_roundtrips import Run, fresh_runner, registry_for, run_once
+from bench.axl_roundtrips import Run, SimRunner, fresh_runner, registry_for, run_once
 from bot.changelog.db import upgrade
 from commands.engine.registry import Registry
-from commands.engine.runner import Runner
 from cucmsim.options import Seed
 
 GOAL_RATIO = 1.2
@@ -60,7 +59,7 @@ class Timing:
         return self.same_requests and self.ratio <= GOAL_RATIO
 
 
-def timed(runner: Runner, text: str) -> tuple[Run, float, float]:
+def timed(runner: SimRunner, text: str) -> tuple[Run, float, float]:
     """One run: its requests, wall seconds, and the bot's own CPU seconds (this thread's:
     the simulator answers on its own threads, so its work and the waits are not in it)."""
     started, cpu = time.perf_counter(), time.thread_time()

@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,9 @@ class Replica:
         except requests.RequestException:
             return "gone"
 
+    def has_role(self, role: str) -> bool:
+        return self.role() == role
+
     def kill(self) -> None:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=10)
@@ -97,6 +101,12 @@ def set_cti_manager(sim: SimServer, status: str) -> None:
         service.status = status  # type: ignore[assignment]
 
 
+def _alert_posted(fake: FakeSlack, since: int) -> bool:
+    """Whether the CTIManager alert is among the messages posted after the first `since`."""
+    posted = fake.calls_to("chat.postMessage")[since:]
+    return any(f"CTIManager down on {NODE}" in c.params.get("text", "") for c in posted)
+
+
 def detection(sim: SimServer, fake: FakeSlack, store: HealthStore, runs: int) -> list[float]:
     """Seconds from CTIManager stopped to the alert posted, `runs` times."""
     samples = []
@@ -104,15 +114,7 @@ def detection(sim: SimServer, fake: FakeSlack, store: HealthStore, runs: int) ->
     for _ in range(runs):
         posts = len(fake.calls_to("chat.postMessage"))
         set_cti_manager(sim, "Stopped")
-        samples.append(
-            wait(
-                lambda p=posts: any(
-                    f"CTIManager down on {NODE}" in c.params.get("text", "")
-                    for c in fake.calls_to("chat.postMessage")[p:]
-                ),
-                timeout=60,
-            )
-        )
+        samples.append(wait(partial(_alert_posted, fake, posts), timeout=60))
         set_cti_manager(sim, "Started")
         wait(lambda: (a := store.get_alert(alert_key)) is None or a.state == "resolved", 60)
     return samples
@@ -182,7 +184,7 @@ def measure(directory: Path, url: str, runs: int, failovers: int) -> int:
         for n in range(failovers):
             standby = Replica(config, directory / f"replica{n + 1}.log")
             replicas.append(standby)
-            wait(lambda s=standby: s.role() == "standby", timeout=30)
+            wait(partial(standby.has_role, "standby"), timeout=30)
             takeovers.append(failover(leader, standby))
             leader = standby
         after = detection(sim, fake, store, runs)

@@ -118,7 +118,7 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-class _CtibotHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _CtibotHandler(logging.StreamHandler):
     """Marks our handler so configuring twice (tests, CLI re-entry) replaces it, not stacks it."""
 
 

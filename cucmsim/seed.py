@@ -30,6 +30,7 @@ from cucmsim.model import (
     Line,
     LineAppearance,
     Location,
+    NodeRole,
     Partition,
     ProcessNode,
     ServiceParameter,
@@ -157,7 +158,7 @@ def _parameter_name(options: SimOptions, name: str) -> str:
 
 def _add_nodes(cluster: Cluster, options: SimOptions) -> None:
     for index, name in enumerate(node_names(max(1, options.node_count))):
-        role = "Publisher" if index == 0 else "Subscriber"
+        role: NodeRole = "Publisher" if index == 0 else "Subscriber"
         cluster.nodes[key(name)] = ProcessNode(name, node_address(options, index), role)
         for service in (CALL_MANAGER, RIS_DATA_COLLECTOR, AXL_WEB_SERVICE):
             cluster.services[(name, service)] = _service(service, running=True)

@@ -138,7 +138,7 @@ class ConfirmationStore:
                 return _record(row)
             if row.status == "pending":
                 row.status = "expired"
-                raise_after = ConfirmationExpired(
+                raise_after: ConfirmationError = ConfirmationExpired(
                     f"This confirmation expired at {row.expires_at:%H:%M:%S} UTC; "
                     "run the command again for a fresh plan."
                 )

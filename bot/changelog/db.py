@@ -29,9 +29,8 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     database = parsed.database
-    in_memory = not database or database == ":memory:"
     options: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
-    if in_memory:
+    if not database or database == ":memory:":
         options["poolclass"] = StaticPool  # one shared connection, or each would see its own DB
     else:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)

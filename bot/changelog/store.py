@@ -18,7 +18,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.changelog.errors import recording
 from bot.changelog.models import Change, ChangeSet, utcnow
-from bot.changelog.ownership import Claim, Heartbeat, Owner, owner_gone, this_process
+from bot.changelog.ownership import (
+    STALE_AFTER_S,
+    Claim,
+    Heartbeat,
+    Owner,
+    owner_gone,
+    this_process,
+)
 
 SET_STATUSES: Final = frozenset(
     {
@@ -437,12 +444,12 @@ class ChangeLog:
         unsent-or-unanswered writes 'unknown', so someone re-reads those objects.
         A set another living process is applying is left alone."""
         now = utcnow()
-        limits = {} if stale_after is None else {"stale_after": stale_after}
+        stale = timedelta(seconds=STALE_AFTER_S) if stale_after is None else stale_after
         with recording("mark interrupted change sets"), self._sessions.begin() as session:
             rows = [
                 row
                 for row in session.scalars(select(ChangeSet).where(ChangeSet.status == "applying"))
-                if owner_gone(_claim(row), me=self.owner, now=now, **limits)
+                if owner_gone(_claim(row), me=self.owner, now=now, stale_after=stale)
             ]
             if not rows:
                 return []
@@ -515,7 +522,7 @@ def _claim(row: ChangeSet) -> Claim:
     return Claim(row.owner_host, row.owner_pid, row.owner_started_at, row.heartbeat_at)
 
 
-def _sets_touching(object_name: str) -> Select[tuple[int]]:
+def _sets_touching(object_name: str) -> Select[int]:
     """Case-blind on every engine: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
     The database's lower() on both sides, not ILIKE: PostgreSQL scans faster that way."""
     pattern = "%" + object_name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

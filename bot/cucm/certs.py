@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import requests.certs
+import requests.utils
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -119,7 +119,8 @@ def presented_chain(host: str, port: int, timeout: float) -> list[x509.Certifica
                 # Wait for the direction OpenSSL needs; waiting on both would spin while
                 # the socket is writable and starve the peer of CPU.
                 reading = isinstance(want, SSL.WantReadError)
-                waits = ([sock], [], []) if reading else ([], [sock], [])
+                none: list[socket.socket] = []
+                waits = ([sock], none, none) if reading else (none, [sock], none)
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or not any(select.select(*waits, remaining)):
                     raise CertificateUnavailable(
@@ -138,7 +139,9 @@ def presented_chain(host: str, port: int, timeout: float) -> list[x509.Certifica
 def trust_problem(host: str, port: int, ca_bundle: Path | None, timeout: float) -> str | None:
     """Why ctibot's verification would refuse this node (None: it accepts it), with the
     host name check included, as for a real request."""
-    context = ssl.create_default_context(cafile=str(ca_bundle or requests.certs.where()))
+    context = ssl.create_default_context(
+        cafile=str(ca_bundle or requests.utils.DEFAULT_CA_BUNDLE_PATH)
+    )
     try:
         with (
             socket.create_connection((host, port), timeout=timeout) as sock,

@@ -8,6 +8,16 @@ faultstring, our own wording and the URL, none of which carry credentials).
 
 from __future__ import annotations
 
+from typing import TypedDict, Unpack
+
+
+class Where(TypedDict, total=False):
+    """Where an error happened: the keyword arguments every error accepts besides its message."""
+
+    operation: str
+    cluster: str
+    obj: str
+
 
 class CucmError(Exception):
     """Base of every error raised by ``bot.cucm``."""
@@ -46,7 +56,7 @@ class InvalidReference(CucmError):
 class Throttled(CucmError):
     """CUCM asked us to slow down (HTTP 503, AXL memory limit, Serviceability rate limit)."""
 
-    def __init__(self, *args: str, rate_limited: bool = False, **kwargs: str) -> None:
+    def __init__(self, *args: str, rate_limited: bool = False, **kwargs: Unpack[Where]) -> None:
         self.rate_limited = rate_limited
         super().__init__(*args, **kwargs)
 
@@ -54,7 +64,7 @@ class Throttled(CucmError):
 class AuthFailed(CucmError):
     """HTTP 401/403: wrong credentials or the account lacks the API role."""
 
-    def __init__(self, *args: str, status: int = 401, **kwargs: str) -> None:
+    def __init__(self, *args: str, status: int = 401, **kwargs: Unpack[Where]) -> None:
         self.status = status
         super().__init__(*args, **kwargs)
 
@@ -66,7 +76,7 @@ class Unreachable(CucmError):
     anything was sent, reset during a read); false for DNS and certificate problems.
     """
 
-    def __init__(self, *args: str, retryable: bool = False, **kwargs: str) -> None:
+    def __init__(self, *args: str, retryable: bool = False, **kwargs: Unpack[Where]) -> None:
         self.retryable = retryable
         super().__init__(*args, **kwargs)
 
@@ -104,6 +114,8 @@ class Fault(CucmError):
 class ParameterUnresolved(CucmError):
     """A parameter concept matched no (or more than one) internal name on the node."""
 
-    def __init__(self, message: str, *, available: tuple[str, ...] = (), **kwargs: str) -> None:
+    def __init__(
+        self, message: str, *, available: tuple[str, ...] = (), **kwargs: Unpack[Where]
+    ) -> None:
         self.available = available
         super().__init__(message, **kwargs)

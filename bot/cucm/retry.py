@@ -16,6 +16,7 @@ from typing import TypeVar
 from tenacity import (
     RetryCallState,
     Retrying,
+    nap,
     retry_if_exception,
     stop_before_delay,
 )
@@ -94,13 +95,12 @@ def run_with_retries(
     sleep: Callable[[float], None] | None = None,
 ) -> T:
     """Call ``attempt(n)`` (n = 1, 2, ...) until it returns or a non-retryable error escapes."""
-    kwargs = {"sleep": sleep} if sleep is not None else {}
     retrying = Retrying(
         stop=_stop(policy, read=read),
         wait=_wait(policy, read=read),
         retry=retry_if_exception(lambda e: is_retryable(e, read=read)),
         reraise=True,
-        **kwargs,
+        sleep=sleep or nap.sleep,
     )
     for attempt_state in retrying:
         with attempt_state:

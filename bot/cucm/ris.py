@@ -64,7 +64,7 @@ def _cti_page(response: Any) -> tuple[list[CtiItem], int | None, str]:
     """One selectCtiItem answer: its items, TotalItemsFound and the StateInfo to continue."""
     returned = unwrap(response, "selectCtiItemReturn")
     found = field(returned, "SelectCtiItemResult")
-    page = []
+    page: list[CtiItem] = []
     for cti_node in items(found, "CtiNodes", "item"):
         name = text(cti_node, "Name")
         page.extend(_cti_item(name, raw) for raw in items(cti_node, "CtiItems", "item"))
@@ -137,7 +137,7 @@ class RisClient:
             StateInfo="",
             CmSelectionCriteria=criteria,
         )
-        result = []
+        result: list[CmDevice] = []
         for cm_node in _nodes(response, "selectCmDeviceReturn", "SelectCmDeviceResult", "CmNodes"):
             name = text(cm_node, "Name")
             result.extend(_cm_device(name, raw) for raw in items(cm_node, "CmDevices", "item"))

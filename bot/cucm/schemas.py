@@ -80,7 +80,7 @@ def load_document(wsdl: Path, key: str = "") -> Document:
     with _lock:
         document = _documents.get(cache_key)
         if document is None:
-            document = Document(str(wsdl), Transport(), settings=SETTINGS)
+            document = Document(str(wsdl), Transport(), settings=SETTINGS)  # type: ignore[arg-type]  # zeep mis-annotates: it takes an instance
             _documents[cache_key] = document
         return document
 

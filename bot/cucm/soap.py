@@ -33,6 +33,7 @@ from bot.cucm.errors import (
     Throttled,
     Timeout,
     Unreachable,
+    Where,
 )
 from bot.cucm.faults import FaultInfo, to_error
 from bot.cucm.pacer import WritePacer, is_axl_write
@@ -243,7 +244,7 @@ class SoapService:
 
     def translate(self, exc: Exception, *, operation: str, obj: str, read: bool) -> CucmError:
         """Map any exception from zeep/requests to the layer's typed errors."""
-        ctx = {"operation": operation, "cluster": self.cluster, "obj": obj}
+        ctx: Where = {"operation": operation, "cluster": self.cluster, "obj": obj}
         url = self.address
         if isinstance(exc, CucmError):
             return exc
@@ -276,7 +277,7 @@ class SoapService:
             return Fault(None, f"unreadable answer from {url}: {exc}", **ctx)
         raise exc
 
-    def _http_status(self, status: int, url: str, ctx: dict[str, str]) -> CucmError:
+    def _http_status(self, status: int, url: str, ctx: Where) -> CucmError:
         if status == 401:
             return AuthFailed(f"HTTP 401 from {url}: credentials rejected", status=401, **ctx)
         if status == 403:
@@ -289,9 +290,7 @@ class SoapService:
             return Fault(None, f"HTTP 404 from {url}: wrong URL or API not running", **ctx)
         return Fault(None, f"HTTP {status} from {url}", **ctx)
 
-    def _connection_error(
-        self, exc: Exception, url: str, read: bool, ctx: dict[str, str]
-    ) -> CucmError:
+    def _connection_error(self, exc: Exception, url: str, read: bool, ctx: Where) -> CucmError:
         if _dns_failure(exc):
             return Unreachable(f"cannot resolve the host of {url}", **ctx)
         if _sent_nothing(exc):

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import parse_qs, urlparse
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ class FakeSlack:
     def response_url(self, key: str) -> str:
         return f"http://127.0.0.1:{self.port}/response/{key}"
 
-    def start(self) -> FakeSlack:
+    def start(self) -> Self:
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="fake-slack", daemon=True
         )

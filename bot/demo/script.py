@@ -20,6 +20,8 @@ USAGE = {
     "expect": "!expect <text>",
 }
 
+_PLAIN: dict[str, Kind] = {"help": "help", "home": "home", "quit": "quit", "exit": "quit"}
+
 
 class ScriptError(ValueError):
     """A line the console cannot run, with where it was."""
@@ -48,8 +50,8 @@ def parse_line(line: str, line_no: int = 0) -> Step | None:
         raise ScriptError(f"{where}{source!r}: type `/cti …` or a `!` command (`!help`)")
     word, _, rest = source[1:].partition(" ")
     rest = rest.strip()
-    if word in ("help", "home", "quit", "exit"):
-        return Step("quit" if word == "exit" else word, line_no=line_no, source=source)
+    if word in _PLAIN:
+        return Step(_PLAIN[word], line_no=line_no, source=source)
     if word == "click":
         return Step("click", number=_count(rest, where, word), line_no=line_no, source=source)
     if word == "sleep":

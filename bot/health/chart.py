@@ -104,14 +104,14 @@ def _panel(ax: Axes, shown: list[Series], title: str, limit_name: str) -> None:
     ax.set_ylabel("devices")
     limits: dict[datetime, int] = {}
     for s in shown:
-        ax.plot(s.at, s.open, label=s.label, linewidth=1.2)
+        ax.plot(s.at, s.open, label=s.label, linewidth=1.2)  # type: ignore[arg-type]  # dates: stubs lack units
         for at, value in zip(s.at, s.limit, strict=True):
             limits[at] = max(limits.get(at, 0), value)
     if limits:
-        at = sorted(limits)
+        times = sorted(limits)
         ax.step(
-            at,
-            [limits[t] for t in at],
+            times,  # type: ignore[arg-type]  # dates: matplotlib's stubs omit its unit converters
+            [limits[t] for t in times],
             where="post",
             color="#D40E0D",
             linestyle="--",

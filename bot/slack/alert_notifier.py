@@ -52,6 +52,8 @@ def retry_after(error: SlackApiError) -> float | None:
         return None
     headers = {k.lower(): v for k, v in (response.headers or {}).items()}
     value = headers.get("retry-after")
+    if value is None:
+        return DEFAULT_RETRY_AFTER_S
     try:
         return float(value[0] if isinstance(value, list) else value)
     except (TypeError, ValueError):

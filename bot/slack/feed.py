@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from slack_sdk import WebClient
 
 from bot.mrkdwn import mrkdwn
-from bot.slack.render import reply_message
+from bot.slack.render import Message, reply_message
 from commands.engine.feed import audit_reply, summary_line
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ class SlackFeed:
             text = mrkdwn(summary_line(record))
             self._post(record.channel_id, {"text": text}, record)
 
-    def _post(self, channel: str, message: dict[str, object], record: ChangeSetRecord) -> None:
+    def _post(self, channel: str, message: Message, record: ChangeSetRecord) -> None:
         try:
             self._client.chat_postMessage(channel=channel, **message)
         except Exception as exc:

@@ -192,3 +192,6 @@ class HomeRefresh:
 
     def announce(self, notice_id: int) -> None:
         self._inner.announce(notice_id)
+
+    def say(self, text: str) -> None:
+        self._inner.say(text)

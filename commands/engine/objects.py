@@ -13,7 +13,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.changelog.locks import NoSharedLocks, ObjectLocks
 from commands.engine.base import Step
@@ -55,15 +55,16 @@ class ObjectKind(ABC):
         """Other objects that depend on this one: removing it would break them."""
         return ()
 
-    def references(self, state: State) -> tuple[str, ...]:
+    def references(self, state: Mapping[str, Any]) -> tuple[str, ...]:
         """Keys of other objects this state points at (a device's DNs, a user's devices)."""
         return ()
 
 
 KINDS: dict[str, ObjectKind] = {}
+K = TypeVar("K", bound=ObjectKind)
 
 
-def register(kind: ObjectKind) -> ObjectKind:
+def register(kind: K) -> K:
     KINDS[kind.name] = kind
     return kind
 

@@ -7,12 +7,13 @@ clobbered, so the object is left alone and this reason is reported instead.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from bot.changelog.labels import field_label, field_order, kind_label, object_label
 from commands.engine.diff import flatten, path_label, show_value
 
-State = dict[str, Any]
+State = Mapping[str, Any]  # only read here: plan steps hold their states as Mappings
 
 
 def stale_reason(

@@ -245,7 +245,7 @@ class _DeviceKind(ObjectKind):
         if fields:
             self._update(cucm, key, fields)
 
-    def references(self, state: State) -> tuple[str, ...]:
+    def references(self, state: Mapping[str, Any]) -> tuple[str, ...]:
         return tuple(line_key(a["pattern"], a["partition"]) for a in state["lines"])
 
     def satisfied(self, current: State | None, before: State | None, after: State | None) -> bool:

@@ -10,7 +10,7 @@ Users themselves are created and removed outside the bot.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from bot.changelog.labels import kind_label
@@ -125,7 +125,7 @@ class UserKind(ObjectKind):
                 return False
         return True
 
-    def references(self, state: State) -> tuple[str, ...]:
+    def references(self, state: Mapping[str, Any]) -> tuple[str, ...]:
         return tuple(state["associated_devices"])
 
     def reverted(self, current: State, before: State, after: State) -> State:

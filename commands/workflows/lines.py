@@ -15,7 +15,17 @@ from typing import TYPE_CHECKING, Any
 
 from commands.domain import device_args, forwards
 from commands.domain.forwards import NO_FORWARDS, ForwardRequest
-from commands.engine.base import Arguments, CommandSpec, Param, Plan, Reply, Role, Step, UsageError
+from commands.engine.base import (
+    Arguments,
+    Command,
+    CommandSpec,
+    Param,
+    Plan,
+    Reply,
+    Role,
+    Step,
+    UsageError,
+)
 from commands.engine.existence_checks import References
 from commands.engine.objects import State, change
 from commands.kinds.lines import (
@@ -255,4 +265,4 @@ class UpdateLineCommand:
         return plan
 
 
-COMMANDS = [AddLineCommand(), UpdateLineCommand()]
+COMMANDS: list[Command] = [AddLineCommand(), UpdateLineCommand()]

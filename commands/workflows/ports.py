@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 from commands.domain import device_args, forwards, ranges
 from commands.domain.forwards import ForwardRequest
-from commands.engine.base import Arguments, CommandSpec, Param, Plan, Reply, Role, UsageError
+from commands.engine.base import (
+    Arguments,
+    Command,
+    CommandSpec,
+    Param,
+    Plan,
+    Reply,
+    Role,
+    UsageError,
+)
 from commands.engine.existence_checks import References
 from commands.engine.objects import State
 from commands.kinds.devices import (
@@ -247,4 +256,4 @@ class CreatePortsCommand:
         return plan
 
 
-COMMANDS = [CreatePortsCommand()]
+COMMANDS: list[Command] = [CreatePortsCommand()]

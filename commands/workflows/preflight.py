@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from bot.cucm.errors import CucmError, NotFound
@@ -28,7 +29,16 @@ from commands.domain.redundancy import (
     start_fix,
     started,
 )
-from commands.engine.base import Arguments, Command, CommandSpec, Param, Reply, Role, UsageError
+from commands.engine.base import (
+    Arguments,
+    Command,
+    CommandSpec,
+    Param,
+    Reply,
+    Role,
+    Status,
+    UsageError,
+)
 from commands.kinds.services import CTI_MANAGER
 
 if TYPE_CHECKING:
@@ -131,7 +141,7 @@ class PreflightCommand:
         failed = [c for c in checks if not c.ok]
         warned = [c for c in checks if c.ok and c.warning]
         lines = [line for check in checks for line in check.lines()] + notes
-        status = "error" if failed else ("warning" if warned else "ok")
+        status: Status = "error" if failed else ("warning" if warned else "ok")
         summary = f"{len(checks) - len(failed)} of {len(checks)} checks passed"
         return Reply(
             title=f"Preflight on cluster {cucm.name}: {summary}",
@@ -226,12 +236,10 @@ def _user(
 def _missing_user_fix(cucm: CucmCluster, userid: str, end_user: bool) -> str:
     """Point at the other user kind when the ID exists there; otherwise at CUCM Administration."""
     if end_user:
-        other = _found(lambda: cucm.axl.get_app_user(userid))
-        if other is not None:
+        if _found(lambda: cucm.axl.get_app_user(userid)) is not None:
             return f"{userid} is an application user: drop `--end-user`"
         return "no /cti command creates end users: add it in CUCM (User Management > End User)"
-    other = _found(lambda: cucm.axl.get_end_user(userid))
-    if other is not None:
+    if _found(lambda: cucm.axl.get_end_user(userid)) is not None:
         return f"{userid} is an end user: `/cti preflight app-user={userid} --end-user`"
     return (
         "no /cti command creates application users: add it in CUCM Administration "
@@ -304,7 +312,7 @@ def _cti_lines(cucm: CucmCluster, devices: tuple[str, ...]) -> Iterator[tuple[st
             if ident in seen:
                 continue
             seen.add(ident)
-            line = _found(lambda a=appearance: cucm.axl.get_line(a.pattern, a.partition))
+            line = _found(partial(cucm.axl.get_line, appearance.pattern, appearance.partition))
             if line is not None:
                 yield device.name, line
 

@@ -13,7 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 from bot.cucm.errors import NotFound
 from commands.domain import device_args, forwards
-from commands.engine.base import Arguments, CommandSpec, Param, Plan, Reply, Role, Step, UsageError
+from commands.engine.base import (
+    Arguments,
+    Command,
+    CommandSpec,
+    Param,
+    Plan,
+    Reply,
+    Role,
+    Step,
+    UsageError,
+)
 from commands.engine.existence_checks import References
 from commands.engine.objects import State, change
 from commands.kinds.devices import (
@@ -441,11 +451,10 @@ def controlling_users(cucm: CucmCluster, devices: list[str]) -> list[State]:
     """Application users controlling any of `devices`: one query finds them, then only those
     are read (their full device list is the step's before-state)."""
     wanted = {d.casefold() for d in devices}
-    found = []
+    found: list[State] = []
     for userid in cucm.axl.app_users_controlling(devices):
         state = APP_USER.read(cucm, userid)
-        held = {d.casefold() for d in state["associated_devices"]} if state else set()
-        if held & wanted:
+        if state is not None and {d.casefold() for d in state["associated_devices"]} & wanted:
             found.append(state)
     return found
 
@@ -472,7 +481,7 @@ def line_removal(
     return change(cucm, LINE, key, line_from_model(line), None, f"Remove {label}")
 
 
-COMMANDS = [
+COMMANDS: list[Command] = [
     CreateRoutePointCommand(),
     SyncRoutePointCommand(),
     UpdateRoutePointCommand(),

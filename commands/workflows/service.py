@@ -21,6 +21,7 @@ from commands.engine.base import (
     Plan,
     Reply,
     Role,
+    Status,
     Step,
     Table,
     UsageError,
@@ -105,10 +106,10 @@ class ServiceStatusCommand:
         found = cti_statuses(cucm, nodes)
         rows = [_row(node, found[node]) for node in nodes]
         running = [
-            n for n in nodes if not isinstance(found[n], CucmError) and found[n].status == "Started"
+            n for n in nodes if not isinstance(s := found[n], CucmError) and s.status == "Started"
         ]
         errors = {n: e for n, e in found.items() if isinstance(e, CucmError)}
-        status = "ok" if running and not errors else "warning"
+        status: Status = "ok" if running and not errors else "warning"
         lines = [f"{CTI_MANAGER} started on {len(running)} of {len(nodes)} nodes."]
         unreachable = [n for n, e in errors.items() if problem_word(e) == "unreachable"]
         if unreachable:

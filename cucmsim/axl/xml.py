@@ -9,12 +9,13 @@ empty element both mean "null" for a value, while a missing element means
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeAlias
 
 from lxml import etree
 
 from cucmsim.soap import XSI
 
-Element = etree._Element
+Element: TypeAlias = etree._Element
 
 
 def local(tag: object) -> str:

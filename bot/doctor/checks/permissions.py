@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from bot.cucm.errors import AuthFailed, CucmError, NotFound
 from bot.doctor.cluster_nodes import voice_nodes
@@ -140,7 +141,7 @@ def check(probe: Probe) -> Iterator[Finding]:
             account,
             CONTROL_CENTER,
             f"{CONTROL_CENTER.api} on {node}",
-            lambda node=node: cucm.controlcenter.get_service_status(node),
+            partial(cucm.controlcenter.get_service_status, node),
         )
     yield _by_roles(account, CONTROL_CENTER_WRITE)
     yield _call(account, RIS, RIS.api, lambda: probe.ris.select_cm_devices([PROBE_DEVICE]))
@@ -149,7 +150,7 @@ def check(probe: Probe) -> Iterator[Finding]:
             account,
             PERFMON,
             f"{PERFMON.api} on {node}",
-            lambda node=node: probe.perfmon.list_counters(node),
+            partial(probe.perfmon.list_counters, node),
         )
 
 

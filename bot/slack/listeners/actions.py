@@ -64,8 +64,9 @@ def decide(
     ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
     grant = deps.roles.grant_of(user["id"])
     actor = Actor(user_id=user["id"], name=user.get("username", ""), channel_id=channel_id)
-    editable = bool(channel_id and ts and not container.get("is_ephemeral"))
-    progress = MessageProgress(client, channel_id, ts) if editable and confirm else None
+    # The plan message this click came from, when it can be edited in place.
+    editing = (channel_id, ts) if channel_id and ts and not container.get("is_ephemeral") else None
+    progress = MessageProgress(client, *editing) if editing and confirm else None
     outcome = deps.runner.decide(
         str(action.get("value") or ""),
         actor,
@@ -78,8 +79,8 @@ def decide(
         respond(response_type="ephemeral", replace_original=False, **reply_message(outcome))
         return
     message = outcome_message(outcome)
-    if editable:
-        client.chat_update(channel=channel_id, ts=ts, **message)
+    if editing:
+        client.chat_update(channel=editing[0], ts=editing[1], **message)
     else:
         respond(replace_original=True, **message)
     if isinstance(outcome, ConfirmationRequest):

@@ -85,13 +85,18 @@ def _run(
 ) -> None:
     outcome = deps.runner.handle(text, actor, role, request_id=request_id_var.get(), grant=via)
     response_url = meta.get("response_url")
+    channel_id = actor.channel_id
     if response_url:
         respond: Any = Respond(response_url=response_url)
-    else:
+    elif channel_id:
 
         def respond(**message: Any) -> None:
             message.pop("response_type", None)
             message.pop("replace_original", None)
-            client.chat_postEphemeral(channel=actor.channel_id, user=actor.user_id, **message)
+            client.chat_postEphemeral(channel=channel_id, user=actor.user_id, **message)
+
+    else:
+        log.warning("modal submission %r carried no response_url and no channel", text)
+        return
 
     deliver(deps, client, respond, outcome, channel_id=actor.channel_id, response_url=response_url)
