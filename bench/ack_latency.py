@@ -17,7 +17,6 @@ from pathlib import Path
 
 from bot.demo.fake_slack import Call
 from bot.demo.loopback import start
-from bot.demo.slack_peer import SlackPeer
 
 SLACK_ACK_BUDGET_MS = 3000.0
 GOAL_P99_MS = 100.0
@@ -42,10 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     count = max(1, min(args.requests, MAX_REQUESTS))
     with tempfile.TemporaryDirectory(prefix="ctibot-bench-") as tmp:
         loop = start(Path(tmp))
-        peer = loop.peer
+        peer = loop.signed
         try:
-            if not isinstance(peer, SlackPeer):
-                raise TypeError("the ack is measured over HTTP, not Socket Mode")
             loop.sim.set_latency(args.latency_ms, "all")
             bodies = [peer.command_body("version", "UVIEW1") for _ in range(count)]
             peer.post(peer.command_body("whoami", "UVIEW1")[0])  # warm-up: auth.test

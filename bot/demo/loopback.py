@@ -60,6 +60,13 @@ class Loopback:
     socket: FakeSocketMode | None = None
     _stops: list[Callable[[], None]] = field(default_factory=list)
 
+    @property
+    def signed(self) -> SlackPeer:
+        """The peer as signed HTTP, for what only that transport has (raw posts, the URL)."""
+        if not isinstance(self.peer, SlackPeer):
+            raise TypeError("this loop speaks Socket Mode, not signed HTTP")
+        return self.peer
+
     def stop(self) -> None:
         """Stop everything started, newest first, and put the environment back."""
         unwind(self._stops)

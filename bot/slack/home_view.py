@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from bot.changelog.store import ChangeSetRecord
 from bot.health.store import AlertRecord
@@ -50,7 +51,7 @@ class _Part:
     empty: str = ""
 
 
-def home_view(content: HomeContent) -> dict[str, object]:
+def home_view(content: HomeContent) -> dict[str, Any]:
     """`view` for views.publish."""
     intro: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": "ctibot"}},

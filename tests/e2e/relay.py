@@ -13,6 +13,7 @@ import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 CHUNK = 65536
 
@@ -72,8 +73,8 @@ class Relay:
             pair = _Pair(client, socket.create_connection(self.target))
             with self._lock:
                 self._pairs.append(pair)
-            self._spawn(lambda p=pair: self._pipe(p, p.client, p.upstream), "relay-up")
-            self._spawn(lambda p=pair: self._pipe(p, p.upstream, p.client), "relay-down")
+            self._spawn(partial(self._pipe, pair, pair.client, pair.upstream), "relay-up")
+            self._spawn(partial(self._pipe, pair, pair.upstream, pair.client), "relay-down")
 
     def _pipe(self, pair: _Pair, source: socket.socket, sink: socket.socket) -> None:
         try:

@@ -156,6 +156,6 @@ def test_sigkill_mid_provision_then_restart(
         )
         # No write was sent again after the restart, and none twice before it.
         assert write_log(sim) == writes_before_restart
-        assert changelog.get(set_id).status == "interrupted"  # type: ignore[union-attr]
+        assert changelog.get(set_id).status == "interrupted"
     finally:
         restarted.stop()

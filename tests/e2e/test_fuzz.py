@@ -83,7 +83,7 @@ ESCAPES = [
 word = st.one_of(
     st.sampled_from(COMMAND_WORDS),
     st.text(
-        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+        alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\x00"),
         min_size=1,
         max_size=12,
     ),
@@ -137,7 +137,7 @@ def test_any_text_gets_a_clear_reply_and_no_write_unless_applied(
 
 
 def _post_payload(stack: Loopback, payload: Any) -> requests.Response:
-    return stack.peer.post(urlencode({"payload": json.dumps(payload)}))
+    return stack.signed.post(urlencode({"payload": json.dumps(payload)}))
 
 
 junk = st.recursive(
@@ -301,10 +301,10 @@ def test_odd_bodies_are_refused_without_a_signature_and_run_nothing(fuzz_stack: 
     before = write_count(stack.sim)
     responses = len(stack.fake.calls_to("response_url"))
     for body in ODD:
-        assert stack.peer.post(body, signature="v0=" + "1" * 64).status_code == 401
-        assert stack.peer.post(body).status_code < 500, body
+        assert stack.signed.post(body, signature="v0=" + "1" * 64).status_code == 401
+        assert stack.signed.post(body).status_code < 500, body
     for body in GARBLED:  # answered with an error status, never run
-        assert stack.peer.post(body).status_code >= 400, body
+        assert stack.signed.post(body).status_code >= 400, body
     stack.bot.workers.submit(lambda: None).result(timeout=10)
     assert write_count(stack.sim) == before
     assert len(stack.fake.calls_to("response_url")) == responses
@@ -313,8 +313,8 @@ def test_odd_bodies_are_refused_without_a_signature_and_run_nothing(fuzz_stack: 
 @pytest.mark.parametrize("body", GARBLED)
 def test_garbled_payload_json_is_a_client_error_not_a_500(fuzz_stack: Loopback, body: str) -> None:
     # Unsigned: refused before anything parses it. Signed: a 400, not a crash.
-    assert fuzz_stack.peer.post(body, signature="v0=" + "1" * 64).status_code == 401
-    assert fuzz_stack.peer.post(body).status_code == 400
+    assert fuzz_stack.signed.post(body, signature="v0=" + "1" * 64).status_code == 401
+    assert fuzz_stack.signed.post(body).status_code == 400
 
 
 def deep(depth: int) -> str:
@@ -351,7 +351,7 @@ MALFORMED = {
 def test_signed_but_malformed_bodies_are_a_400_not_a_500(fuzz_stack: Loopback, name: str) -> None:
     body, content_type = MALFORMED[name]
     before = write_count(fuzz_stack.sim)
-    response = fuzz_stack.peer.post(body, content_type)
+    response = fuzz_stack.signed.post(body, content_type)
     assert response.status_code == 400, (name, response.status_code, response.text[:200])
     assert "Traceback" not in response.text
     assert write_count(fuzz_stack.sim) == before

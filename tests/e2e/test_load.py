@@ -42,9 +42,9 @@ def timed_commands(stack: Loopback, texts: list[str], user: str) -> list[tuple[i
     """Send all at once; (HTTP status, seconds to the ack, reply key) for each."""
 
     def one(text: str) -> tuple[int, float, str]:
-        body, reply_key = stack.peer.command_body(text, user)
+        body, reply_key = stack.signed.command_body(text, user)
         started = time.monotonic()
-        response = stack.peer.post(body)
+        response = stack.signed.post(body)
         return response.status_code, time.monotonic() - started, reply_key
 
     with ThreadPoolExecutor(max_workers=len(texts)) as pool:
@@ -173,12 +173,12 @@ def test_redelivered_click_decides_once(load: Loopback, concurrent: bool) -> Non
     applied_before = applied_params(stack)
     if concurrent:
         with ThreadPoolExecutor(max_workers=3) as pool:
-            futures = [pool.submit(stack.peer.post, body, retry_num=n) for n in (None, 1, 2)]
+            futures = [pool.submit(stack.signed.post, body, retry_num=n) for n in (None, 1, 2)]
             statuses = [f.result().status_code for f in futures]
     else:
-        statuses = [stack.peer.post(body).status_code]
+        statuses = [stack.signed.post(body).status_code]
         stack.fake.wait_for("chat.update", where=lambda c: c.params.get("ts") == ts)
-        statuses += [stack.peer.post(body, retry_num=n).status_code for n in (1, 2)]
+        statuses += [stack.signed.post(body, retry_num=n).status_code for n in (1, 2)]
     assert statuses == [200, 200, 200]  # every delivery acked, so Slack stops retrying
     updates = stack.fake.wait_for("chat.update", where=lambda c: c.params.get("ts") == ts)
     assert "Applied" in updates[0].params["text"], updates[0].params

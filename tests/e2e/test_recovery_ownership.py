@@ -82,8 +82,8 @@ def test_a_living_owners_set_is_left_alone_and_a_dead_ones_taken_over(
     try:
         wait_until(lambda: len(_posted(fake, dead)) == 2, timeout=20)  # alert + origin channel
         changelog = ChangeLog(engine)
-        assert changelog.get(dead).status == "interrupted"  # type: ignore[union-attr]
-        assert changelog.get(running).status == "applying"  # type: ignore[union-attr]
+        assert changelog.get(dead).status == "interrupted"
+        assert changelog.get(running).status == "applying"
         assert _posted(fake, running) == []
     finally:
         served.stop()
@@ -108,6 +108,6 @@ def test_a_serve_that_cannot_bind_its_port_touches_nothing(
         )
     assert second.returncode != 0
     assert b"cannot listen" in second.stderr, second.stderr[-2000:]
-    assert ChangeLog(engine).get(orphan).status == "applying"  # type: ignore[union-attr]
+    assert ChangeLog(engine).get(orphan).status == "applying"
     assert fake.calls_to("chat.postMessage") == []
     engine.dispose()

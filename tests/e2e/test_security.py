@@ -278,7 +278,7 @@ def change_sets(stack: Loopback) -> int:
 
 def test_signature_header_name_case_does_not_bypass_the_check(sec: Loopback) -> None:
     stack = sec
-    url = stack.peer.url
+    url = stack.signed.url
     before = change_sets(stack)
     refused = []
     for n, name in enumerate(("x-slack-signature", "X-SLACK-SIGNATURE", "X-Slack-Signature")):
@@ -312,7 +312,7 @@ def test_signature_header_name_case_does_not_bypass_the_check(sec: Loopback) -> 
 
 def test_a_signature_over_one_body_does_not_cover_a_re_encoded_body(sec: Loopback) -> None:
     stack = sec
-    url = stack.peer.url
+    url = stack.signed.url
     before = change_sets(stack)
     fields = slash_fields(stack, 'add-line 7820 partition=PT_CTI description="x y"', "reenc")
     signed = urlencode(fields)  # spaces as "+"
@@ -343,7 +343,7 @@ def test_a_signature_over_one_body_does_not_cover_a_re_encoded_body(sec: Loopbac
     assert not has_line(stack, "7820")
     assert not [c for c in stack.fake.calls_to("response_url") if c.path.endswith("/reenc")]
     # Control: the body the signature was made for is accepted and runs.
-    assert stack.peer.post(signed).status_code == 200
+    assert stack.signed.post(signed).status_code == 200
     assert "Applied" in reply_text(stack, "reenc")
     wait_until(lambda: has_line(stack, "7820"))
     assert change_sets(stack) == before + 1
@@ -358,7 +358,7 @@ def test_a_non_ascii_signature_is_a_401_not_a_500(sec: Loopback) -> None:
     form = ("Content-Type", "application/x-www-form-urlencoded")
     for signature in ("v0=\u00e9" + "0" * 63, "\u00ff", "v0=" + "\u00e0" * 64):
         headers = [form, ("X-Slack-Request-Timestamp", ts), ("X-Slack-Signature", signature)]
-        assert raw_post(sec.peer.url, body, headers) == 401, signature
+        assert raw_post(sec.signed.url, body, headers) == 401, signature
 
 
 def send_head(url: str, headers: list[str]) -> socket.socket:
@@ -384,12 +384,12 @@ def test_an_oversized_body_is_refused_before_it_is_sent(sec: Loopback) -> None:
     """A 100 MB unsigned POST is answered 413 after its headers and 1 KB: the server
     never waits for (or buffers) the rest."""
     headers = ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {100 << 20}"]
-    with send_head(sec.peer.url, headers) as sock:
+    with send_head(sec.signed.url, headers) as sock:
         sock.sendall(b"x" * 1024)
         assert status_of(sock) == 413
     # Chunked: no Content-Length to refuse up front; refused once it passes the cap.
     chunk = b"%x\r\n%s\r\n" % (64 << 10, b"y" * (64 << 10))
-    with send_head(sec.peer.url, ["Transfer-Encoding: chunked"]) as sock:
+    with send_head(sec.signed.url, ["Transfer-Encoding: chunked"]) as sock:
         with contextlib.suppress(OSError):  # the server may close while we still send
             for _ in range(20):  # 1.25 MB in all
                 sock.sendall(chunk)
@@ -397,13 +397,13 @@ def test_an_oversized_body_is_refused_before_it_is_sent(sec: Loopback) -> None:
         assert status_of(sock) == 413
     # Just under the cap is read and judged on its signature (401), not its size.
     body = b"text=" + b"z" * (1000 * 1024)
-    assert raw_post(sec.peer.url, body, [("X-Slack-Signature", WRONG_SIGNATURE)]) == 401
+    assert raw_post(sec.signed.url, body, [("X-Slack-Signature", WRONG_SIGNATURE)]) == 401
 
 
 def test_slow_clients_do_not_starve_probes_or_signed_commands(sec: Loopback) -> None:
     """120 connections that send half a request's headers and stall (slow-loris), more
     than waitress's default limit of 100; a probe and a signed command are still answered."""
-    parts = urlsplit(sec.peer.url)
+    parts = urlsplit(sec.signed.url)
     with contextlib.ExitStack() as stalled:
         for _ in range(120):
             sock = stalled.enter_context(

@@ -71,8 +71,8 @@ def test_bad_arguments_show_usage(either: Stack) -> None:
 def test_bad_signatures_are_401_and_nothing_runs(
     stack: Stack, age_s: int, signature: str | None
 ) -> None:
-    body, key = stack.peer.command_body("version", ADMIN)
-    response = stack.peer.post(body, age_s=age_s, signature=signature)
+    body, key = stack.signed.command_body("version", ADMIN)
+    response = stack.signed.post(body, age_s=age_s, signature=signature)
     assert response.status_code == 401
     with pytest.raises(AssertionError):
         stack.fake.wait_for("response_url", timeout=0.5, where=lambda c: c.path.endswith(key))
@@ -205,10 +205,10 @@ def test_rate_limited_post_is_retried_and_delivered(either: Stack) -> None:
 
 
 def test_slack_retry_is_not_run_twice(stack: Stack) -> None:
-    body, key = stack.peer.command_body("version", VIEWER)
-    assert stack.peer.post(body).status_code == 200
+    body, key = stack.signed.command_body("version", VIEWER)
+    assert stack.signed.post(body).status_code == 200
     reply_to(stack, key)
-    assert stack.peer.post(body, retry_num=1).status_code == 200
+    assert stack.signed.post(body, retry_num=1).status_code == 200
     with pytest.raises(AssertionError):
         stack.fake.wait_for(
             "response_url", count=2, timeout=1.0, where=lambda c: c.path.endswith(f"/{key}")

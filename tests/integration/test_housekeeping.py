@@ -92,8 +92,8 @@ def test_old_rows_are_pruned_and_recent_or_active_ones_kept(db_url: str) -> None
     kept = health.capacity.since("lab", NOW - timedelta(days=40))
     assert [s.open for s in kept] == [39, 10] and count(engine, CapacitySample) == 2
     assert count(engine, SlackDelivery) == 1 and seen_before(engine, "recent")
-    assert confirmations.get(stale).status == "expired"  # type: ignore[union-attr]
-    assert confirmations.get(fresh).status == "pending"  # type: ignore[union-attr]
+    assert confirmations.get(stale).status == "expired"
+    assert confirmations.get(fresh).status == "pending"
     assert confirmations.get(decided) is None
     assert count(engine, PendingConfirmation) == 2
     assert health.get_alert("lab|devices|a") is None

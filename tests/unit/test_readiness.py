@@ -10,6 +10,8 @@ from bot.readiness import ClusterProbe
 
 
 class FakeClusters:
+    default_name = "lab"
+
     def __init__(self, versions: dict[str, Any]) -> None:
         self.versions = versions
         self.calls = 0

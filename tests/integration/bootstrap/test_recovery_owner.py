@@ -63,7 +63,7 @@ def test_starting_to_serve_marks_nothing_until_recover(
     settings, changelog, set_id = _settings(tmp_path, monkeypatch, db_url)
     bot = bootstrap(settings, slack=True)
     try:
-        assert changelog.get(set_id).status == "applying"  # type: ignore[union-attr]
+        assert changelog.get(set_id).status == "applying"
         assert [r.id for r in bot.recover()] == [set_id]
     finally:
         bot.close()
@@ -79,6 +79,6 @@ def test_recovery_looks_again_while_the_bot_runs(
     bot = bootstrap(settings, slack=True)
     try:
         bot.keep_recovering(interval_s=0.05)
-        wait_until(lambda: changelog.get(set_id).status == "interrupted", timeout=10)  # type: ignore[union-attr]
+        wait_until(lambda: changelog.get(set_id).status == "interrupted", timeout=10)
     finally:
         bot.close()

@@ -120,6 +120,7 @@ def test_compensation_keeps_line_settings(sim, make_ctx) -> None:
     _created(sim, ctx, "RP_LS3", "7903")
     created = device(sim, "RP_LS3")["lines"]
     plan = plan_only(ctx, UPDATE, name="RP_LS3", max_calls="20", busy_trigger="10")
+    assert isinstance(plan, Plan)
     assert [s.operation for s in plan.steps] == ["updateCtiRoutePoint", "applyCtiRoutePoint"]
     sim.inject_fault("applyCtiRoutePoint", "axl_fault", axlcode=5003, message="Injected")
     reply = apply_plan(ctx, plan)

@@ -6,7 +6,14 @@ import pytest
 
 from bot.cucm.cluster import CucmCluster
 from bot.cucm.errors import NotFound
-from bot.cucm.models import CallForward, CtiPort, Line, LineAppearance, RoutePoint
+from bot.cucm.models import (
+    CallForward,
+    CtiPort,
+    Line,
+    LineAppearance,
+    LineSetting,
+    RoutePoint,
+)
 from bot.cucm.param_catalog import CATALOGUE, ParameterResolver
 from bot.cucm.security import (
     CLUSTER_SECURITY_MODE,
@@ -57,7 +64,7 @@ def test_route_point_lifecycle(cluster: CucmCluster, wsdl_kind: str) -> None:
     axl = cluster.axl
     name, dn = f"RP_T_{wsdl_kind}", "7101" if wsdl_kind == "compact" else "7102"
     axl.add_line(Line(dn, "PT_CTI", "test", "Test RP"))
-    settings = {
+    settings: dict[str, LineSetting] = {
         "e164Mask": "+1408555XXXX",
         "monitoringCssName": "CSS_Internal",
         "recordingFlag": "Selective Call Recording Enabled",
@@ -74,7 +81,8 @@ def test_route_point_lifecycle(cluster: CucmCluster, wsdl_kind: str) -> None:
     assert {k: line.settings[k] for k in settings if k != "callInfoDisplay"} == {
         k: v for k, v in settings.items() if k != "callInfoDisplay"
     }
-    assert line.settings["callInfoDisplay"]["callerNumber"] == "true"
+    display = line.settings["callInfoDisplay"]
+    assert isinstance(display, dict) and display["callerNumber"] == "true"
     assert line.settings["ringSetting"] == "Ring", "a setting not given reads as CUCM's default"
     axl.update_route_point(name, lines=got.lines)
     assert axl.get_route_point(name).lines == got.lines, "written back unchanged"

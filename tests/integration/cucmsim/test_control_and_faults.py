@@ -10,14 +10,14 @@ import requests
 from cucmsim.api import SimServer
 from cucmsim.model import key
 
-from .conftest import Axl
+from .conftest import Axl, Reply
 
 
 def control(sim: SimServer, method: str, route: str, json: object = None) -> requests.Response:
     return requests.request(method, f"{sim.base_url}/__sim__/{route}", json=json, timeout=5)
 
 
-def add_line(axl: Axl, pattern: str) -> object:
+def add_line(axl: Axl, pattern: str) -> Reply:
     return axl.call(
         "addLine",
         f"<line><pattern>{pattern}</pattern><routePartitionName>PT_CTI</routePartitionName></line>",

@@ -44,7 +44,7 @@ def _options(**kwargs: object) -> SimOptions:
 def test_ca_signed_by_default() -> None:
     with SimServer(_options()) as server:
         leaf = _leaf(server)
-        ca = x509.load_pem_x509_certificate(server.ca_cert_path.read_bytes())  # type: ignore[union-attr]
+        ca = x509.load_pem_x509_certificate(server.ca_cert_path.read_bytes())
         assert leaf.issuer == ca.subject != leaf.subject
         assert leaf.not_valid_after_utc - leaf.not_valid_before_utc > datetime.timedelta(days=300)
         assert _verified(server) == 200

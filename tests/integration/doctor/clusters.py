@@ -7,6 +7,7 @@ import json
 import socket
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,9 +43,7 @@ def cluster_toml(sim: SimServer, *, mapped: bool = True, **keys: object) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_cluster(
-    path: Path, sim: SimServer, monkeypatch: pytest.MonkeyPatch, **keys: object
-) -> Path:
+def write_cluster(path: Path, sim: SimServer, monkeypatch: pytest.MonkeyPatch, **keys: Any) -> Path:
     path.write_text(cluster_toml(sim, **keys), encoding="utf-8")
     monkeypatch.setenv(PASSWORD_ENV, sim.options.password)
     return path

@@ -10,6 +10,7 @@ import pytest
 from bot.bootstrap import endpoint_of
 from bot.config import load_settings
 from bot.doctor.checks import CHECKS
+from bot.doctor.report import Finding
 from bot.doctor.run import Check, Probe, Rates, diagnose
 from cucmsim.api import SimServer
 from cucmsim.model import key
@@ -81,7 +82,12 @@ def test_doctor_reaches_ris_and_perfmon_only_through_the_configured_limiters(
         handle.write("\n[health]\nris_per_minute = 7\nperfmon_per_minute = 9\n")
     settings = load_settings(config)
     seen: list[Probe] = []
-    last = Check("spy", lambda probe: seen.append(probe) or [])
+
+    def spy(probe: Probe) -> list[Finding]:
+        seen.append(probe)
+        return []
+
+    last = Check("spy", spy)
     sim.reset_counters()
     rates = Rates(settings.health.ris_per_minute, settings.health.perfmon_per_minute)
     report = diagnose(endpoint_of(settings.clusters[0]), (*CHECKS, last), rates)

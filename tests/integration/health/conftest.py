@@ -19,6 +19,7 @@ from bot.changelog.db import make_engine, upgrade
 from bot.changelog.store import ChangeLog
 from bot.config import Settings
 from bot.cucm.cluster import CucmCluster, SingleCluster
+from bot.cucm.controlcenter import ControlAction
 from bot.cucm.endpoint import ClusterEndpoint
 from bot.cucm.retry import RetryPolicy
 from bot.demo.fake_slack import FakeSlack
@@ -79,7 +80,7 @@ class Health:
         calls = self.fake.calls_to("chat.postMessage")
         return [c for c in calls if c.status == 200 and "thread_ts" in c.params]
 
-    def control(self, node: str, action: str) -> None:
+    def control(self, node: str, action: ControlAction) -> None:
         """Start or stop CTIManager the way an admin tool would: soapDoControlServices."""
         self.cucm.controlcenter.control(node, action)
         wanted = "Started" if action == "Start" else "Stopped"

@@ -21,7 +21,7 @@ def test_flapping_never_fires(health: Health) -> None:
     assert health.posts() == []
 
 
-def test_restart_mid_alert_does_not_repost(health: Health, make_health) -> None:  # type: ignore[no-untyped-def]
+def test_restart_mid_alert_does_not_repost(health: Health, make_health) -> None:
     health.control("cucm-sub1", "Stop")
     health.sweep("services", times=2)
     first = health.alert("services", SUBJECT)

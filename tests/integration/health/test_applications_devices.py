@@ -48,7 +48,7 @@ def test_failover_warns_and_stays_while_on_backup(health: Health) -> None:
     assert any("RESOLVED after" in t and "nodes: cucm-sub1" in t for t in thread), thread
 
 
-def test_application_gone_is_critical_and_closes_its_route_point(make_health) -> None:  # type: ignore[no-untyped-def]
+def test_application_gone_is_critical_and_closes_its_route_point(make_health) -> None:
     health: Health = make_health(devices=["RP_MAIN"])
     health.sweep("applications", "devices")
     cti.fail_app(health.sim.cluster, "ctiapp_ivr")
@@ -66,7 +66,7 @@ def test_application_gone_is_critical_and_closes_its_route_point(make_health) ->
     ]
 
 
-def test_route_point_closed_when_the_app_user_loses_it(make_health) -> None:  # type: ignore[no-untyped-def]
+def test_route_point_closed_when_the_app_user_loses_it(make_health) -> None:
     health: Health = make_health(devices=["RP_MAIN"])
     health.sweep("devices")
     with health.sim.cluster.lock:

@@ -67,7 +67,7 @@ def test_expired_confirmations_cannot_be_decided(engine: Engine) -> None:
     late = T0 + timedelta(seconds=60)
     with pytest.raises(ConfirmationExpired, match="expired at 12:01:00 UTC"):
         store.decide(pending.token, actor_id="U0BOB", decision="consumed", now=late)
-    assert store.get(pending.token).status == "expired"  # type: ignore[union-attr]
+    assert store.get(pending.token).status == "expired"
     with pytest.raises(ConfirmationAlreadyDecided, match="already expired"):
         store.decide(pending.token, actor_id="U0BOB", decision="consumed", now=late)
 
@@ -89,4 +89,4 @@ def test_attach_message_and_expire_stale(engine: Engine) -> None:
     )
     assert store.expire_stale(now=T0) == 0
     assert store.expire_stale(now=T0 + timedelta(minutes=2)) == 1
-    assert store.get(pending.token).status == "expired"  # type: ignore[union-attr]
+    assert store.get(pending.token).status == "expired"

@@ -69,9 +69,9 @@ def test_update_change_can_replace_after_and_keeps_it_otherwise(engine: Engine) 
         after={"a": 2},
     )
     log.update_change(change_id, status="failed", error="boom")
-    assert log.get(set_id).changes[0].after == {"a": 2}  # type: ignore[union-attr]
+    assert log.get(set_id).changes[0].after == {"a": 2}
     log.update_change(change_id, status="failed", after=None)
-    change = log.get(set_id).changes[0]  # type: ignore[union-attr]
+    change = log.get(set_id).changes[0]
     assert change.after is None
     assert change.error == "boom"
 
@@ -111,7 +111,7 @@ def test_secrets_in_before_and_after_are_redacted(engine: Engine) -> None:
         before={"userid": "ctiapp", "Password": "old", "nested": {"api_TOKEN": "t", "ok": 1}},
         after={"digestCredentials": [{"clientSecret": "s"}], "presenceGroup": "Standard"},
     )
-    [change] = log.get(set_id).changes  # type: ignore[union-attr]
+    [change] = log.get(set_id).changes
     assert change.before == {
         "userid": "ctiapp",
         "Password": "***",
@@ -227,8 +227,8 @@ def test_mark_interrupted_flags_sets_left_applying(engine: Engine) -> None:
     assert interrupted.id == running
     assert interrupted.status == "interrupted"
     assert [c.status for c in interrupted.changes] == ["applied", "unknown"]
-    assert log.get(finished).status == "applied"  # type: ignore[union-attr]
-    assert log.get(running).status == "interrupted"  # type: ignore[union-attr]
+    assert log.get(finished).status == "applied"
+    assert log.get(running).status == "interrupted"
     assert recovering.mark_interrupted() == []
 
 
@@ -242,7 +242,7 @@ def test_a_set_a_living_process_applies_is_not_taken_over(engine: Engine) -> Non
     theirs = open_set(other_host)
     serving = ChangeLog(engine, owner=Owner(this_process().host, -1, datetime.now(UTC)))
     assert serving.mark_interrupted() == []
-    assert applying.get(mine).status == "applying"  # type: ignore[union-attr]
+    assert applying.get(mine).status == "applying"
 
     # No heartbeat for longer than the limit: both owners count as gone (hung or dead).
     later = [r.id for r in serving.mark_interrupted(stale_after=timedelta(0))]
@@ -285,7 +285,7 @@ def test_denials_are_recorded(engine: Engine) -> None:
         required_role="operator",
         actor_role="viewer",
     )
-    assert log.get(other).error == "needs role operator; actor has viewer"  # type: ignore[union-attr]
+    assert log.get(other).error == "needs role operator; actor has viewer"
     assert [r.id for r in log.query(status="denied")] == [other, set_id]
 
 
@@ -293,4 +293,4 @@ def test_undo_of_references_the_original_set(engine: Engine) -> None:
     log = ChangeLog(engine)
     original = open_set(log)
     undo = open_set(log, command="undo", undo_of=original)
-    assert log.get(undo).undo_of == original  # type: ignore[union-attr]
+    assert log.get(undo).undo_of == original

@@ -13,13 +13,20 @@ import pytest
 from lxml import etree
 
 from bot.cucm.axl import AxlClient
-from bot.cucm.models import CallForward, CtiPort, Line, LineAppearance, RoutePoint
+from bot.cucm.models import (
+    CallForward,
+    CtiPort,
+    Line,
+    LineAppearance,
+    LineSetting,
+    RoutePoint,
+)
 from tests.unit.cucm.conftest import CISCO_SCHEMA_ROOT, capture, recording_client
 
 VERSIONS = ("11.5", "12.5")
 
 # Every per-line setting the client carries back, with values Cisco's enumerations accept.
-SETTINGS = {
+SETTINGS: dict[str, LineSetting] = {
     "ringSetting": "Flash Only",
     "consecutiveRingSetting": "Use System Default",
     "ringSettingIdlePickupAlert": "Disable",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from typing import Any
 
 import pytest
 
@@ -30,7 +31,7 @@ class FakeClock:
         self.now += seconds
 
 
-def make(clock: FakeClock, **settings: float) -> WritePacer:
+def make(clock: FakeClock, **settings: Any) -> WritePacer:
     return WritePacer(PacerSettings(**settings), clock=clock, sleep=clock.sleep)
 
 
@@ -248,7 +249,7 @@ def test_throttle_wait_after_a_read_keeps_the_base_backoff() -> None:
         {"min_samples": 0},
     ],
 )
-def test_settings_are_checked(settings: dict[str, float]) -> None:
+def test_settings_are_checked(settings: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         PacerSettings(**settings)
 

@@ -18,19 +18,19 @@ def test_comments_and_blank_lines_are_skipped_and_lines_keep_their_numbers() -> 
 
 
 def test_each_console_command() -> None:
-    assert parse_line("/cti").text == ""  # type: ignore[union-attr]
-    assert parse_line("/cti create-routepoint RP 7100 --dry-run").text == (  # type: ignore[union-attr]
+    assert parse_line("/cti").text == ""
+    assert parse_line("/cti create-routepoint RP 7100 --dry-run").text == (
         "create-routepoint RP 7100 --dry-run"
     )
-    assert parse_line("!click 2").number == 2  # type: ignore[union-attr]
+    assert parse_line("!click 2").number == 2
     sim = parse_line('!sim stop cucm-sub1 "Cisco CTIManager"')
     assert sim is not None and sim.args == ["stop", "cucm-sub1", "Cisco CTIManager"]
     expect = parse_line("!expect [CRITICAL] CTIManager down")
     assert expect is not None and expect.text == "[CRITICAL] CTIManager down"
-    assert parse_line("!help").kind == "help"  # type: ignore[union-attr]
-    assert parse_line("!home").kind == "home"  # type: ignore[union-attr]
-    assert parse_line("!quit").kind == "quit"  # type: ignore[union-attr]
-    assert parse_line("!exit").kind == "quit"  # type: ignore[union-attr]
+    assert parse_line("!help").kind == "help"
+    assert parse_line("!home").kind == "home"
+    assert parse_line("!quit").kind == "quit"
+    assert parse_line("!exit").kind == "quit"
 
 
 @pytest.mark.parametrize(

@@ -110,7 +110,7 @@ def test_recorded_calls_become_messages() -> None:
     replaced = from_call(reply)
     assert replaced is not None and replaced.kind == "update" and replaced.key == "cmd7"
     thread = Call("chat.postMessage", "/api/x", {"channel": "C1", "thread_ts": "1.1"}, {}, 200)
-    assert from_call(thread, {"ts": "1.2"}).kind == "thread"  # type: ignore[union-attr]
+    assert from_call(thread, {"ts": "1.2"}).kind == "thread"
     assert from_call(Call("auth.test", "/api/auth.test", {}, {}, 200)) is None
     assert from_call(Call("chat.postMessage", "/api/x", {}, {}, 429)) is None
 

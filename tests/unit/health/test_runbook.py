@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -49,7 +50,7 @@ _ALERT = AlertRecord(
         ({"check": "someday"}, "heartbeat"),
     ],
 )
-def test_anchor_by_alert_kind(changes: dict[str, str], anchor: str) -> None:
+def test_anchor_by_alert_kind(changes: dict[str, Any], anchor: str) -> None:
     assert section(replace(_ALERT, **changes)).anchor == anchor
 
 

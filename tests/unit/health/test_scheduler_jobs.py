@@ -23,6 +23,8 @@ class Broken:
 
 
 class Clusters:
+    default_name = "lab"
+
     def names(self) -> list[str]:
         return ["lab"]
 

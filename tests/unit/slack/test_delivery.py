@@ -43,7 +43,7 @@ def test_a_channel_the_bot_cannot_post_to_gets_the_whole_report_privately() -> N
     channel = Channel(error="not_in_channel")
     replies: list[dict[str, Any]] = []
     deliver(
-        None,  # type: ignore[arg-type]  # a reply needs no confirmation store
+        None,  # a reply needs no confirmation store
         channel,  # type: ignore[arg-type]
         lambda **kw: replies.append(kw),
         REPORT,

@@ -80,7 +80,7 @@ def _content(alerts: int, changes: int = 10, commands: int = 30) -> HomeContent:
         boards=[board],
         alerts=[_alert(i) for i in range(1, alerts + 1)],
         changes=[_change(i, "UOPER1", "UADMIN1") for i in range(1, changes + 1)],
-        commands=[_Named(f"cmd{i}") for i in range(commands)],  # type: ignore[misc]
+        commands=[_Named(f"cmd{i}") for i in range(commands)],
         at=NOW,
     )
 

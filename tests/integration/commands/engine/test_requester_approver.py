@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
 from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine
@@ -26,7 +27,7 @@ OPERATOR = Actor("UOPS", "ops", "C1")
 
 @pytest.fixture
 def make_runner(tmp_path: Path, _migrated_changelog: Path, cucm: Any) -> Iterator[Callable]:
-    engines = []
+    engines: list[Engine] = []
 
     def make(four_eyes: bool = False) -> Runner:
         path = tmp_path / f"runner{len(engines)}.db"

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from commands.engine.apply import render_plan
-from commands.engine.base import Plan, Role, UsageError
+from commands.engine.base import Plan, Reply, Role, UsageError
 from commands.engine.objects import change
 from commands.kinds.lines import LINE
 from commands.workflows.lines import AddLineCommand, UpdateLineCommand
@@ -91,6 +91,7 @@ def test_update_line_changes_clears_and_undoes(sim, make_ctx, plan_and_apply, cu
 
 def test_update_line_missing_dn_is_an_error_reply(sim, make_ctx) -> None:
     reply = plan_only(make_ctx(role=Role.OPERATOR), UPDATE, dn="7299", cfna="6000")
+    assert isinstance(reply, Reply)
     assert reply.status == "error"
     assert "DN 7299 (no partition) not found" in reply.title
 

@@ -11,6 +11,7 @@ from commands.engine.context import ConfiguredApplication
 from commands.workflows.preflight import COMMANDS
 from cucmsim.model import CALL_MANAGER, CallForward, Line, LineAppearance, key
 from cucmsim.serviceability import lifecycle
+from cucmsim.serviceability.lifecycle import Action
 from tests.integration.commands.simobjects import plant_device, plant_phone, plant_user
 
 (PREFLIGHT,) = COMMANDS
@@ -54,7 +55,7 @@ def test_single_node_cm_group_has_no_device_recovery(make_ctx: Any, plan_only: A
     assert "Cisco CTIManager is not started on cucm-pub" not in text
 
 
-def _call_manager(sim: Any, node: str, action: str) -> None:
+def _call_manager(sim: Any, node: str, action: Action) -> None:
     lifecycle.apply(sim.cluster, node, CALL_MANAGER, action, transition_s=0)
 
 

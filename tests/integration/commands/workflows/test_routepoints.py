@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from commands.engine.apply import render_plan
-from commands.engine.base import Plan, Role, UsageError
+from commands.engine.base import Plan, Reply, Role, UsageError
 from commands.engine.objects import change
 from commands.kinds.devices import ROUTE_POINT
 from commands.kinds.lines import LINE
@@ -180,6 +180,7 @@ def test_sync_routepoint(sim, make_ctx, plan_and_apply) -> None:
         ("applyCtiRoutePoint", "RP_MAIN")
     ]
     missing = plan_only(ctx, SYNC, name="RP_NOPE")
+    assert isinstance(missing, Reply)
     assert missing.status == "error" and "RP_NOPE not found" in missing.title
 
 
@@ -332,5 +333,6 @@ def test_create_routepoint_on_existing_one(sim, make_ctx) -> None:
     assert [s.operation for s in converge.steps] == ["updateCtiRoutePoint", "applyCtiRoutePoint"]
     assert "lines" in str(converge.steps[0].after)
     other = plan_only(ctx, CREATE, name="RP_MAIN", dn="7999")
+    assert isinstance(other, Reply)
     assert other.status == "error"
     assert "already exists with DN 7000 in PT_CTI" in other.title

@@ -14,9 +14,8 @@ import pytest
 import requests
 from lxml import etree
 
+from cucmsim import api
 from cucmsim.options import SimOptions
-
-api = pytest.importorskip("cucmsim.api")
 
 NS = "http://schemas.cisco.com/ast/soap"
 CC = "/controlcenterservice2/services/ControlCenterServices"

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
 from bot.cucm.errors import CucmError, NotFound
 from bot.cucm.models import AppUser, EndUser
 from commands.engine.objects import KINDS
+
+if TYPE_CHECKING:
+    from bot.cucm.cluster import CucmCluster
+
 from commands.kinds.users import (
     APP_USER,
     END_USER,
@@ -75,11 +79,16 @@ class FakeCluster:
 
 
 @pytest.fixture
-def cucm() -> FakeCluster:
+def axl() -> FakeAxl:
     axl = FakeAxl()
     axl.app_users["ctiapp"] = AppUser("CtiApp", ("RP_A",), ("Standard CTI Enabled",))
     axl.end_users["jsmith"] = EndUser("jsmith", associated_devices=("SEP001",))
-    return FakeCluster(axl)
+    return axl
+
+
+@pytest.fixture
+def cucm(axl: FakeAxl) -> CucmCluster:
+    return cast("CucmCluster", FakeCluster(axl))  # the kinds use only .axl and .name
 
 
 def test_kinds_registered() -> None:
@@ -89,8 +98,8 @@ def test_kinds_registered() -> None:
     assert END_USER.update_op == "updateUser"
 
 
-def test_read_is_canonical(cucm: FakeCluster) -> None:
-    cucm.axl.app_users["x"] = AppUser("x", ("b", "A", "a"), ("G2", "G1"))
+def test_read_is_canonical(cucm: CucmCluster, axl: FakeAxl) -> None:
+    axl.app_users["x"] = AppUser("x", ("b", "A", "a"), ("G2", "G1"))
     assert APP_USER.read(cucm, "X") == {
         "userid": "x",
         "associated_devices": ["A", "b"],
@@ -99,28 +108,28 @@ def test_read_is_canonical(cucm: FakeCluster) -> None:
     assert APP_USER.read(cucm, "nobody") is None
 
 
-def test_update_applies_delta_onto_current_lists(cucm: FakeCluster) -> None:
+def test_update_applies_delta_onto_current_lists(cucm: CucmCluster, axl: FakeAxl) -> None:
     before = APP_USER.read(cucm, "CtiApp")
     assert before is not None
     after = {**before, "associated_devices": ["RP_A", "RP_B"]}
     # Someone else associates CTIP1 between our plan and our write.
-    cucm.axl.update_app_user("CtiApp", associated_devices=["RP_A", "CTIP1"])
+    axl.update_app_user("CtiApp", associated_devices=["RP_A", "CTIP1"])
     APP_USER.update(cucm, "CtiApp", before, after)
-    assert cucm.axl.app_users["ctiapp"].associated_devices == ("CTIP1", "RP_A", "RP_B")
+    assert axl.app_users["ctiapp"].associated_devices == ("CTIP1", "RP_A", "RP_B")
     # Groups did not change: not sent (None), so the write touches one list only.
-    assert cucm.axl.writes[-1] == ("app", "CtiApp", ["CTIP1", "RP_A", "RP_B"], None)
+    assert axl.writes[-1] == ("app", "CtiApp", ["CTIP1", "RP_A", "RP_B"], None)
 
 
-def test_update_without_effective_change_writes_nothing(cucm: FakeCluster) -> None:
+def test_update_without_effective_change_writes_nothing(cucm: CucmCluster, axl: FakeAxl) -> None:
     before = user_state("CtiApp", ["RP_A"], ["Standard CTI Enabled"])
     after = user_state("CtiApp", ["RP_A", "RP_B"], ["Standard CTI Enabled"])
-    cucm.axl.update_app_user("CtiApp", associated_devices=["RP_A", "rp_b"])
-    count = len(cucm.axl.writes)
+    axl.update_app_user("CtiApp", associated_devices=["RP_A", "rp_b"])
+    count = len(axl.writes)
     APP_USER.update(cucm, "CtiApp", before, after)
-    assert len(cucm.axl.writes) == count
+    assert len(axl.writes) == count
 
 
-def test_update_of_vanished_user_raises_not_found(cucm: FakeCluster) -> None:
+def test_update_of_vanished_user_raises_not_found(cucm: CucmCluster) -> None:
     state = user_state("gone", [], [])
     with pytest.raises(NotFound):
         APP_USER.update(cucm, "gone", state, {**state, "groups": ["G"]})
@@ -152,14 +161,14 @@ def test_apply_delta_removal() -> None:
     ]
 
 
-def test_create_and_delete_refused(cucm: FakeCluster) -> None:
+def test_create_and_delete_refused(cucm: CucmCluster) -> None:
     with pytest.raises(CucmError, match="does not create"):
         APP_USER.create(cucm, user_state("new", [], []))
     with pytest.raises(CucmError, match="does not remove"):
         END_USER.delete(cucm, "jsmith")
 
 
-def test_plan_association_step_and_idempotence(cucm: FakeCluster) -> None:
+def test_plan_association_step_and_idempotence(cucm: CucmCluster, axl: FakeAxl) -> None:
     step = plan_association(cucm, "ctiapp", add=["RP_B", "rp_a"])
     assert step is not None
     assert step.object_type == "app_user"
@@ -168,32 +177,32 @@ def test_plan_association_step_and_idempotence(cucm: FakeCluster) -> None:
     assert step.after is not None and step.after["associated_devices"] == ["RP_A", "RP_B"]
     assert "RP_B" in step.summary and "CtiApp" in step.summary
     step.run()
-    assert cucm.axl.app_users["ctiapp"].associated_devices == ("RP_A", "RP_B")
+    assert axl.app_users["ctiapp"].associated_devices == ("RP_A", "RP_B")
     assert step.verify is not None and step.verify()
     assert plan_association(cucm, "ctiapp", add=["rp_b"]) is None
     assert step.undo is not None
     step.undo()
-    assert cucm.axl.app_users["ctiapp"].associated_devices == ("RP_A",)
+    assert axl.app_users["ctiapp"].associated_devices == ("RP_A",)
 
 
-def test_plan_groups_end_user(cucm: FakeCluster) -> None:
+def test_plan_groups_end_user(cucm: CucmCluster, axl: FakeAxl) -> None:
     step = plan_groups(cucm, "jsmith", add=["Standard CTI Enabled"], end_user=True)
     assert step is not None and step.object_type == "end_user"
     step.run()
-    assert cucm.axl.end_users["jsmith"].groups == ("Standard CTI Enabled",)
+    assert axl.end_users["jsmith"].groups == ("Standard CTI Enabled",)
     assert plan_groups(cucm, "jsmith", remove=["Nope"], end_user=True) is None
 
 
-def test_plan_user_reuses_a_given_before_state(cucm: FakeCluster) -> None:
+def test_plan_user_reuses_a_given_before_state(cucm: CucmCluster, axl: FakeAxl) -> None:
     before = APP_USER.read(cucm, "ctiapp")
-    reads = cucm.axl.reads
+    reads = axl.reads
     step = plan_user(cucm, "ctiapp", add_devices=["X"], add_groups=["G"], before=before)
-    assert cucm.axl.reads == reads
+    assert axl.reads == reads
     assert step is not None
     assert "controlled devices X" in step.summary and "groups G" in step.summary
 
 
-def test_unknown_user_names_user_and_kind(cucm: FakeCluster) -> None:
+def test_unknown_user_names_user_and_kind(cucm: CucmCluster) -> None:
     with pytest.raises(UnknownUser, match="No application user `ghost` on cluster lab"):
         plan_association(cucm, "ghost", add=["X"])
     with pytest.raises(UnknownUser, match=r"No end user `ghost`.*drop --end-user"):
