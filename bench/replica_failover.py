@@ -33,7 +33,7 @@ from bot.demo.fake_slack import FakeSlack
 from bot.demo.loopback import ENV, Roles, write_replica_config
 from bot.health.store import HealthStore
 from cucmsim.api import SimServer
-from cucmsim.model import CTI_MANAGER
+from cucmsim.model import CTI_MANAGER, ServiceStatus
 from cucmsim.options import SimOptions
 from tests.postgres import PostgresUnavailable, postgres_server
 
@@ -94,11 +94,11 @@ def wait(condition: Callable[[], Any], timeout: float, step: float = 0.05) -> fl
     return time.monotonic() - started
 
 
-def set_cti_manager(sim: SimServer, status: str) -> None:
+def set_cti_manager(sim: SimServer, status: ServiceStatus) -> None:
     with sim.cluster.lock:
         service = sim.cluster.services[(NODE, CTI_MANAGER)]
         service.activated = True
-        service.status = status  # type: ignore[assignment]
+        service.status = status
 
 
 def _alert_posted(fake: FakeSlack, since: int) -> bool:

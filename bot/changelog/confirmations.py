@@ -130,7 +130,7 @@ class ConfirmationStore:
                 .where(Row.token == token, Row.status == "pending", Row.expires_at > now)
                 .values(status=decision, decided_by=actor_id, decided_at=now)
                 .execution_options(synchronize_session=False)
-            ).rowcount  # type: ignore[attr-defined]
+            ).rowcount  # type: ignore[attr-defined]  # DML: a CursorResult, typed Result
             row = session.scalars(select(Row).where(Row.token == token)).first()
             if row is None:
                 raise ConfirmationNotFound("This confirmation does not exist (or was purged).")
@@ -167,7 +167,7 @@ class ConfirmationStore:
                 .where(Row.status == "pending", Row.expires_at <= now)
                 .values(status="expired")
             )
-            return int(result.rowcount)  # type: ignore[attr-defined]
+            return int(result.rowcount)  # type: ignore[attr-defined]  # DML: a CursorResult, typed Result
 
     def purge(self, before: datetime) -> int:
         """Forget decided and expired confirmations whose deadline passed before `before`."""
@@ -175,4 +175,4 @@ class ConfirmationStore:
             result = session.execute(
                 delete(Row).where(Row.status != "pending", Row.expires_at < before)
             )
-            return int(result.rowcount)  # type: ignore[attr-defined]
+            return int(result.rowcount)  # type: ignore[attr-defined]  # DML: a CursorResult, typed Result

@@ -339,7 +339,7 @@ class ChangeLog:
                 .where(ChangeSet.id == set_id)
                 .values(status=status, error=error, finished_at=utcnow())
             )
-            if result.rowcount == 0:  # type: ignore[attr-defined]
+            if result.rowcount == 0:  # type: ignore[attr-defined]  # DML: a CursorResult, typed Result
                 raise LookupError(f"no change set #{set_id} in the change log")
 
     def beat(self, set_ids: Iterable[int]) -> None:

@@ -57,4 +57,4 @@ class CapacityStore:
     def prune(self, before: datetime) -> int:
         with self._sessions.begin() as session:
             result = session.execute(delete(CapacitySample).where(CapacitySample.at < before))
-            return int(result.rowcount)  # type: ignore[attr-defined]
+            return int(result.rowcount)  # type: ignore[attr-defined]  # DML: a CursorResult, typed Result

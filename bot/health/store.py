@@ -306,7 +306,7 @@ class HealthStore:
                     func.coalesce(Silence.cancelled_at, Silence.ends_at) < before
                 ),
             ):
-                removed += int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+                removed += int(session.execute(statement).rowcount)  # type: ignore[attr-defined]  # DML: a CursorResult, typed Result
             return removed
 
     # ----- check runs -----

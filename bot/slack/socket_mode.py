@@ -47,7 +47,7 @@ class PromptSocketModeClient(SocketModeClient):
     def _wake_on_close(self) -> None:
         session = self.current_session
         if session is not None:
-            session.close = _waking(session)  # type: ignore[method-assign]
+            session.close = _waking(session)  # type: ignore[method-assign]  # wraps this one session's close
 
 
 def _waking(connection: Connection) -> Callable[[], None]:
@@ -76,7 +76,7 @@ class PromptSocketModeHandler(SocketModeHandler):
             proxy=app.client.proxy,
             ping_interval=ping_interval,
         )
-        self.client.socket_mode_request_listeners.append(self.handle)  # type: ignore[arg-type]
+        self.client.socket_mode_request_listeners.append(self.handle)  # type: ignore[arg-type]  # bolt takes the concrete client, as in its own adapters
 
 
 def start_socket_mode(

@@ -28,7 +28,7 @@ from bot.demo.slack_peer import SlackPeer
 from bot.health.store import HealthStore
 from bot.slack.render import CONFIRM_ACTION
 from cucmsim.api import SimServer
-from cucmsim.model import CTI_MANAGER, User, key, new_uuid
+from cucmsim.model import CTI_MANAGER, ServiceStatus, User, key, new_uuid
 from cucmsim.options import SimOptions
 from tests.e2e.hardening import wait_until
 from tests.e2e.served import Served
@@ -70,11 +70,11 @@ def leader_gauge(served: Served) -> float:
     return float(line.split()[1])
 
 
-def set_cti_manager(sim: SimServer, status: str) -> None:
+def set_cti_manager(sim: SimServer, status: ServiceStatus) -> None:
     with sim.cluster.lock:
         service = sim.cluster.services[(NODE, CTI_MANAGER)]
         service.activated = True
-        service.status = status  # type: ignore[assignment]
+        service.status = status
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -53,8 +54,8 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
-def _lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **options: object) -> Iterator[Lab]:
-    with SimServer(SimOptions(tls=True, node_count=2, **options)) as sim:  # type: ignore[arg-type]
+def _lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **options: Any) -> Iterator[Lab]:
+    with SimServer(SimOptions(tls=True, node_count=2, **options)) as sim:
         yield Lab(sim, write_cluster(tmp_path / "ctibot.toml", sim, monkeypatch))
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 from bot.bootstrap import bootstrap
 from bot.changelog.confirmations import ConfirmationStore
@@ -51,8 +51,8 @@ def alert(store: HealthStore, subject: str, **state: object) -> AlertRecord:
     return store.save_alert(f"lab|devices|{subject}", {**base, **state})
 
 
-def count(engine: object, model: type) -> int:
-    with engine.connect() as connection:  # type: ignore[attr-defined]
+def count(engine: Engine, model: type) -> int:
+    with engine.connect() as connection:
         return int(connection.execute(select(func.count()).select_from(model)).scalar_one())
 
 

@@ -106,7 +106,7 @@ class Target:
     def parameters(self) -> ParameterResolver:
         """Resolves CTI parameter concepts to this cluster's internal names (cached)."""
         if self.resolver is None:
-            self.resolver = ParameterResolver(self.axl, cluster=self.name)  # type: ignore[arg-type]
+            self.resolver = ParameterResolver(self.axl, cluster=self.name)  # type: ignore[arg-type]  # a read-only view of an AxlClient
         return self.resolver
 
     def node_names(self) -> list[str]:

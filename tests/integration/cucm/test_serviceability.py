@@ -26,7 +26,7 @@ def test_service_status_and_control(cluster: CucmCluster) -> None:
         assert time.monotonic() < deadline
         time.sleep(0.1)
     with pytest.raises(ValueError):
-        cc.control("cucm-sub2", "Explode")  # type: ignore[arg-type]
+        cc.control("cucm-sub2", "Explode")  # type: ignore[arg-type]  # a wrong action on purpose
 
 
 def test_ris_and_perfmon(cluster: CucmCluster) -> None:

@@ -7,6 +7,7 @@ import datetime
 import socket
 import ssl
 from pathlib import Path
+from typing import Any
 
 import requests
 from cryptography import x509
@@ -37,8 +38,8 @@ def _verified(server: SimServer) -> int:
     return session.get(server.base_url + "/axl/", auth=AUTH, timeout=5).status_code
 
 
-def _options(**kwargs: object) -> SimOptions:
-    return SimOptions(tls=True, seed="empty", node_count=1, **kwargs)  # type: ignore[arg-type]
+def _options(**kwargs: Any) -> SimOptions:
+    return SimOptions(tls=True, seed="empty", node_count=1, **kwargs)
 
 
 def test_ca_signed_by_default() -> None:

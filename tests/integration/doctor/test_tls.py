@@ -7,6 +7,7 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -28,8 +29,8 @@ def _tls(findings: list[dict]) -> list[dict]:
     return [f for f in findings if f["check"] == "tls"]
 
 
-def _sim(**options: object) -> SimServer:
-    return SimServer(SimOptions(tls=True, node_count=2, **options))  # type: ignore[arg-type]
+def _sim(**options: Any) -> SimServer:
+    return SimServer(SimOptions(tls=True, node_count=2, **options))
 
 
 @pytest.fixture(scope="module")

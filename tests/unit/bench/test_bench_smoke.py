@@ -52,7 +52,7 @@ def test_startup_config_names_every_cluster_and_keeps_secrets_out(tmp_path: Path
         cluster=SimpleNamespace(publisher=SimpleNamespace(address="127.0.0.1")),
     )
     fake = SimpleNamespace(base_url="http://127.0.0.1:1/api/")
-    config, env = startup_memory.write_config(tmp_path, sim, fake, 3, None)  # type: ignore[arg-type]
+    config, env = startup_memory.write_config(tmp_path, sim, fake, 3, None)  # type: ignore[arg-type]  # stand-ins
     text = config.read_text()
     assert text.count("[[clusters]]") == 3 and "pw-secret" not in text
     assert env["CTIBOT_BENCH3_PASSWORD"] == "pw-secret"

@@ -64,4 +64,4 @@ def test_jsonl_carries_states_as_objects(populated: Engine) -> None:
 
 def test_unknown_format_is_rejected(engine: Engine) -> None:
     with pytest.raises(ValueError, match="csv or jsonl"):
-        export_changes(engine, io.StringIO(), "xml")  # type: ignore[arg-type]
+        export_changes(engine, io.StringIO(), "xml")  # type: ignore[arg-type]  # wrong on purpose

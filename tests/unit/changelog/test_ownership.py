@@ -12,9 +12,13 @@ NOW = datetime(2026, 12, 2, 12, tzinfo=UTC)
 ME = Owner(host="bot-1", pid=1, started_at=NOW - timedelta(hours=1))
 
 
-def claim(host: str = "bot-1", pid: int = 77, beat_s_ago: float = 5.0, **kw: object) -> Claim:
-    started = kw.get("started_at", NOW - timedelta(hours=2))
-    return Claim(host, pid, started, NOW - timedelta(seconds=beat_s_ago))  # type: ignore[arg-type]
+def claim(
+    host: str = "bot-1",
+    pid: int = 77,
+    beat_s_ago: float = 5.0,
+    started_at: datetime = NOW - timedelta(hours=2),
+) -> Claim:
+    return Claim(host, pid, started_at, NOW - timedelta(seconds=beat_s_ago))
 
 
 def gone(c: Claim, alive: bool = True) -> bool:

@@ -18,7 +18,7 @@ from cucmsim.options import SimOptions
 def started(monkeypatch: pytest.MonkeyPatch) -> list[SimOptions]:
     calls: list[SimOptions] = []
     api = types.ModuleType("cucmsim.api")
-    api.run_forever = calls.append  # type: ignore[attr-defined]
+    monkeypatch.setattr(api, "run_forever", calls.append, raising=False)
     monkeypatch.setitem(sys.modules, "cucmsim.api", api)
     return calls
 

@@ -23,7 +23,7 @@ class StubAxl:
 
 def resolver(names: list[str], **kwargs: Any) -> tuple[ParameterResolver, StubAxl]:
     stub = StubAxl(names)
-    return ParameterResolver(stub, cluster="lab", **kwargs), stub  # type: ignore[arg-type]
+    return ParameterResolver(stub, cluster="lab", **kwargs), stub  # type: ignore[arg-type]  # lists only
 
 
 def test_override_then_candidate_then_fuzzy() -> None:

@@ -40,7 +40,7 @@ def with_buttons(*labels: str) -> list[dict[str, Any]]:
 
 def feed_of(slack: Recorded) -> tuple[Feed, list[Message]]:
     shown: list[Message] = []
-    feed = Feed(slack, shown.append, default_channel="CDEMO")  # type: ignore[arg-type]
+    feed = Feed(slack, shown.append, default_channel="CDEMO")  # type: ignore[arg-type]  # a WebClient stand-in
     return feed, shown
 
 

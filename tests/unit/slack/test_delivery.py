@@ -31,7 +31,7 @@ class Channel:
 
 def test_summary_in_the_channel_and_findings_in_its_thread() -> None:
     channel = Channel()
-    assert post_threaded(channel, REPORT, "C1")  # type: ignore[arg-type]
+    assert post_threaded(channel, REPORT, "C1")  # type: ignore[arg-type]  # a WebClient stand-in
     head, details = channel.posted
     assert head["channel"] == details["channel"] == "C1"
     assert "thread_ts" not in head and details["thread_ts"] == "1700000000.000001"
@@ -44,7 +44,7 @@ def test_a_channel_the_bot_cannot_post_to_gets_the_whole_report_privately() -> N
     replies: list[dict[str, Any]] = []
     deliver(
         None,  # a reply needs no confirmation store
-        channel,  # type: ignore[arg-type]
+        channel,  # type: ignore[arg-type]  # a WebClient stand-in
         lambda **kw: replies.append(kw),
         REPORT,
         channel_id="C1",

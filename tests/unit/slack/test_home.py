@@ -31,7 +31,7 @@ class _Source:
 def _publisher(clock: Any = None) -> tuple[HomePublisher, _Client]:
     client = _Client()
     kwargs = {"clock": clock} if clock else {}
-    publisher = HomePublisher(client, _Source(), min_interval_s=INTERVAL, **kwargs)  # type: ignore[arg-type]
+    publisher = HomePublisher(client, _Source(), min_interval_s=INTERVAL, **kwargs)  # type: ignore[arg-type]  # a WebClient stand-in
     return publisher, client
 
 

@@ -17,7 +17,7 @@ class Client:
 def test_quick_jobs_show_nothing_and_long_ones_are_spaced() -> None:
     now = [0.0]
     client = Client()
-    progress = MessageProgress(client, "C1", "1.0", interval_s=2.0, clock=lambda: now[0])  # type: ignore[arg-type]
+    progress = MessageProgress(client, "C1", "1.0", interval_s=2.0, clock=lambda: now[0])  # type: ignore[arg-type]  # a WebClient stand-in
     progress("[1/40] first")
     now[0] = 2.5
     progress("[20/40] twentieth")
@@ -34,6 +34,6 @@ def test_quick_jobs_show_nothing_and_long_ones_are_spaced() -> None:
 
 def test_a_failed_edit_never_fails_the_job() -> None:
     now = [0.0]
-    progress = MessageProgress(Client(fail=True), "C1", "1.0", clock=lambda: now[0])  # type: ignore[arg-type]
+    progress = MessageProgress(Client(fail=True), "C1", "1.0", clock=lambda: now[0])  # type: ignore[arg-type]  # a WebClient stand-in
     now[0] = 10.0
     progress("[2/3] step")

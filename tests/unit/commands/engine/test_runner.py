@@ -148,7 +148,7 @@ def test_unknown_token(runner: Runner) -> None:
 
 
 def test_a_refusal_at_click_time_is_the_reason_not_an_internal_error(
-    runner: Runner, store: dict[str, str]
+    runner: Runner, store: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     outcome = _ask(runner)
     found = runner.registry.resolve(["params", "set"])
@@ -158,7 +158,7 @@ def test_a_refusal_at_click_time_is_the_reason_not_an_internal_error(
     def refuse(ctx: object, args: object) -> None:
         raise Refused("MaxDevices is locked by a maintenance window")
 
-    command.execute = refuse  # type: ignore[method-assign]
+    monkeypatch.setattr(command, "execute", refuse)
     reply = _reply(runner.decide(outcome.token, BOB, Role.OPERATOR, confirm=True))
     assert reply.title == "Refused: `params set`"
     assert "locked by a maintenance window" in reply.as_text()

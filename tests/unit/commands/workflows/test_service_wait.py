@@ -42,7 +42,7 @@ def test_wait_reports_progress_until_started(monkeypatch: pytest.MonkeyPatch) ->
     cucm = FakeCluster(FakeControlCenter(["Starting", "Started"]))
     seen: list[str] = []
     with reporting_to(seen.append):
-        status = wait_for_status(cucm, "n1", "Cisco CTIManager", "Started")  # type: ignore[arg-type]
+        status = wait_for_status(cucm, "n1", "Cisco CTIManager", "Started")  # type: ignore[arg-type]  # a fake cluster
     assert status.status == "Started"
     assert seen == [
         "Cisco CTIManager on n1: Starting, waiting for Started (up to 300 s)…",
@@ -56,7 +56,7 @@ def test_a_long_wait_keeps_reporting(monkeypatch: pytest.MonkeyPatch) -> None:
     cucm = FakeCluster(FakeControlCenter(["Starting", "Starting", "Starting", "Started"]))
     seen: list[str] = []
     with reporting_to(seen.append):
-        wait_for_status(cucm, "n1", "Cisco CTIManager", "Started")  # type: ignore[arg-type]
+        wait_for_status(cucm, "n1", "Cisco CTIManager", "Started")  # type: ignore[arg-type]  # a fake cluster
     still = [m for m in seen if "still Starting after" in m]
     assert len(still) >= 2, seen
     assert all(m.endswith("(waiting up to 300 s)…") for m in still)
@@ -67,7 +67,7 @@ def test_the_bound_is_the_clusters_service_wait(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(services, "POLL_INTERVAL_S", 0.01)
     cucm = FakeCluster(FakeControlCenter(["Stopping"]), endpoint=FakeEndpoint(0.05))
     with pytest.raises(StillInProgress, match="still Stopping after 0 s") as caught:
-        wait_for_status(cucm, "n1", "Cisco CTIManager", "Stopped")  # type: ignore[arg-type]
+        wait_for_status(cucm, "n1", "Cisco CTIManager", "Stopped")  # type: ignore[arg-type]  # a fake cluster
     assert not isinstance(caught.value, CucmError)
     assert "/cti service status" in str(caught.value)
 

@@ -20,6 +20,7 @@ from cucmsim.model import (
     Device,
     DevicePool,
     LineAppearance,
+    NodeRole,
     ProcessNode,
     ServiceState,
     User,
@@ -49,10 +50,13 @@ def _device(name: str, product: str, *patterns: str) -> Device:
 
 def build_cluster() -> Cluster:
     cluster = Cluster(name="lab")
-    for i, (name, role) in enumerate(
-        [(PUB, "Publisher"), (SUB1, "Subscriber"), (SUB2, "Subscriber")]
-    ):
-        cluster.nodes[key(name)] = ProcessNode(name=name, address=f"127.0.0.{i + 1}", role=role)  # type: ignore[arg-type]
+    roles: list[tuple[str, NodeRole]] = [
+        (PUB, "Publisher"),
+        (SUB1, "Subscriber"),
+        (SUB2, "Subscriber"),
+    ]
+    for i, (name, role) in enumerate(roles):
+        cluster.nodes[key(name)] = ProcessNode(name=name, address=f"127.0.0.{i + 1}", role=role)
         cluster.services[(name, CALL_MANAGER)] = ServiceState(CALL_MANAGER, True, "Started")
         cti_on = name != PUB
         cluster.services[(name, CTI_MANAGER)] = ServiceState(
