@@ -7,7 +7,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test lint format sim bench clean
+.PHONY: demo test lint typecheck format sim bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -23,11 +23,17 @@ demo: $(VENV)/.synced
 test: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest
 
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+# What the [tool.mypy] section of pyproject.toml names: bot, commands, cucmsim, bench, tests.
+typecheck: $(VENV)/.synced
+	$(VENV)/bin/mypy
 
 format: $(VENV)/.synced
 	$(VENV)/bin/ruff format .
@@ -40,4 +46,4 @@ bench: $(VENV)/.synced
 	$(VENV)/bin/python -m bench
 
 clean:
-	rm -rf $(TOOLS) $(VENV) .pytest_cache
+	rm -rf $(TOOLS) $(VENV) .pytest_cache .mypy_cache
