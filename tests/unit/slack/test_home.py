@@ -4,7 +4,8 @@ import threading
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.slack.home import HomePublisher
+from bot.health.alerts import Notices
+from bot.slack.home import HomePublisher, HomeRefresh
 from bot.slack.home_view import HomeContent
 from commands.engine.base import Role
 from tests.e2e.hardening import wait_until
@@ -69,3 +70,31 @@ def test_users_who_have_not_opened_it_for_a_day_are_not_refreshed() -> None:
     publisher.alert_changed()
     assert publisher.pending() == 1  # U2 only (U1's open is forgotten)
     publisher.stop()
+
+
+class _Notices:
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def post(self, alert_id: int) -> None:
+        self.seen.append(f"post {alert_id}")
+
+    def update(self, alert_id: int, line: str) -> None:
+        self.seen.append(f"update {alert_id}")
+
+    def announce(self, notice_id: int) -> None:
+        self.seen.append(f"announce {notice_id}")
+
+    def say(self, text: str) -> None:
+        self.seen.append(f"say {text}")
+
+
+def test_home_refresh_passes_every_notice_on_and_refreshes_on_alert_changes() -> None:
+    inner, changes = _Notices(), []
+    notices: Notices = HomeRefresh(inner, lambda: changes.append(1))
+    notices.post(1)
+    notices.update(1, "still down")
+    notices.announce(2)
+    notices.say("recording stopped")
+    assert inner.seen == ["post 1", "update 1", "announce 2", "say recording stopped"]
+    assert len(changes) == 2  # post and update change an alert; announce and say do not
