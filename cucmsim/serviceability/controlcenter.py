@@ -16,6 +16,7 @@ from lxml import etree
 from cucmsim.model import ServiceState
 from cucmsim.options import SimOptions
 from cucmsim.serviceability import lifecycle
+from cucmsim.serviceability.dispatch import handler_for, settled
 from cucmsim.serviceability.xml import (
     bad_request,
     container,
@@ -81,12 +82,8 @@ class ControlCenterService:
         }
 
     def handle(self, request: SoapRequest) -> etree._Element:
-        operation = etree.QName(request.body).localname
-        handler = self._ops.get(operation)
-        if handler is None:
-            raise bad_request(f"No such operation '{operation}'")
-        with request.cluster.lock:
-            lifecycle.settle(request.cluster)
+        handler = handler_for(request, self._ops)
+        with settled(request.cluster):
             return handler(request)
 
     def wsdl(self, host: str) -> bytes:

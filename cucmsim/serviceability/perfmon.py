@@ -20,6 +20,7 @@ from cucmsim import cti
 from cucmsim.model import CALL_MANAGER, Cluster
 from cucmsim.options import SimOptions
 from cucmsim.serviceability import lifecycle
+from cucmsim.serviceability.dispatch import admit, handler_for, settled
 from cucmsim.serviceability.ratelimit import RateLimiter
 from cucmsim.serviceability.xml import bad_request, container, element, load_wsdl, sub, text
 from cucmsim.soap import SoapFault, SoapRequest
@@ -86,15 +87,10 @@ class PerfmonService:
         self.options.perfmon_rate_per_minute = per_minute
 
     def handle(self, request: SoapRequest) -> etree._Element:
-        operation = etree.QName(request.body).localname
-        handler = self._ops.get(operation)
-        if handler is None:
-            raise bad_request(f"No such operation '{operation}'")
-        if not self.limiter.admit(request.node.name):
-            raise rate_fault(self.options.perfmon_rate_per_minute)
+        handler = handler_for(request, self._ops)
+        admit(request, self.limiter, rate_fault)
         host = _local_host(request)
-        with request.cluster.lock:
-            lifecycle.settle(request.cluster)
+        with settled(request.cluster):
             return handler(request, host)
 
     def wsdl(self, host: str) -> bytes:

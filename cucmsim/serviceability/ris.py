@@ -17,6 +17,7 @@ from cucmsim import cti
 from cucmsim.model import CALL_MANAGER, Cluster, CtiApplication, Device, LineAppearance, key
 from cucmsim.options import SimOptions
 from cucmsim.serviceability import lifecycle
+from cucmsim.serviceability.dispatch import admit, handler_for, settled
 from cucmsim.serviceability.ratelimit import RateLimiter
 from cucmsim.serviceability.xml import (
     bad_request,
@@ -205,14 +206,9 @@ class RisService:
         self.options.ris_rate_per_minute = per_minute
 
     def handle(self, request: SoapRequest) -> etree._Element:
-        operation = etree.QName(request.body).localname
-        handler = self._ops.get(operation)
-        if handler is None:
-            raise bad_request(f"No such operation '{operation}'")
-        if not self.limiter.admit(request.node.name):
-            raise rate_fault(self.options.ris_rate_per_minute)
-        with request.cluster.lock:
-            lifecycle.settle(request.cluster)
+        handler = handler_for(request, self._ops)
+        admit(request, self.limiter, rate_fault)
+        with settled(request.cluster):
             return handler(request)
 
     def wsdl(self, host: str) -> bytes:
