@@ -198,6 +198,24 @@ def get_result(call: AxlCall, obj: Element) -> Element:
     return filter_tags(obj, child(call.body, "returnedTags"))
 
 
+def get_and_list(
+    name: str,
+    label: str,
+    table: Callable[[Cluster], dict[str, T]],
+    render: Callable[[AxlCall, T], Element],
+) -> dict[str, Handler]:
+    """`get<name>` and `list<name>` for a small table whose objects read the same in both
+    (the big tables narrow on their key first: `keyed_list_result`)."""
+
+    def get(call: AxlCall) -> Element:
+        return get_result(call, render(call, lookup(call, table(call.cluster), label)))
+
+    def list_all(call: AxlCall) -> list[Element]:
+        return list_result(call, [render(call, obj) for obj in table(call.cluster).values()])
+
+    return {f"get{name}": get, f"list{name}": list_all}
+
+
 def payload(call: AxlCall, name: str) -> Element:
     """The object element of an add request (e.g. `line` in addLine)."""
     found = child(call.body, name)

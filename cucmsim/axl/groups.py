@@ -11,8 +11,7 @@ from cucmsim.axl import faults
 from cucmsim.axl.common import (
     AxlCall,
     Handler,
-    get_result,
-    list_result,
+    get_and_list,
     lookup,
     payload,
     required,
@@ -60,16 +59,6 @@ def _render(call: AxlCall, group: UserGroup) -> Element:
         sub(sub(roles, "userRole"), "roleName", role)
     sub(elem, "name", group.name)
     return elem
-
-
-def get_user_group(call: AxlCall) -> Element:
-    group = lookup(call, call.cluster.user_groups, "User Group")
-    return get_result(call, _render(call, group))
-
-
-def list_user_group(call: AxlCall) -> list[Element]:
-    groups = call.cluster.user_groups.values()
-    return list_result(call, [_render(call, g) for g in groups])
 
 
 def add_user_group(call: AxlCall) -> str:
@@ -121,8 +110,7 @@ def update_user_group(call: AxlCall) -> str:
 
 
 OPERATIONS: dict[str, Handler] = {
-    "getUserGroup": get_user_group,
-    "listUserGroup": list_user_group,
+    **get_and_list("UserGroup", "User Group", lambda c: c.user_groups, _render),
     "addUserGroup": add_user_group,
     "updateUserGroup": update_user_group,
 }

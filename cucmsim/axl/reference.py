@@ -6,7 +6,7 @@ from __future__ import annotations
 from lxml import etree
 
 from cucmsim.axl import faults
-from cucmsim.axl.common import AxlCall, Handler, get_result, list_result, lookup
+from cucmsim.axl.common import AxlCall, Handler, get_and_list, list_result
 from cucmsim.axl.xml import Element, leaf, sub, value
 from cucmsim.model import CallingSearchSpace, CallManagerGroup, DevicePool, ProcessNode, key
 
@@ -62,16 +62,6 @@ def _render_device_pool(call: AxlCall, pool: DevicePool) -> Element:
     return elem
 
 
-def get_device_pool(call: AxlCall) -> Element:
-    pool = lookup(call, call.cluster.device_pools, "Device Pool")
-    return get_result(call, _render_device_pool(call, pool))
-
-
-def list_device_pool(call: AxlCall) -> list[Element]:
-    pools = call.cluster.device_pools.values()
-    return list_result(call, [_render_device_pool(call, p) for p in pools])
-
-
 def _render_cm_group(call: AxlCall, group: CallManagerGroup) -> Element:
     elem = leaf("callManagerGroup", uuid=group.uuid)
     sub(elem, "name", group.name)
@@ -83,16 +73,6 @@ def _render_cm_group(call: AxlCall, group: CallManagerGroup) -> Element:
         sub(member, "callManagerName", node_name, node.uuid if node else None)
         sub(member, "priority", str(priority))
     return elem
-
-
-def get_call_manager_group(call: AxlCall) -> Element:
-    group = lookup(call, call.cluster.cm_groups, "Call Manager Group")
-    return get_result(call, _render_cm_group(call, group))
-
-
-def list_call_manager_group(call: AxlCall) -> list[Element]:
-    groups = call.cluster.cm_groups.values()
-    return list_result(call, [_render_cm_group(call, g) for g in groups])
 
 
 def list_route_partition(call: AxlCall) -> list[Element]:
@@ -114,15 +94,6 @@ def _render_css(css: CallingSearchSpace) -> Element:
     return elem
 
 
-def get_css(call: AxlCall) -> Element:
-    css = lookup(call, call.cluster.css, "Calling Search Space")
-    return get_result(call, _render_css(css))
-
-
-def list_css(call: AxlCall) -> list[Element]:
-    return list_result(call, [_render_css(css) for css in call.cluster.css.values()])
-
-
 def list_location(call: AxlCall) -> list[Element]:
     rendered = []
     for location in call.cluster.locations.values():
@@ -135,12 +106,11 @@ def list_location(call: AxlCall) -> list[Element]:
 OPERATIONS: dict[str, Handler] = {
     "getCCMVersion": get_ccm_version,
     "listProcessNode": list_process_node,
-    "getDevicePool": get_device_pool,
-    "listDevicePool": list_device_pool,
-    "getCallManagerGroup": get_call_manager_group,
-    "listCallManagerGroup": list_call_manager_group,
+    **get_and_list("DevicePool", "Device Pool", lambda c: c.device_pools, _render_device_pool),
+    **get_and_list(
+        "CallManagerGroup", "Call Manager Group", lambda c: c.cm_groups, _render_cm_group
+    ),
     "listRoutePartition": list_route_partition,
-    "getCss": get_css,
-    "listCss": list_css,
+    **get_and_list("Css", "Calling Search Space", lambda c: c.css, lambda _, css: _render_css(css)),
     "listLocation": list_location,
 }
