@@ -7,6 +7,8 @@ so updateUserGroup and updateUser/updateAppUser see the same data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from cucmsim.axl import faults
 from cucmsim.axl.common import (
     AxlCall,
@@ -34,7 +36,7 @@ from cucmsim.axl.xml import (
     sub,
     value,
 )
-from cucmsim.model import User, key
+from cucmsim.model import Cluster, User, key
 
 _KNOWN = {
     "userid",
@@ -193,26 +195,32 @@ def _rename(call: AxlCall, table: dict[str, User], user: User) -> None:
     table[key(new_userid)] = user
 
 
-def get_user(call: AxlCall) -> Element:
-    user = lookup(call, call.cluster.users, "User", name_tag="userid")
-    return get_result(call, _render(call, user))
-
-
-def update_user(call: AxlCall) -> str:
-    user = lookup(call, call.cluster.users, "User", name_tag="userid")
-    edit(user, lambda draft: _apply_fields(call, draft, call.body))
-    _rename(call, call.cluster.users, user)
-    return user.uuid
-
-
 def _userid(user: User) -> str:
     return user.userid
 
 
-def list_user(call: AxlCall) -> list[Element]:
-    return keyed_list_result(
-        call, call.cluster.users.values(), lambda u: _render(call, u), "userid", _userid
-    )
+def _user_operations(
+    name: str, label: str, table: Callable[[Cluster], dict[str, User]]
+) -> dict[str, Handler]:
+    """get, update and list: end users and application users read and change alike."""
+
+    def find(call: AxlCall) -> User:
+        return lookup(call, table(call.cluster), label, name_tag="userid")
+
+    def get(call: AxlCall) -> Element:
+        return get_result(call, _render(call, find(call)))
+
+    def update(call: AxlCall) -> str:
+        user = find(call)
+        edit(user, lambda draft: _apply_fields(call, draft, call.body))
+        _rename(call, table(call.cluster), user)
+        return user.uuid
+
+    def list_all(call: AxlCall) -> list[Element]:
+        users = table(call.cluster).values()
+        return keyed_list_result(call, users, lambda u: _render(call, u), "userid", _userid)
+
+    return {f"get{name}": get, f"update{name}": update, f"list{name}": list_all}
 
 
 def add_app_user(call: AxlCall) -> str:
@@ -226,37 +234,15 @@ def add_app_user(call: AxlCall) -> str:
     return user.uuid
 
 
-def get_app_user(call: AxlCall) -> Element:
-    user = lookup(call, call.cluster.app_users, "Application User", name_tag="userid")
-    return get_result(call, _render(call, user))
-
-
-def update_app_user(call: AxlCall) -> str:
-    user = lookup(call, call.cluster.app_users, "Application User", name_tag="userid")
-    edit(user, lambda draft: _apply_fields(call, draft, call.body))
-    _rename(call, call.cluster.app_users, user)
-    return user.uuid
-
-
 def remove_app_user(call: AxlCall) -> str:
     user = lookup(call, call.cluster.app_users, "Application User", name_tag="userid")
     del call.cluster.app_users[key(user.userid)]
     return user.uuid
 
 
-def list_app_user(call: AxlCall) -> list[Element]:
-    return keyed_list_result(
-        call, call.cluster.app_users.values(), lambda u: _render(call, u), "userid", _userid
-    )
-
-
 OPERATIONS: dict[str, Handler] = {
-    "getUser": get_user,
-    "updateUser": update_user,
-    "listUser": list_user,
+    **_user_operations("User", "User", lambda c: c.users),
+    **_user_operations("AppUser", "Application User", lambda c: c.app_users),
     "addAppUser": add_app_user,
-    "getAppUser": get_app_user,
-    "updateAppUser": update_app_user,
     "removeAppUser": remove_app_user,
-    "listAppUser": list_app_user,
 }
