@@ -109,14 +109,10 @@ def click_payload(
     fake: FakeSlack, action_id: str, value: str, user: str, message_ts: str, channel: str
 ) -> dict[str, Any]:
     """A click on a confirmation button of the message at `message_ts`."""
-    n = next(_ids)
+    n, payload = _interaction("block_actions", user, "click")
     return {
-        "type": "block_actions",
-        "user": {"id": user, "username": user.lower(), "team_id": "T0CTIBOT"},
-        "api_app_id": "A0CTI",
-        "team": {"id": "T0CTIBOT"},
+        **payload,
         "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
-        "trigger_id": f"{n}.{time.time_ns()}.click",
         "channel": {"id": channel},
         "message": {"ts": message_ts},
         "response_url": fake.response_url(f"click{n}"),
@@ -135,14 +131,20 @@ def click_payload(
 def view_submission_payload(
     view: dict[str, Any], values: dict[str, Any], user: str
 ) -> dict[str, Any]:
+    _, payload = _interaction("view_submission", user, "view")
+    return {**payload, "view": {**view, "id": "V1", "state": {"values": values}}}
+
+
+def _interaction(kind: str, user: str, trigger: str) -> tuple[int, dict[str, Any]]:
+    """What every interactivity payload carries (its type, who acted, a fresh trigger_id),
+    with the number that makes its ids unique."""
     n = next(_ids)
-    return {
-        "type": "view_submission",
+    return n, {
+        "type": kind,
         "user": {"id": user, "username": user.lower(), "team_id": "T0CTIBOT"},
         "api_app_id": "A0CTI",
         "team": {"id": "T0CTIBOT"},
-        "trigger_id": f"{n}.{time.time_ns()}.view",
-        "view": {**view, "id": "V1", "state": {"values": values}},
+        "trigger_id": f"{n}.{time.time_ns()}.{trigger}",
     }
 
 
