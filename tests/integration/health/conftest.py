@@ -5,7 +5,7 @@ so tests may break the simulated cluster as they like."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -27,14 +27,16 @@ from bot.health.alerts import AlertEngine, utcnow
 from bot.health.scheduler import HealthScheduler
 from bot.health.store import HealthStore
 from bot.slack.alert_notifier import AlertNotifier
+from commands.engine.base import Actor, Command, Reply, Role
 from commands.engine.registry import Registry
 from commands.engine.runner import Runner
 from commands.workflows import alert_actions, silences
 from commands.workflows import health as health_commands
 from cucmsim.api import SimServer
-from cucmsim.options import SimOptions
+from cucmsim.options import Seed, SimOptions
 
 ALERTS = "CALERTS"
+OPERATOR = Actor("UOPER1", "oper", "C1")
 FAST = RetryPolicy(
     max_attempts=1,
     throttle_max_attempts=1,
@@ -154,16 +156,22 @@ def build_health(
     return Health(sim, cucm, fake, settings, store, engine, notifier, scheduler, url)
 
 
-@pytest.fixture
-def sim() -> Iterator[SimServer]:
+def serving(seed: Seed) -> Iterator[SimServer]:
+    """A simulator of `seed` whose services settle at once and whose RIS and PerfMon limits
+    no sweep reaches, so checks see the cluster and not the pacing."""
     options = SimOptions(
-        seed="demo",
+        seed=seed,
         service_transition_s=0.02,
         ris_rate_per_minute=10000,
         perfmon_rate_per_minute=10000,
     )
     with SimServer(options) as server:
         yield server
+
+
+@pytest.fixture
+def sim() -> Iterator[SimServer]:
+    yield from serving("demo")
 
 
 @pytest.fixture
@@ -200,16 +208,26 @@ def health(make_health: Callable[..., Health]) -> Health:
     return make_health()
 
 
-def runner(health: Health) -> Runner:
-    """`/cti health`, the silence and alert commands as Slack and the CLI run them."""
-    engine = make_engine(health.url)
-    registry = Registry(
-        [
+def runner(health: Health, commands: Iterable[Command] | None = None) -> Runner:
+    """A runner writing to the health store's own change log (what drift and the board read);
+    by default `/cti health`, the silence and alert commands, as Slack and the CLI run them."""
+    if commands is None:
+        commands = [
             *health_commands.build_commands(health.scheduler),
             *silences.build_commands(health.engine),
             *alert_actions.build_commands(health.engine),
         ]
-    )
+    engine = make_engine(health.url)
     return Runner(
-        registry, SingleCluster(health.cucm), ChangeLog(engine), ConfirmationStore(engine), 600
+        Registry(commands),
+        SingleCluster(health.cucm),
+        ChangeLog(engine),
+        ConfirmationStore(engine),
+        600,
     )
+
+
+def provision(health: Health, commands: Iterable[Command], text: str) -> None:
+    """Run one workflow command as an operator, as the bot would have provisioned it."""
+    reply = runner(health, commands).handle(text, OPERATOR, Role.OPERATOR)
+    assert isinstance(reply, Reply) and reply.status == "ok", reply

@@ -2,31 +2,10 @@
 
 from __future__ import annotations
 
-from bot.changelog.confirmations import ConfirmationStore
-from bot.changelog.db import make_engine
-from bot.changelog.store import ChangeLog
-from bot.cucm.cluster import SingleCluster
-from commands.engine.base import Actor, Reply, Role
-from commands.engine.registry import Registry
-from commands.engine.runner import Runner
 from commands.workflows import ports
 from cucmsim import cti
 from cucmsim.model import key
-from tests.integration.health.conftest import Health
-
-
-def provision_ports(health: Health, text: str) -> None:
-    engine = make_engine(health.url)
-    runner = Runner(
-        Registry(ports.COMMANDS),
-        SingleCluster(health.cucm),
-        ChangeLog(engine),
-        ConfirmationStore(engine),
-        600,
-    )
-    reply = runner.handle(text, Actor("UOPER1", "oper", "C1"), Role.OPERATOR)
-    assert isinstance(reply, Reply) and reply.status == "ok", reply
-    engine.dispose()
+from tests.integration.health.conftest import Health, provision
 
 
 def test_failover_warns_and_stays_while_on_backup(health: Health) -> None:
@@ -81,9 +60,11 @@ def test_ports_no_application_opened_name_their_controller_or_say_none(health: H
     """Provisioning creates ports before any application opens them: the alert names the
     application the bot gave them to (or says there is none) and that no node has them.
     ctiapp_rec is an application user with no application running, like one being set up."""
-    provision_ports(health, "create-ports CTIH{1..2} 7481-7482 partition=PT_CTI")
-    provision_ports(
-        health, "create-ports CTIH{3..4} 7483-7484 partition=PT_CTI app-user=ctiapp_rec"
+    provision(health, ports.COMMANDS, "create-ports CTIH{1..2} 7481-7482 partition=PT_CTI")
+    provision(
+        health,
+        ports.COMMANDS,
+        "create-ports CTIH{3..4} 7483-7484 partition=PT_CTI app-user=ctiapp_rec",
     )
     health.sweep("devices", times=2)
     summaries = sorted(a.summary for a in health.store.alerts() if a.check == "devices")

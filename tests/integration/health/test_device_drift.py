@@ -2,40 +2,22 @@
 
 from __future__ import annotations
 
-from bot.changelog.confirmations import ConfirmationStore
-from bot.changelog.db import make_engine
-from bot.changelog.store import ChangeLog
-from bot.cucm.cluster import SingleCluster
 from bot.slack.alerts_render import link
-from commands.engine.base import Actor, Reply, Role
-from commands.engine.registry import Registry
-from commands.engine.runner import Runner
 from commands.workflows import routepoints
 from cucmsim.model import key
 from tests.e2e.slack_helpers import mrkdwn_texts
-from tests.integration.health.conftest import Health
+from tests.integration.health.conftest import Health, provision
 
-OPERATOR = Actor("UOPER1", "oper", "C1")
 RP = "RP_DRIFT"
 
 
-def provision(health: Health) -> None:
-    engine = make_engine(health.url)
-    cti = Runner(
-        Registry(routepoints.COMMANDS),
-        SingleCluster(health.cucm),
-        ChangeLog(engine),
-        ConfirmationStore(engine),
-        600,
-    )
+def provision_route_point(health: Health) -> None:
     text = f"/cti create-routepoint {RP} 7491 partition=PT_CTI max-calls=4 busy-trigger=3"
-    reply = cti.handle(text, OPERATOR, Role.OPERATOR)
-    assert isinstance(reply, Reply) and reply.status == "ok", reply
-    engine.dispose()
+    provision(health, routepoints.COMMANDS, text)
 
 
 def test_line_settings_changed_outside_the_bot_are_drift(health: Health) -> None:
-    provision(health)
+    provision_route_point(health)
     health.sweep("drift")
     assert health.alert("drift", f"route_point/{RP}") is None  # as the bot left it
     with health.sim.cluster.lock:
@@ -61,7 +43,7 @@ def test_line_settings_changed_outside_the_bot_are_drift(health: Health) -> None
 
 
 def test_a_line_moved_to_another_dn_is_drift(health: Health) -> None:
-    provision(health)
+    provision_route_point(health)
     health.sweep("drift")
     with health.sim.cluster.lock:
         health.sim.cluster.devices[key(RP)].lines[0].pattern = "7492"
@@ -76,7 +58,7 @@ EVIL = "<!channel> call <http://evil.example/x|Cisco TAC> & <!subteam^S0OPS|ops>
 def test_a_description_set_in_cucm_is_shown_not_acted_on_in_drift_alerts(health: Health) -> None:
     """Every mrkdwn text the alert channel gets has the value escaped: no broadcast,
     no group ping, no disguised link."""
-    provision(health)
+    provision_route_point(health)
     health.sweep("drift")
     with health.sim.cluster.lock:
         health.sim.cluster.devices[key(RP)].description = EVIL

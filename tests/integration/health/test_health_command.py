@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import re
 
-from bot.changelog.confirmations import ConfirmationStore
-from bot.changelog.db import make_engine
-from bot.changelog.store import ChangeLog
-from bot.cucm.cluster import SingleCluster
 from commands.engine.base import Actor, Reply, Role
-from commands.engine.registry import Registry
-from commands.engine.runner import Runner
 from commands.workflows.provision import ProvisionAppCommand
 from cucmsim.cti import fail_app
 from cucmsim.serviceability import lifecycle
-from tests.integration.health.conftest import Health, runner
+from tests.integration.health.conftest import Health, provision, runner
 
 VIEWER = Actor("UVIEW", "viewer", "C1")
 CHECK_TIME = r"\d\d:\d\d:\d\d UTC"
@@ -97,25 +91,10 @@ def test_needs_the_viewer_role(health: Health) -> None:
     assert isinstance(reply, Reply) and reply.status == "denied"
 
 
-OPERATOR = Actor("UOPS", "ops", "C1")
 PROVISION = (
     "/cti provision-app ctiapp_ivr routepoint=RP_HB dn=7450 ports=HBP{01..03} "
     "port-dns=7451-7453 partition=PT_CTI device-pool=DP_CTI"
 )
-
-
-def provision(health: Health) -> None:
-    """provision-app through a runner writing to the health store's own change log."""
-    engine = make_engine(health.url)
-    commands = Runner(
-        Registry([ProvisionAppCommand()]),
-        SingleCluster(health.cucm),
-        ChangeLog(engine),
-        ConfirmationStore(engine),
-        600,
-    )
-    reply = commands.handle(PROVISION, OPERATOR, Role.OPERATOR)
-    assert isinstance(reply, Reply) and reply.status == "ok", reply
 
 
 def device_lines(reply: Reply) -> list[str]:
@@ -135,7 +114,7 @@ def test_board_says_when_no_device_is_provisioned(health: Health) -> None:
 def test_board_shows_each_provisioned_device_registered_and_open_by_its_provider(
     health: Health,
 ) -> None:
-    provision(health)
+    provision(health, [ProvisionAppCommand()], PROVISION)
     health.sweep()
     reply = board(health)
     assert device_lines(reply) == [

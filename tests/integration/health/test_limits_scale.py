@@ -11,21 +11,13 @@ from collections.abc import Iterator
 import pytest
 
 from cucmsim.api import SimServer
-from cucmsim.options import SimOptions
 from cucmsim.seed import BIG_PROVIDER, LARGE
-from tests.integration.health.conftest import Health
+from tests.integration.health.conftest import Health, serving
 
 
 @pytest.fixture
 def sim() -> Iterator[SimServer]:
-    options = SimOptions(
-        seed="large",
-        service_transition_s=0.02,
-        ris_rate_per_minute=10000,
-        perfmon_rate_per_minute=10000,
-    )
-    with SimServer(options) as server:
-        yield server
+    yield from serving("large")
 
 
 def test_a_provider_holding_2500_devices_is_measured_whole(health: Health) -> None:
