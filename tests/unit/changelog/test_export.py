@@ -9,28 +9,16 @@ from sqlalchemy import Engine
 
 from bot.changelog.export import COLUMNS, export_changes
 from bot.changelog.store import ChangeLog
+from tests.change_sets import add_change, open_set
 
 
 @pytest.fixture
 def populated(engine: Engine) -> Engine:
     log = ChangeLog(engine)
-    set_id = log.open_set(
-        actor_id="U0ALICE",
-        actor_name="alice",
-        channel_id="C0OPS",
-        cluster="lab",
-        command="add-line",
-        command_text="/cti add-line 7000",
-    )
+    set_id = open_set(log)
     for seq, name in enumerate(["7000/PT_CTI", "RP_IVR1"], start=1):
-        change_id = log.add_change(
-            set_id,
-            seq=seq,
-            operation="addLine",
-            object_type="line",
-            object_name=name,
-            before=None,
-            after={"pattern": name, "password": "x"},
+        change_id = add_change(
+            log, set_id, seq=seq, object_name=name, after={"pattern": name, "password": "x"}
         )
         log.update_change(change_id, status="applied", duration_ms=3.0)
     log.close_set(set_id, "applied")

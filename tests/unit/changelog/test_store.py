@@ -3,40 +3,19 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 
 from bot.changelog.ownership import Owner, this_process
 from bot.changelog.store import ChangeLog, ChangeSetRecord, redact_state
-
-
-def open_set(log: ChangeLog, **overrides: Any) -> int:
-    fields: dict[str, Any] = {
-        "actor_id": "U0ALICE",
-        "actor_name": "alice",
-        "channel_id": "C0OPS",
-        "cluster": "lab",
-        "command": "add-line",
-        "command_text": "/cti add-line 7000 partition=PT_CTI",
-    }
-    fields.update(overrides)
-    return log.open_set(**fields)
+from tests.change_sets import add_change, open_set
 
 
 def test_a_change_set_records_every_write(engine: Engine) -> None:
     log = ChangeLog(engine)
     set_id = open_set(log, plan_digest="abc", request_id="req1")
-    change_id = log.add_change(
-        set_id,
-        seq=1,
-        operation="addLine",
-        object_type="line",
-        object_name="7000/PT_CTI",
-        before=None,
-        after={"pattern": "7000", "partition": "PT_CTI"},
-    )
+    change_id = add_change(log, set_id, after={"pattern": "7000", "partition": "PT_CTI"})
     log.update_change(change_id, status="applied", duration_ms=12.5)
     log.close_set(set_id, "applied")
 
@@ -60,15 +39,7 @@ def test_a_change_set_records_every_write(engine: Engine) -> None:
 def test_update_change_can_replace_after_and_keeps_it_otherwise(engine: Engine) -> None:
     log = ChangeLog(engine)
     set_id = open_set(log)
-    change_id = log.add_change(
-        set_id,
-        seq=1,
-        operation="updateLine",
-        object_type="line",
-        object_name="7000/PT_CTI",
-        before={"a": 1},
-        after={"a": 2},
-    )
+    change_id = add_change(log, set_id, operation="updateLine", before={"a": 1}, after={"a": 2})
     log.update_change(change_id, status="failed", error="boom")
     assert log.get(set_id).changes[0].after == {"a": 2}
     log.update_change(change_id, status="failed", after=None)
@@ -103,9 +74,9 @@ def test_unknown_statuses_and_ids_are_rejected(engine: Engine) -> None:
 def test_secrets_in_before_and_after_are_redacted(engine: Engine) -> None:
     log = ChangeLog(engine)
     set_id = open_set(log)
-    log.add_change(
+    add_change(
+        log,
         set_id,
-        seq=1,
         operation="updateAppUser",
         object_type="app_user",
         object_name="ctiapp",
@@ -134,26 +105,12 @@ def test_redact_state_leaves_other_values_alone() -> None:
 def test_query_filters_and_orders_newest_first(engine: Engine) -> None:
     log = ChangeLog(engine)
     first = open_set(log, actor_id="U0ALICE")
-    log.add_change(
-        first,
-        seq=1,
-        operation="addCtiRoutePoint",
-        object_type="route_point",
-        object_name="RP_IVR1",
-        before=None,
-        after={},
+    add_change(
+        log, first, operation="addCtiRoutePoint", object_type="route_point", object_name="RP_IVR1"
     )
     log.close_set(first, "applied")
     second = open_set(log, actor_id="U0BOB", cluster="prod")
-    log.add_change(
-        second,
-        seq=1,
-        operation="addLine",
-        object_type="line",
-        object_name="7000/PT_CTI",
-        before=None,
-        after={},
-    )
+    add_change(log, second)
     log.close_set(second, "failed", error="duplicate")
     third = open_set(log, actor_id="U0ALICE", status="dry_run")
 
@@ -176,15 +133,7 @@ def test_last_applied_change_is_the_newest_applied_write(engine: Engine) -> None
     log = ChangeLog(engine)
     for after, status in (({"v": 1}, "applied"), ({"v": 2}, "applied"), ({"v": 3}, "failed")):
         set_id = open_set(log)
-        change_id = log.add_change(
-            set_id,
-            seq=1,
-            operation="updateLine",
-            object_type="line",
-            object_name="7000/PT_CTI",
-            before=None,
-            after=after,
-        )
+        change_id = add_change(log, set_id, operation="updateLine", after=after)
         log.update_change(change_id, status=status)
     last = log.last_applied_change("line", "7000/PT_CTI")
     assert last is not None and last.after == {"v": 2}
@@ -201,24 +150,15 @@ def dead_owner() -> Owner:
 def test_mark_interrupted_flags_sets_left_applying(engine: Engine) -> None:
     log = ChangeLog(engine, owner=dead_owner())
     running = open_set(log)
-    done_id = log.add_change(
-        running,
-        seq=1,
-        operation="addLine",
-        object_type="line",
-        object_name="7000/PT_CTI",
-        before=None,
-        after={},
-    )
+    done_id = add_change(log, running)
     log.update_change(done_id, status="applied")
-    log.add_change(
+    add_change(
+        log,
         running,
         seq=2,
         operation="addCtiRoutePoint",
         object_type="route_point",
         object_name="RP_IVR1",
-        before=None,
-        after={},
     )
     finished = open_set(log)
     log.close_set(finished, "applied")

@@ -10,6 +10,7 @@ import pytest
 from bot.changelog.db import make_engine
 from bot.changelog.store import ChangeLog
 from bot.health.store import CHECK_RUNS_KEPT, CheckRunRecord, HealthStore
+from tests.change_sets import add_change, open_set
 
 T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
 
@@ -24,17 +25,6 @@ def stores(db_url: str) -> Iterator[tuple[HealthStore, ChangeLog]]:
 @pytest.fixture
 def store(stores: tuple[HealthStore, ChangeLog]) -> HealthStore:
     return stores[0]
-
-
-def open_set(log: ChangeLog, command: str) -> int:
-    return log.open_set(
-        actor_id="U0A",
-        actor_name="alice",
-        channel_id="C0",
-        cluster="lab",
-        command=command,
-        command_text=f"/cti {command}",
-    )
 
 
 def test_a_maintenance_notice_is_claimed_once(store: HealthStore) -> None:
@@ -93,20 +83,20 @@ def test_provisioned_objects_are_the_newest_applied_writes_still_in_place(
     store, log = stores
     created = open_set(log, "create-ports")
     for seq, name in enumerate(["CTIP1", "CTIP2"], start=1):
-        change = log.add_change(
+        change = add_change(
+            log,
             created,
             seq=seq,
             operation="addPhone",
             object_type="cti_port",
             object_name=name,
-            before=None,
             after={"name": name},
         )
         log.update_change(change, status="applied")
     removed = open_set(log, "remove-ports")
-    change = log.add_change(
+    change = add_change(
+        log,
         removed,
-        seq=1,
         operation="removePhone",
         object_type="cti_port",
         object_name="CTIP2",
