@@ -16,7 +16,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench.axl_minimums import CASES, Case
@@ -25,6 +25,7 @@ from bot.changelog.db import make_engine, upgrade
 from bot.changelog.store import ChangeLog
 from bot.cucm.cluster import CucmCluster, SingleCluster
 from bot.cucm.endpoint import ClusterEndpoint
+from bot.demo.sim_cluster import sim_endpoint
 from commands.catalog import build_registry
 from commands.engine.base import Actor, Command, Reply, Role
 from commands.engine.registry import Registry
@@ -105,20 +106,7 @@ def registry_for(names: list[str]) -> tuple[Registry, dict[str, str]]:
 
 
 def endpoint_for(sim: SimServer) -> ClusterEndpoint:
-    with sim.cluster.lock:
-        nodes = {n.name: n.address for n in sim.cluster.nodes.values()}
-    return ClusterEndpoint(
-        name=sim.cluster.name,
-        host=sim.cluster.publisher.address,
-        port=sim.port,
-        scheme="http",
-        username=sim.options.username,
-        password=sim.options.password,
-        axl_version="12.5",
-        verify_tls=False,
-        nodes=nodes,
-        read_timeout=10.0,
-    )
+    return replace(sim_endpoint(sim), read_timeout=10.0)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.changelog.confirmations import ConfirmationStore
@@ -23,6 +23,7 @@ from bot.changelog.store import ChangeLog
 from bot.cucm.cluster import CucmCluster, SingleCluster
 from bot.cucm.endpoint import ClusterEndpoint
 from bot.cucm.pacer import is_axl_write
+from bot.demo.sim_cluster import sim_endpoint
 from commands.catalog import build_registry
 from commands.engine.base import Actor, Reply, Role
 from commands.engine.runner import ConfirmationRequest, Runner
@@ -49,20 +50,7 @@ class Figures:
 
 
 def endpoint_for(sim: SimServer, *, pace: bool) -> ClusterEndpoint:
-    host, _, port = sim.base_url.split("://", 1)[1].rstrip("/").rpartition(":")
-    with sim.cluster.lock:
-        nodes = {n.name: n.address for n in sim.cluster.nodes.values()}
-    return ClusterEndpoint(
-        name=sim.cluster.name,
-        host=host,
-        port=int(port),
-        scheme="http",
-        username=sim.options.username,
-        password=sim.options.password,
-        verify_tls=False,
-        nodes=nodes,
-        pace_writes=pace,
-    )
+    return replace(sim_endpoint(sim), pace_writes=pace)
 
 
 def command_text(ports: int) -> str:

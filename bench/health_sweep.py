@@ -16,7 +16,7 @@ from pathlib import Path
 from bot.changelog.db import make_engine, upgrade
 from bot.config import Settings
 from bot.cucm.cluster import CucmCluster, SingleCluster
-from bot.cucm.endpoint import ClusterEndpoint
+from bot.demo.sim_cluster import sim_endpoint
 from bot.health.alerts import AlertEngine
 from bot.health.scheduler import HealthScheduler
 from bot.health.store import HealthStore
@@ -37,18 +37,6 @@ def main(argv: list[str] | None = None) -> int:
         seed="demo", node_count=nodes, ris_rate_per_minute=10000, perfmon_rate_per_minute=10000
     )
     with SimServer(options) as sim, tempfile.TemporaryDirectory(prefix="ctibot-bench-") as tmp:
-        with sim.cluster.lock:
-            addresses = {n.name: n.address for n in sim.cluster.nodes.values()}
-        endpoint = ClusterEndpoint(
-            name="lab",
-            host="127.0.0.1",
-            port=sim.port,
-            scheme="http",
-            username="axladmin",
-            password="axlpassword",
-            verify_tls=False,
-            nodes=addresses,
-        )
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         upgrade(url)
         store = HealthStore(make_engine(url))
@@ -67,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
                 ],
             }
         )
-        with CucmCluster(endpoint) as cucm:
+        with CucmCluster(sim_endpoint(sim)) as cucm:
             monitor = HealthScheduler(
                 settings, SingleCluster(cucm), store, AlertEngine(store, settings.health)
             )

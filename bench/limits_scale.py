@@ -17,7 +17,7 @@ from pathlib import Path
 from bot.changelog.db import make_engine, upgrade
 from bot.config import Settings
 from bot.cucm.cluster import CucmCluster, SingleCluster
-from bot.cucm.endpoint import ClusterEndpoint
+from bot.demo.sim_cluster import sim_endpoint
 from bot.health.alerts import AlertEngine
 from bot.health.checks.base import CheckResult
 from bot.health.scheduler import HealthScheduler
@@ -32,23 +32,11 @@ RIS_PAGES = 3
 
 def sweep_limits(sim: SimServer, tmp: Path) -> tuple[list[CheckResult], float, int]:
     """One limits sweep: its results, its wall time and the RIS calls it made."""
-    with sim.cluster.lock:
-        addresses = {n.name: n.address for n in sim.cluster.nodes.values()}
-    endpoint = ClusterEndpoint(
-        name="lab",
-        host="127.0.0.1",
-        port=sim.port,
-        scheme="http",
-        username=sim.options.username,
-        password=sim.options.password,
-        verify_tls=False,
-        nodes=addresses,
-    )
     url = f"sqlite:///{tmp / 'bench.db'}"
     upgrade(url)
     store = HealthStore(make_engine(url))
     settings = Settings(health={"ris_per_minute": 1000, "perfmon_per_minute": 1000})
-    with CucmCluster(endpoint) as cucm:
+    with CucmCluster(sim_endpoint(sim)) as cucm:
         monitor = HealthScheduler(
             settings, SingleCluster(cucm), store, AlertEngine(store, settings.health)
         )

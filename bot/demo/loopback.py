@@ -15,6 +15,7 @@ from pathlib import Path
 from bot.bootstrap import Bot
 from bot.demo.fake_slack import FakeSlack
 from bot.demo.fake_socket_mode import FakeSocketMode
+from bot.demo.sim_cluster import sim_cluster_table
 from bot.demo.slack_peer import SlackPeer
 from bot.demo.socket_peer import SocketPeer
 from bot.demo.stack import (
@@ -123,16 +124,7 @@ socket_ping_interval = {ping_interval}
 [database]
 url = "sqlite:///{directory / "ctibot.db"}"
 
-[[clusters]]
-name = "lab"
-host = "{sim.cluster.publisher.address}"
-port = {sim.port}
-scheme = "http"
-username = "{sim.options.username}"
-axl_version = "12.5"
-verify_tls = false
-read_timeout = 10
-nodes = {{ {", ".join(f'"{n.name}" = "{n.address}"' for n in sim.cluster.nodes.values())} }}
+{sim_cluster_table(sim, "lab")}
 
 [rbac]
 admins = [{ids(roles.admins)}]

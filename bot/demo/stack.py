@@ -29,6 +29,7 @@ from bot.demo.fake_socket_mode import FakeSocketMode
 from bot.demo.feed import DemoSlack
 from bot.demo.signed_client import DEMO_USER, DemoClient, SignedClient
 from bot.demo.sim_actions import SimActions
+from bot.demo.sim_cluster import sim_cluster_table
 from bot.demo.socket_client import SocketClient
 from bot.demo.socket_peer import SocketPeer
 from bot.slack.server import EVENTS_PATH, HttpServer, create_http_server, make_wsgi
@@ -217,7 +218,6 @@ def serve_bot(
 
 def write_config(directory: Path, sim: SimServer, slack: DemoSlack, timing: HealthTiming) -> Path:
     """The demo's settings as a real config file, so `ctibot run --config` can reuse it."""
-    nodes = ", ".join(f'"{n.name}" = "{n.address}"' for n in sim.cluster.nodes.values())
     subscribers = [n.name for n in sim.cluster.nodes.values() if n.name != "cucm-pub"]
     primary, backup = [*subscribers, "cucm-pub", "cucm-pub"][:2]
     path = directory / "ctibot.toml"
@@ -231,18 +231,7 @@ worker_threads = 8
 [database]
 url = "sqlite:///{directory / "ctibot.db"}"
 
-[[clusters]]
-name = "{CLUSTER}"
-host = "{sim.cluster.publisher.address}"
-port = {sim.port}
-scheme = "http"
-username = "{sim.options.username}"
-password_env = "{PASSWORD_ENV}"
-axl_version = "12.5"
-verify_tls = false
-read_timeout = 10
-default = true
-nodes = {{ {nodes} }}
+{sim_cluster_table(sim, CLUSTER, password_env=PASSWORD_ENV, default=True)}
 
 [rbac]
 admins = ["{DEMO_USER}"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from bot.cucm import schemas
 from bot.cucm.cluster import CucmCluster
 from bot.cucm.endpoint import ClusterEndpoint
 from bot.cucm.retry import RetryPolicy
+from bot.demo.sim_cluster import sim_endpoint
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
 
@@ -33,19 +35,8 @@ def sim_options(**overrides: Any) -> SimOptions:
 
 
 def endpoint_for(sim: SimServer, **overrides: Any) -> ClusterEndpoint:
-    values: dict[str, Any] = {
-        "name": "lab",
-        "host": "127.0.0.1",
-        "port": sim.port,
-        "scheme": "https" if sim.options.tls else "http",
-        "username": sim.options.username,
-        "password": sim.options.password,
-        "nodes": {n["name"]: n["address"] for n in sim.nodes()},
-        "connect_timeout": 1.0,
-        "read_timeout": 2.0,
-    }
-    values.update(overrides)
-    return ClusterEndpoint(**values)
+    short: dict[str, Any] = {"connect_timeout": 1.0, "read_timeout": 2.0}
+    return replace(sim_endpoint(sim), **{**short, **overrides})
 
 
 @pytest.fixture(scope="module")

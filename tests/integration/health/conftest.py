@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,9 +20,9 @@ from bot.changelog.store import ChangeLog
 from bot.config import Settings
 from bot.cucm.cluster import CucmCluster, SingleCluster
 from bot.cucm.controlcenter import ControlAction
-from bot.cucm.endpoint import ClusterEndpoint
 from bot.cucm.retry import RetryPolicy
 from bot.demo.fake_slack import FakeSlack
+from bot.demo.sim_cluster import sim_endpoint
 from bot.health.alerts import AlertEngine, utcnow
 from bot.health.scheduler import HealthScheduler
 from bot.health.store import HealthStore
@@ -131,19 +131,7 @@ def build_health(
     settings: Settings,
     clock: Callable[[], datetime] = utcnow,
 ) -> Health:
-    cluster = settings.clusters[0]
-    endpoint = ClusterEndpoint(
-        name="lab",
-        host=cluster.host,
-        port=cluster.port,
-        scheme="http",
-        username="axladmin",
-        password="axlpassword",
-        verify_tls=False,
-        nodes=dict(cluster.nodes),
-        connect_timeout=1.0,
-        read_timeout=3.0,
-    )
+    endpoint = replace(sim_endpoint(sim), connect_timeout=1.0, read_timeout=3.0)
     cucm = CucmCluster(endpoint, retry=FAST)
     store = HealthStore(make_engine(url))
     client = WebClient(token="xoxb-test", base_url=fake.base_url)
