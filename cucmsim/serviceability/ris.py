@@ -187,6 +187,15 @@ def cti_rows(cluster: Cluster, node: str, mgr_class: str) -> Iterator[CtiRow]:
                     yield CtiRow(app, status, device.name, device, line)
 
 
+def _node_item(nodes: etree._Element, name: str, code: str, listing: str) -> etree._Element:
+    """One node's entry of a RIS answer, with its (possibly empty) `listing` container."""
+    node_el = container(nodes, "item")
+    sub(node_el, "ReturnCode", code)
+    sub(node_el, "Name", name)
+    sub(node_el, "NoChange", False)
+    return container(node_el, listing)
+
+
 class RisService:
     """The SoapService behind `/realtimeservice2/services/RISService70`."""
 
@@ -227,11 +236,7 @@ class RisService:
         limit = min(criteria.max_items, self.options.ris_max_items)
         budget = limit
         for name, code in _node_list(cluster, criteria.node_name, cti.ctimanager_started):
-            node_el = container(nodes, "item")
-            sub(node_el, "ReturnCode", code)
-            sub(node_el, "Name", name)
-            sub(node_el, "NoChange", False)
-            items_el = container(node_el, "CtiItems")
+            items_el = _node_item(nodes, name, code, "CtiItems")
             if code != "Ok":
                 continue
             for row in cti_rows(cluster, name, criteria.mgr_class):
@@ -272,11 +277,7 @@ class RisService:
             return node is not None and node in lifecycle.started_nodes(cluster, CALL_MANAGER)
 
         for name, code in _node_list(cluster, text(crit, "NodeName"), call_manager_started):
-            node_el = container(nodes, "item")
-            sub(node_el, "ReturnCode", code)
-            sub(node_el, "Name", name)
-            sub(node_el, "NoChange", False)
-            devices_el = container(node_el, "CmDevices")
+            devices_el = _node_item(nodes, name, code, "CmDevices")
             if code != "Ok":
                 continue
             for device in _registered_on(cluster, name):
