@@ -27,6 +27,7 @@ from bot.health.alerts import AlertEngine, utcnow
 from bot.health.scheduler import HealthScheduler
 from bot.health.store import HealthStore
 from bot.slack.alert_notifier import AlertNotifier
+from commands.engine.context import Monitoring
 from commands.engine.registry import Registry
 from commands.engine.runner import Runner
 from commands.workflows import alert_actions, silences
@@ -203,13 +204,11 @@ def health(make_health: Callable[..., Health]) -> Health:
 def runner(health: Health) -> Runner:
     """`/cti health`, the silence and alert commands as Slack and the CLI run them."""
     engine = make_engine(health.url)
-    registry = Registry(
-        [
-            *health_commands.build_commands(health.scheduler),
-            *silences.build_commands(health.engine),
-            *alert_actions.build_commands(health.engine),
-        ]
-    )
     return Runner(
-        registry, SingleCluster(health.cucm), ChangeLog(engine), ConfirmationStore(engine), 600
+        Registry([*health_commands.COMMANDS, *silences.COMMANDS, *alert_actions.COMMANDS]),
+        SingleCluster(health.cucm),
+        ChangeLog(engine),
+        ConfirmationStore(engine),
+        600,
+        monitoring=Monitoring(health.scheduler, health.engine, health.store.capacity),
     )
