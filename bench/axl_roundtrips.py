@@ -27,7 +27,8 @@ from bot.cucm.cluster import CucmCluster, SingleCluster
 from bot.cucm.endpoint import ClusterEndpoint
 from bot.demo.sim_cluster import sim_endpoint
 from commands.catalog import build_registry
-from commands.engine.base import Actor, Command, Reply, Role
+from commands.engine.base import Actor, Reply, Role
+from commands.engine.command import Command
 from commands.engine.registry import Registry
 from commands.engine.runner import ConfirmationRequest, Runner
 from commands.workflows import (

@@ -44,7 +44,7 @@ from bot.slack.listeners import home as home_tab
 from bot.slack.rbac import RoleResolver
 from commands.catalog import build_registry
 from commands.engine import objects
-from commands.engine.context import ConfiguredApplication
+from commands.engine.context import ConfiguredApplication, Monitoring
 from commands.engine.recovery import interrupted_report
 from commands.engine.registry import Registry
 from commands.engine.runner import Runner
@@ -254,7 +254,7 @@ def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bo
             timedelta(days=settings.health.capacity_days),
         ),
     )
-    registry = registry or build_registry(monitor)
+    registry = registry or build_registry()
     runner = Runner(
         registry,
         clusters,
@@ -266,6 +266,7 @@ def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bo
         observe=metrics.command,
         applications=configured_applications(settings),
         feed=_feed(settings, client) if slack else None,
+        monitoring=Monitoring(monitor.scheduler, monitor.alerts, monitor.store.capacity),
     )
     if slack and client is None:
         raise RuntimeError("Slack needs SLACK_BOT_TOKEN in the environment")

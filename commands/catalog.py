@@ -1,15 +1,22 @@
-"""The commands this deployment offers, in the order of Cisco's procedure."""
+"""The commands this deployment offers: every workflow module, in the order of Cisco's
+procedure, each listing its commands in `COMMANDS`.
+
+Adding a command to a module is one entry in its `COMMANDS`; a new module is one
+line here (tests/unit/commands/test_catalog.py fails until it is).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from types import ModuleType
 
-from commands.engine.base import Command, CommandSpec
+from commands.engine.base import CommandSpec
+from commands.engine.command import Command
 from commands.engine.registry import Registry
 from commands.workflows import (
     alert_actions,
     associate,
     audit,
+    builtin,
     capacity,
     doctor,
     groups,
@@ -25,12 +32,9 @@ from commands.workflows import (
     silences,
     undo,
 )
-from commands.workflows.builtin import HelpCommand, VersionCommand, WhoamiCommand
 
-if TYPE_CHECKING:
-    from bot.health.monitor import HealthMonitor
-
-WORKFLOW_MODULES = (
+WORKFLOW_MODULES: tuple[ModuleType, ...] = (
+    builtin,
     preflight,
     service,
     service_parameters,
@@ -44,38 +48,22 @@ WORKFLOW_MODULES = (
     audit,
     undo,
     doctor,
+    health,
+    silences,
+    alert_actions,
+    capacity,
 )
 
 
-def build_registry(monitor: HealthMonitor | None = None) -> Registry:
-    """Every command; the health ones only when there is a monitor to ask."""
-    registry = Registry([HelpCommand(), WhoamiCommand(), VersionCommand()])
-    for module in WORKFLOW_MODULES:
-        for command in module.COMMANDS:
-            registry.add(command)
-    if monitor is not None:
-        for command in health_commands(monitor):
-            registry.add(command)
-    return registry
+def all_commands() -> list[Command]:
+    return [command for module in WORKFLOW_MODULES for command in module.COMMANDS]
 
 
-def health_commands(monitor: HealthMonitor) -> list[Command]:
-    return (
-        health.build_commands(monitor.scheduler)
-        + silences.build_commands(monitor.alerts)
-        + alert_actions.build_commands(monitor.alerts)
-        + capacity.build_commands(monitor.store.capacity)
-    )
+def build_registry() -> Registry:
+    """Every command. Those that need the health monitor find it in their `Context`."""
+    return Registry(all_commands())
 
 
 def all_specs() -> list[CommandSpec]:
-    """Every command's spec, health included, without building a monitor (for the docs)."""
-    specs = [c.spec for c in build_registry().all()]
-    types = (
-        health.COMMAND_TYPES
-        + silences.COMMAND_TYPES
-        + alert_actions.COMMAND_TYPES
-        + capacity.COMMAND_TYPES
-    )
-    specs += [cls.spec for cls in types]
-    return sorted(specs, key=lambda spec: spec.name)
+    """Every command's spec, in name order (for the docs)."""
+    return [command.spec for command in build_registry().all()]

@@ -10,7 +10,7 @@ from types import TracebackType
 from typing import Any
 
 from cucmsim import tls
-from cucmsim.axl import AxlService
+from cucmsim.axl.service import AxlService
 from cucmsim.context import SimContext
 from cucmsim.model import Cluster
 from cucmsim.options import SimOptions, set_service_delay

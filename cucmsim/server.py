@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from cucmsim import access, control
-from cucmsim.axl import is_write
+from cucmsim.axl.service import is_write
 from cucmsim.context import SimContext
 from cucmsim.faults import FaultSpec
 from cucmsim.model import ProcessNode, key

@@ -19,7 +19,8 @@ from bot.health.store import AlertRecord
 from bot.mrkdwn import mrkdwn
 from bot.slack.alerts_render import alert_actions, top_text
 from bot.slack.render import MAX_SECTION_CHARS, Block, context, cut, reply_message, section
-from commands.engine.base import Command, Reply, Role
+from commands.engine.base import Reply, Role
+from commands.engine.command import Command
 
 MAX_VIEW_BLOCKS = 100
 DETAILS_ACTION = "home_change_details"

@@ -18,7 +18,8 @@ from slack_sdk import WebClient
 from bot.mrkdwn import mrkdwn
 from bot.slack.deps import SlackDeps
 from commands.engine.args import ArgumentError, normalise_key, parse
-from commands.engine.base import Command, Param, UsageError
+from commands.engine.base import Param, UsageError
+from commands.engine.command import Command
 from commands.engine.registry import Registry
 
 CALLBACK_ID = "cti_modal"

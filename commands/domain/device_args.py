@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from commands.engine.base import UsageError
+from commands.kinds.devices import check_busy_trigger
 
 DEVICE_NAME = re.compile(r"^[A-Za-z0-9._-]{1,15}$")
 PLAIN_DN = re.compile(r"^\+?[0-9]{1,24}$")
@@ -124,16 +125,6 @@ def call_limits(
     if calls is not None and busy is not None:
         check_busy_trigger(calls, busy)
     return calls, busy
-
-
-def check_busy_trigger(max_calls: int, busy_trigger: int, where: str = "") -> None:
-    """Refuse a busy trigger above max calls, naming both (and the line, when given)."""
-    if busy_trigger > max_calls:
-        on = f" on {where}" if where else ""
-        raise UsageError(
-            f"`busy-trigger` ({busy_trigger}) cannot exceed `max-calls` ({max_calls}){on}: "
-            "CUCM sends busy once that many calls are active."
-        )
 
 
 def description(value: str | None, option: str = "description", limit: int = 128) -> str | None:

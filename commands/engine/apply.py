@@ -26,8 +26,9 @@ from commands.engine.base import Plan, Reply, Step, StillInProgress
 from commands.engine.context import Context
 from commands.engine.diff import describe_diff
 from commands.engine.inflight import conflicts, explain
-from commands.engine.objects import KINDS, ChangedSince
+from commands.engine.objects import ChangedSince
 from commands.engine.stale import stale_reason
+from commands.kinds.catalog import KINDS
 
 if TYPE_CHECKING:
     from bot.changelog.store import ChangeLog

@@ -1,8 +1,9 @@
 """The contract between front ends (Slack, CLI, demo, tests) and the workflows.
 
-A command is a plain object: a `CommandSpec` says what it takes and who may
-run it; `execute(ctx, args)` reads CUCM and returns either a `Reply` (read-only
-commands) or a `Plan` (the writes it intends, each with before and after).
+A command (`command.py`) is a plain object: a `CommandSpec` says what it takes
+and who may run it; `execute(ctx, args)` reads CUCM and returns either a `Reply`
+(read-only commands) or a `Plan` (the writes it intends, each with before and
+after). This module holds those value types and imports nothing of the engine.
 The runner decides what happens to a plan: show it (dry-run), ask for a
 confirmation, or apply it. Nothing here knows Slack.
 """
@@ -14,10 +15,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any, Literal, Protocol
-
-if TYPE_CHECKING:
-    from commands.engine.context import Context
+from typing import Any, Literal
 
 CONFIRM_ABOVE_OBJECTS = 10
 
@@ -214,11 +212,3 @@ class Plan:
 
 
 Arguments = dict[str, Any]
-
-
-class Command(Protocol):
-    spec: CommandSpec
-
-    def execute(self, ctx: Context, args: Arguments) -> Reply | Plan:
-        """Validate, read CUCM, and answer (read-only) or plan (writes)."""
-        ...

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from commands.engine.base import Actor, Role
+from commands.engine.base import Actor, CommandSpec, Refused, Role
 from commands.engine.shutdown import Shutdown
 
 if TYPE_CHECKING:
     from bot.changelog.store import ChangeLog
     from bot.cucm.cluster import ClusterDirectory, CucmCluster
-    from commands.engine.registry import Registry
+    from bot.health.alerts import AlertEngine
+    from bot.health.capacity import CapacityStore
+    from bot.health.scheduler import HealthScheduler
 
 
 def _no_progress(_: str) -> None:
@@ -33,6 +35,36 @@ class ConfiguredApplication:
     backup_node: str | None = None
 
 
+class Listed(Protocol):
+    """A command as a listing sees it: only its spec."""
+
+    @property
+    def spec(self) -> CommandSpec: ...
+
+
+class CommandIndex(Protocol):
+    """The registry as commands see it (help lists and explains the others).
+
+    A protocol over specs, so that the context needs neither the registry nor the
+    `Command` type, which both need the context.
+    """
+
+    def all(self) -> Sequence[Listed]: ...
+
+    def allowed(self, role: Role) -> Sequence[Listed]: ...
+
+    def resolve(self, words: list[str]) -> tuple[Listed, list[str]] | None: ...
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    """What the health monitor lends the commands that report on it or steer it."""
+
+    scheduler: HealthScheduler
+    alerts: AlertEngine
+    capacity: CapacityStore
+
+
 @dataclass
 class Context:
     actor: Actor
@@ -40,7 +72,7 @@ class Context:
     cluster_name: str
     clusters: ClusterDirectory
     changelog: ChangeLog
-    registry: Registry
+    registry: CommandIndex
     command_text: str = ""
     dry_run: bool = False
     request_id: str | None = None
@@ -49,6 +81,13 @@ class Context:
     progress: Callable[[str], None] = field(default=_no_progress)
     applications: tuple[ConfiguredApplication, ...] = ()
     shutdown: Shutdown = field(default_factory=Shutdown)
+    monitoring: Monitoring | None = None  # None where no health monitor runs
+
+    def monitor(self) -> Monitoring:
+        """The health monitor's parts, or a refusal that says there is none."""
+        if self.monitoring is None:
+            raise Refused("Health monitoring does not run in this deployment.")
+        return self.monitoring
 
     @property
     def cucm(self) -> CucmCluster:

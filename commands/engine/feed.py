@@ -13,13 +13,23 @@ from typing import TYPE_CHECKING, Protocol
 
 from bot.changelog.labels import describe_object
 from commands.engine.base import Reply, Status
-from commands.workflows.audit import STATUS_ICONS, who
 
 if TYPE_CHECKING:
     from bot.changelog.store import ChangeSetRecord
 
 UNDOABLE = ("applied", "partial")
 _RESULT_STATUS: dict[str, Status] = {"applied": "ok", "failed": "error"}
+STATUS_ICONS = {
+    "applied": ":white_check_mark:",
+    "failed": ":x:",
+    "compensated": ":leftwards_arrow_with_hook:",
+    "partial": ":warning:",
+    "unknown": ":question:",
+    "pending": ":hourglass:",
+    "compensation_failed": ":warning:",
+    "denied": ":no_entry:",
+    "interrupted": ":warning:",
+}
 
 
 class ChangeSetFeed(Protocol):
@@ -53,6 +63,13 @@ def audit_reply(record: ChangeSetRecord) -> Reply:
         footer=_footer(record),
         change_set_id=record.id,
     )
+
+
+def who(record: ChangeSetRecord) -> str:
+    """The requester, and the confirming admin when that was someone else."""
+    if record.approved_by_other:
+        return f"<@{record.requester_id}> (confirmed by <@{record.actor_id}>)"
+    return f"<@{record.actor_id}>"
 
 
 def summary_line(record: ChangeSetRecord) -> str:

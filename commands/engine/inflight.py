@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from commands.engine.base import Plan, Refused
-from commands.engine.objects import KINDS
+from commands.kinds.catalog import KINDS
 
 if TYPE_CHECKING:
     from bot.changelog.store import ChangeLog, InFlightChange

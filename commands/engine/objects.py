@@ -4,7 +4,8 @@ Every workflow describes its writes as (kind, key, before, after). The kind
 knows how to read, create, update and delete its object; from that the step
 gets its run, its compensation (restore `before`) and its verification
 (re-read and compare) for free, and undo of a recorded change set needs
-nothing but the change log's before/after JSON.
+nothing but the change log's before/after JSON. The kinds themselves are listed
+in `commands/kinds/catalog.py`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from bot.changelog.locks import NoSharedLocks, ObjectLocks
 from commands.engine.base import Step
@@ -58,15 +59,6 @@ class ObjectKind(ABC):
     def references(self, state: Mapping[str, Any]) -> tuple[str, ...]:
         """Keys of other objects this state points at (a device's DNs, a user's devices)."""
         return ()
-
-
-KINDS: dict[str, ObjectKind] = {}
-K = TypeVar("K", bound=ObjectKind)
-
-
-def register(kind: K) -> K:
-    KINDS[kind.name] = kind
-    return kind
 
 
 _locks: dict[tuple[str, str, str], threading.Lock] = {}

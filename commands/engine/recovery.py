@@ -13,8 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from bot.changelog.labels import kind_label, object_label, operation_label
-from commands import kinds as _kinds  # noqa: F401  (importing registers every kind)
-from commands.engine.objects import KINDS
+from commands.kinds.catalog import KINDS
 
 if TYPE_CHECKING:
     from bot.changelog.store import ChangeRecord, ChangeSetRecord

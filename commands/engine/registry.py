@@ -5,7 +5,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from commands.engine.base import Command, Role
+from commands.engine.base import Role
+from commands.engine.command import Command
 
 
 class Registry:

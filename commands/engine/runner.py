@@ -27,8 +27,9 @@ from bot.cucm.errors import AuthFailed, CucmError, Throttled, Timeout, Unreachab
 from bot.logging_setup import request_context
 from commands.engine.apply import apply_plan, render_plan
 from commands.engine.args import ParsedArgs, bind, parse
-from commands.engine.base import Actor, Arguments, Command, Plan, Refused, Reply, Role, UsageError
-from commands.engine.context import ConfiguredApplication, Context
+from commands.engine.base import Actor, Arguments, Plan, Refused, Reply, Role, UsageError
+from commands.engine.command import Command
+from commands.engine.context import ConfiguredApplication, Context, Monitoring
 from commands.engine.feed import ChangeSetFeed
 from commands.engine.inflight import refuse_if_racing
 from commands.engine.shutdown import RESTARTING, Shutdown
@@ -96,6 +97,7 @@ class Runner:
         applications: tuple[ConfiguredApplication, ...] = (),
         shutdown: Shutdown | None = None,
         feed: ChangeSetFeed | None = None,
+        monitoring: Monitoring | None = None,
     ) -> None:
         self.registry = registry
         self.clusters = clusters
@@ -108,6 +110,7 @@ class Runner:
         self.applications = applications
         self.shutdown = shutdown or Shutdown()
         self.feed = feed
+        self.monitoring = monitoring
 
     def handle(
         self,
@@ -293,6 +296,7 @@ class Runner:
             grant=grant,
             applications=self.applications,
             shutdown=self.shutdown,
+            monitoring=self.monitoring,
         )
         if progress is not None:
             ctx.progress = progress

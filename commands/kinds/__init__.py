@@ -1,1 +1,1 @@
-"""One ObjectKind per CUCM object type; importing a module registers its kind."""
+"""One ObjectKind per CUCM object type; `catalog.py` lists them all."""

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from bot.cucm.errors import NotFound
 from bot.cucm.models import CtiPort, LineAppearance, LineSetting, RoutePoint
-from commands.domain.device_args import check_busy_trigger
-from commands.engine.objects import ObjectKind, State, change, register
+from commands.engine.base import UsageError
+from commands.engine.objects import ObjectKind, State, change
 from commands.kinds.lines import describe, line_key
 
 if TYPE_CHECKING:
@@ -45,6 +45,16 @@ class CallLimits:
 # one call at a time (busy beyond it) on a CTI port, as the TAPI TSP uses it.
 ROUTE_POINT_LIMITS = CallLimits(max_calls=5000, busy_trigger=4500)
 PORT_LIMITS = CallLimits(max_calls=2, busy_trigger=1)
+
+
+def check_busy_trigger(max_calls: int, busy_trigger: int, where: str = "") -> None:
+    """Refuse a busy trigger above max calls, naming both (and the line, when given)."""
+    if busy_trigger > max_calls:
+        on = f" on {where}" if where else ""
+        raise UsageError(
+            f"`busy-trigger` ({busy_trigger}) cannot exceed `max-calls` ({max_calls}){on}: "
+            "CUCM sends busy once that many calls are active."
+        )
 
 
 def new_limits(max_calls: int | None, busy_trigger: int | None, default: CallLimits) -> CallLimits:
@@ -294,8 +304,8 @@ class CtiPortKind(_DeviceKind):
         cucm.axl.remove_cti_port(key)
 
 
-ROUTE_POINT = register(RoutePointKind())
-CTI_PORT = register(CtiPortKind())
+ROUTE_POINT = RoutePointKind()
+CTI_PORT = CtiPortKind()
 
 
 @dataclass(frozen=True)

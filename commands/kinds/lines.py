@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.cucm.errors import NotFound
 from bot.cucm.models import CallForward, Line
-from commands.engine.objects import ObjectKind, State, register
+from commands.engine.objects import ObjectKind, State
 
 if TYPE_CHECKING:
     from bot.cucm.cluster import CucmCluster
@@ -173,4 +173,4 @@ class LineKind(ObjectKind):
         return _projected(current, kinds) == _projected(after, kinds)
 
 
-LINE = register(LineKind())
+LINE = LineKind()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.cucm.errors import CucmError, NotFound
-from commands.engine.objects import ObjectKind, State, register
+from commands.engine.objects import ObjectKind, State
 
 if TYPE_CHECKING:
     from bot.cucm.cluster import CucmCluster
@@ -57,4 +57,4 @@ class ServiceParameterKind(ObjectKind):
         raise CucmError("service parameters cannot be removed, only updated")
 
 
-SERVICE_PARAMETER = register(ServiceParameterKind())
+SERVICE_PARAMETER = ServiceParameterKind()

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from bot.cucm.errors import CucmError
 from commands.engine.base import StillInProgress
-from commands.engine.objects import ObjectKind, State, register
+from commands.engine.objects import ObjectKind, State
 
 if TYPE_CHECKING:
     from bot.cucm.cluster import CucmCluster
@@ -161,4 +161,4 @@ def state_of(node: str, service: str, status: ServiceStatus) -> State:
     return {"node": node, "service": service, "activated": is_activated(status)}
 
 
-SERVICE = register(ServiceKind())
+SERVICE = ServiceKind()

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from bot.changelog.labels import kind_label
 from bot.cucm.errors import CucmError, NotFound
 from commands.engine.base import Step, UsageError
-from commands.engine.objects import ObjectKind, State, change, register
+from commands.engine.objects import ObjectKind, State, change
 
 if TYPE_CHECKING:
     from bot.cucm.cluster import CucmCluster
@@ -133,8 +133,8 @@ class UserKind(ObjectKind):
         return apply_delta(current, after, before)
 
 
-APP_USER = register(UserKind(end_user=False))
-END_USER = register(UserKind(end_user=True))
+APP_USER = UserKind(end_user=False)
+END_USER = UserKind(end_user=True)
 
 
 def kind_for(end_user: bool) -> UserKind:

@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from commands.engine.args import parse_id
-from commands.engine.base import Arguments, Command, CommandSpec, Param, Reply, Role
+from commands.engine.base import Arguments, CommandSpec, Param, Reply, Role
+from commands.engine.command import Command
 from commands.workflows.silences import parse_duration
 
 if TYPE_CHECKING:
-    from bot.health.alerts import AlertEngine
     from commands.engine.context import Context
 
 _ALERT = Param(
@@ -40,11 +40,8 @@ class AlertAckCommand:
         examples=("/cti alert ack 12",),
     )
 
-    def __init__(self, engine: AlertEngine) -> None:
-        self._engine = engine
-
     def execute(self, ctx: Context, args: Arguments) -> Reply:
-        done, text = self._engine.acknowledge(_alert_id(args), ctx.actor.user_id)
+        done, text = ctx.monitor().alerts.acknowledge(_alert_id(args), ctx.actor.user_id)
         return Reply(title=text, status="ok" if done else "warning")
 
 
@@ -67,20 +64,15 @@ class AlertSilenceCommand:
         examples=("/cti alert silence 12 4h patching",),
     )
 
-    def __init__(self, engine: AlertEngine) -> None:
-        self._engine = engine
-
     def execute(self, ctx: Context, args: Arguments) -> Reply:
         alert_id = _alert_id(args)
         duration = parse_duration(str(args["duration"]))
         reason = args.get("reason") or ""
         reason = " ".join(reason) if isinstance(reason, list | tuple) else str(reason)
-        silence, text = self._engine.silence_alert(alert_id, duration, ctx.actor.user_id, reason)
+        silence, text = ctx.monitor().alerts.silence_alert(
+            alert_id, duration, ctx.actor.user_id, reason
+        )
         return Reply(title=text, status="ok" if silence is not None else "warning")
 
 
-COMMAND_TYPES = (AlertAckCommand, AlertSilenceCommand)
-
-
-def build_commands(engine: AlertEngine) -> list[Command]:
-    return [AlertAckCommand(engine), AlertSilenceCommand(engine)]
+COMMANDS: list[Command] = [AlertAckCommand(), AlertSilenceCommand()]

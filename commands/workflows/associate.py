@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from bot.cucm.errors import NotFound
 from commands.domain.device_args import device_name
 from commands.domain.user_args import END_USER, USER, userid
-from commands.engine.base import Arguments, Command, CommandSpec, Param, Plan, Role, UsageError
+from commands.engine.base import Arguments, CommandSpec, Param, Plan, Role, UsageError
+from commands.engine.command import Command
 from commands.kinds.users import kind_for, plan_association, read_user
 
 if TYPE_CHECKING:

@@ -16,7 +16,6 @@ from bot.changelog.labels import describe_object, object_label
 from commands.engine.args import parse_id
 from commands.engine.base import (
     Arguments,
-    Command,
     CommandSpec,
     Param,
     Reply,
@@ -24,7 +23,9 @@ from commands.engine.base import (
     Status,
     UsageError,
 )
+from commands.engine.command import Command
 from commands.engine.diff import describe_diff
+from commands.engine.feed import STATUS_ICONS, who
 
 if TYPE_CHECKING:
     from bot.changelog.store import ChangeRecord, ChangeSetRecord
@@ -53,17 +54,6 @@ HIDDEN_STATUSES = ("dry_run", "no_change")  # sent nothing: listed with --all
 COMMAND_WIDTH = 72  # a Slack message pane shows about this many characters of code
 LINE_WIDTH = 80
 OBJECT_RANK = {"route_point": 0, "cti_port": 1, "app_user": 2, "end_user": 3, "line": 4}
-STATUS_ICONS = {
-    "applied": ":white_check_mark:",
-    "failed": ":x:",
-    "compensated": ":leftwards_arrow_with_hook:",
-    "partial": ":warning:",
-    "unknown": ":question:",
-    "pending": ":hourglass:",
-    "compensation_failed": ":warning:",
-    "denied": ":no_entry:",
-    "interrupted": ":warning:",
-}
 
 
 def parse_since(text: str, now: datetime | None = None) -> datetime:
@@ -117,13 +107,6 @@ def parse_actor(text: str | None, ctx: Context) -> str | None:
 
 def when(moment: datetime | None) -> str:
     return "-" if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
-def who(record: ChangeSetRecord) -> str:
-    """The requester, and the confirming admin when that was someone else."""
-    if record.approved_by_other:
-        return f"<@{record.requester_id}> (confirmed by <@{record.actor_id}>)"
-    return f"<@{record.actor_id}>"
 
 
 def objects_text(record: ChangeSetRecord, shown: int = 3) -> str:

@@ -14,6 +14,7 @@ from itertools import groupby
 
 from bot import __version__
 from commands.engine.base import Arguments, CommandSpec, Param, Reply, Role, Table
+from commands.engine.command import Command
 from commands.engine.context import Context
 
 log = logging.getLogger(__name__)
@@ -138,3 +139,6 @@ class VersionCommand:
         except Exception as exc:
             log.warning("version of cluster %s failed: %s", name, exc)
             return "-", f"{type(exc).__name__}: {exc}"
+
+
+COMMANDS: list[Command] = [HelpCommand(), WhoamiCommand(), VersionCommand()]

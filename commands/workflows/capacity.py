@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from commands.engine.base import (
     Arguments,
-    Command,
     CommandSpec,
     File,
     Param,
@@ -20,9 +19,9 @@ from commands.engine.base import (
     Role,
     UsageError,
 )
+from commands.engine.command import Command
 
 if TYPE_CHECKING:
-    from bot.health.capacity import CapacityStore
     from commands.engine.context import Context
 
 WINDOWS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
@@ -51,16 +50,13 @@ class CapacityCommand:
         in_channel=True,
     )
 
-    def __init__(self, store: CapacityStore) -> None:
-        self._store = store
-
     def execute(self, ctx: Context, args: Arguments) -> Reply:
         cluster = args.get("cluster") or ctx.cluster_name
         if cluster not in ctx.clusters.names():
             known = ", ".join(f"`{n}`" for n in ctx.clusters.names())
             raise UsageError(f"Unknown cluster `{cluster}`; known clusters: {known}.")
         window = args.get("since") or "24h"
-        samples = self._store.since(cluster, datetime.now(UTC) - WINDOWS[window])
+        samples = ctx.monitor().capacity.since(cluster, datetime.now(UTC) - WINDOWS[window])
         title = f"CTI capacity of {cluster}, last {window}"
         if not samples:
             return Reply(
@@ -82,8 +78,4 @@ class CapacityCommand:
         )
 
 
-COMMAND_TYPES = (CapacityCommand,)
-
-
-def build_commands(store: CapacityStore) -> list[Command]:
-    return [CapacityCommand(store)]
+COMMANDS: list[Command] = [CapacityCommand()]

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from commands.domain.access_groups import match_groups, rule_warnings
 from commands.domain.group_safety import risky_group_warnings, security_mode_for
 from commands.domain.user_args import END_USER, USER, userid
-from commands.engine.base import Arguments, Command, CommandSpec, Param, Plan, Role
+from commands.engine.base import Arguments, CommandSpec, Param, Plan, Role
+from commands.engine.command import Command
 from commands.kinds.users import kind_for, plan_groups, read_user
 
 if TYPE_CHECKING:

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from bot.health.checks import run_check
 from commands.domain.provisioned_devices import device_lines, provisioned_devices
-from commands.engine.base import Arguments, Command, CommandSpec, Reply, Role, Table
+from commands.engine.base import Arguments, CommandSpec, Reply, Role, Table
+from commands.engine.command import Command
 
 if TYPE_CHECKING:
     from bot.health.checks.base import CheckResult
@@ -34,28 +35,26 @@ class HealthCommand:
         examples=("/cti health", "/cti health --cluster lab"),
     )
 
-    def __init__(self, monitor: HealthScheduler) -> None:
-        self._monitor = monitor
-
     def execute(self, ctx: Context, args: Arguments) -> Reply:
+        monitor = ctx.monitor().scheduler
         cluster = ctx.cluster_name
-        target = self._monitor.target(cluster)
+        target = monitor.target(cluster)
         found: dict[str, list[CheckResult]] = {}
         problems: list[str] = []
         for check in BOARD_CHECKS:
-            results, error = run_check(check, target, self._monitor.health, self._monitor.store)
+            results, error = run_check(check, target, monitor.health, monitor.store)
             found[check] = results
             if error:
                 problems.append(f":warning: {check}: {error}")
         try:
-            devices = provisioned_devices(target, self._monitor.health, self._monitor.store)
+            devices = provisioned_devices(target, monitor.health, monitor.store)
         except Exception as exc:  # RIS down or throttled: the rest of the board still helps
             devices = []
             problems.append(f":warning: provisioned devices: {type(exc).__name__}: {exc}")
         closed = any(not d.open for d in devices)
         return Reply(
             title=f"CTI health of {cluster}",
-            status="warning" if problems or closed or self._active(cluster) else "ok",
+            status="warning" if problems or closed or _active(monitor, cluster) else "ok",
             lines=[
                 *problems,
                 *application_lines(found["applications"]),
@@ -64,30 +63,31 @@ class HealthCommand:
             table=node_table(found),
             fields=[
                 ("Devices open per provider", provider_text(found["limits"])),
-                ("Last checks", self._last_runs(cluster)),
-                ("Active alerts", self._alerts(cluster)),
+                ("Last checks", _last_runs(monitor, cluster)),
+                ("Active alerts", _alerts(monitor, cluster)),
             ],
         )
 
-    def _active(self, cluster: str) -> list[Any]:
-        return self._monitor.store.alerts(
-            cluster=cluster, states=("firing", "acknowledged", "silenced")
-        )
 
-    def _last_runs(self, cluster: str) -> str:
-        runs = self._monitor.store.last_runs(cluster)
-        if not runs:
-            return "no check has run yet"
-        return ", ".join(
-            f"{name} {_stamp(run.at)}{'' if run.ok else ' (failed)'}"
-            for name, run in sorted(runs.items())
-        )
+def _active(monitor: HealthScheduler, cluster: str) -> list[Any]:
+    return monitor.store.alerts(cluster=cluster, states=("firing", "acknowledged", "silenced"))
 
-    def _alerts(self, cluster: str) -> str:
-        active = self._active(cluster)
-        if not active:
-            return "none"
-        return "\n".join(f"[{a.state.upper()}] {a.summary}" for a in active[:20])
+
+def _last_runs(monitor: HealthScheduler, cluster: str) -> str:
+    runs = monitor.store.last_runs(cluster)
+    if not runs:
+        return "no check has run yet"
+    return ", ".join(
+        f"{name} {_stamp(run.at)}{'' if run.ok else ' (failed)'}"
+        for name, run in sorted(runs.items())
+    )
+
+
+def _alerts(monitor: HealthScheduler, cluster: str) -> str:
+    active = _active(monitor, cluster)
+    if not active:
+        return "none"
+    return "\n".join(f"[{a.state.upper()}] {a.summary}" for a in active[:20])
 
 
 def node_table(found: dict[str, list[CheckResult]]) -> Table:
@@ -134,8 +134,4 @@ def application_lines(results: list[CheckResult]) -> list[str]:
     return lines
 
 
-COMMAND_TYPES = (HealthCommand,)
-
-
-def build_commands(monitor: HealthScheduler) -> list[Command]:
-    return [HealthCommand(monitor)]
+COMMANDS: list[Command] = [HealthCommand()]

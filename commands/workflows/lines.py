@@ -17,7 +17,6 @@ from commands.domain import device_args, forwards
 from commands.domain.forwards import NO_FORWARDS, ForwardRequest
 from commands.engine.base import (
     Arguments,
-    Command,
     CommandSpec,
     Param,
     Plan,
@@ -26,6 +25,7 @@ from commands.engine.base import (
     Step,
     UsageError,
 )
+from commands.engine.command import Command
 from commands.engine.existence_checks import References
 from commands.engine.objects import State, change
 from commands.kinds.lines import (

@@ -16,7 +16,6 @@ from commands.domain import device_args, forwards, ranges
 from commands.domain.forwards import ForwardRequest
 from commands.engine.base import (
     Arguments,
-    Command,
     CommandSpec,
     Param,
     Plan,
@@ -24,6 +23,7 @@ from commands.engine.base import (
     Role,
     UsageError,
 )
+from commands.engine.command import Command
 from commands.engine.existence_checks import References
 from commands.engine.objects import State
 from commands.kinds.devices import (

@@ -31,7 +31,6 @@ from commands.domain.redundancy import (
 )
 from commands.engine.base import (
     Arguments,
-    Command,
     CommandSpec,
     Param,
     Reply,
@@ -39,6 +38,7 @@ from commands.engine.base import (
     Status,
     UsageError,
 )
+from commands.engine.command import Command
 from commands.kinds.services import CTI_MANAGER
 
 if TYPE_CHECKING:

@@ -31,7 +31,6 @@ from commands.domain.redundancy import (
 from commands.domain.user_args import userid
 from commands.engine.base import (
     Arguments,
-    Command,
     CommandSpec,
     Param,
     Plan,
@@ -39,6 +38,7 @@ from commands.engine.base import (
     Step,
     UsageError,
 )
+from commands.engine.command import Command
 from commands.engine.existence_checks import References
 from commands.engine.objects import State
 from commands.kinds.devices import (

@@ -15,7 +15,6 @@ from bot.cucm.errors import NotFound
 from commands.domain import device_args, forwards
 from commands.engine.base import (
     Arguments,
-    Command,
     CommandSpec,
     Param,
     Plan,
@@ -24,6 +23,7 @@ from commands.engine.base import (
     Step,
     UsageError,
 )
+from commands.engine.command import Command
 from commands.engine.existence_checks import References
 from commands.engine.objects import State, change
 from commands.kinds.devices import (

@@ -15,7 +15,6 @@ from bot.cucm.errors import AuthFailed, CucmError, Throttled, Timeout, Unreachab
 from commands.domain.nodes import check_node_name, cti_statuses, match_node, voice_nodes
 from commands.engine.base import (
     Arguments,
-    Command,
     CommandSpec,
     Param,
     Plan,
@@ -26,6 +25,7 @@ from commands.engine.base import (
     Table,
     UsageError,
 )
+from commands.engine.command import Command
 from commands.engine.objects import change
 from commands.kinds.services import (
     CTI_MANAGER,

@@ -31,7 +31,6 @@ from commands.domain.param_names import (
 )
 from commands.engine.base import (
     Arguments,
-    Command,
     CommandSpec,
     Param,
     Plan,
@@ -40,6 +39,7 @@ from commands.engine.base import (
     Table,
     UsageError,
 )
+from commands.engine.command import Command
 from commands.engine.objects import change
 from commands.kinds.service_parameter import SERVICE_PARAMETER, param_key, param_state
 

@@ -17,7 +17,6 @@ from bot.health.models import MATCHER_VALUE_MAX
 from commands.engine.args import parse_id
 from commands.engine.base import (
     Arguments,
-    Command,
     CommandSpec,
     Param,
     Reply,
@@ -25,9 +24,9 @@ from commands.engine.base import (
     Table,
     UsageError,
 )
+from commands.engine.command import Command
 
 if TYPE_CHECKING:
-    from bot.health.alerts import AlertEngine
     from commands.engine.context import Context
 
 KINDS = ("check", "node", "cluster")
@@ -112,9 +111,6 @@ class SilenceCommand:
         examples=("/cti silence node cucm-sub1 4h patching", "/cti silence check drift 1d"),
     )
 
-    def __init__(self, engine: AlertEngine) -> None:
-        self._engine = engine
-
     def execute(self, ctx: Context, args: Arguments) -> Reply:
         kind = str(args["kind"]).lower()
         if kind not in KINDS:
@@ -123,7 +119,7 @@ class SilenceCommand:
         value, cluster, note = resolve_target(ctx, kind, str(args["value"]))
         reason = args.get("reason") or ""
         reason = " ".join(reason) if isinstance(reason, list | tuple) else str(reason)
-        silence = self._engine.add_silence(
+        silence = ctx.monitor().alerts.add_silence(
             kind, value, cluster, duration, ctx.actor.user_id, reason
         )
         until = silence.ends_at.strftime("%Y-%m-%d %H:%M UTC")
@@ -145,11 +141,8 @@ class SilencesCommand:
         examples=("/cti silences",),
     )
 
-    def __init__(self, engine: AlertEngine) -> None:
-        self._engine = engine
-
     def execute(self, ctx: Context, args: Arguments) -> Reply:
-        silences = self._engine.silences()
+        silences = ctx.monitor().alerts.silences()
         if not silences:
             return Reply(title="No silences in force", status="info")
         rows = [
@@ -178,13 +171,10 @@ class UnsilenceCommand:
         examples=("/cti unsilence 3",),
     )
 
-    def __init__(self, engine: AlertEngine) -> None:
-        self._engine = engine
-
     def execute(self, ctx: Context, args: Arguments) -> Reply:
         silence_id = parse_id(args["id"], "a silence id", "use the number from `/cti silences`")
         text = str(silence_id)
-        cancelled = self._engine.cancel_silence(silence_id)
+        cancelled = ctx.monitor().alerts.cancel_silence(silence_id)
         if cancelled is None:
             return Reply(title=f"No silence #{text} in force", status="warning")
         return Reply(
@@ -194,8 +184,4 @@ class UnsilenceCommand:
         )
 
 
-COMMAND_TYPES = (SilenceCommand, SilencesCommand, UnsilenceCommand)
-
-
-def build_commands(engine: AlertEngine) -> list[Command]:
-    return [SilenceCommand(engine), SilencesCommand(engine), UnsilenceCommand(engine)]
+COMMANDS: list[Command] = [SilenceCommand(), SilencesCommand(), UnsilenceCommand()]

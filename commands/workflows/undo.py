@@ -20,7 +20,6 @@ from bot.changelog.labels import describe_object, kind_label, object_label
 from commands.domain.open_devices import open_warning
 from commands.engine.base import (
     Arguments,
-    Command,
     CommandSpec,
     Param,
     Plan,
@@ -29,8 +28,10 @@ from commands.engine.base import (
     Step,
     UsageError,
 )
-from commands.engine.objects import KINDS, ObjectKind, State, change
+from commands.engine.command import Command
+from commands.engine.objects import ObjectKind, State, change
 from commands.engine.stale import stale_reason
+from commands.kinds.catalog import KINDS
 from commands.workflows.audit import parse_set_id
 
 if TYPE_CHECKING:

@@ -1,5 +1,1 @@
-"""The simulated AXL endpoint (`/axl/`), one module per object family."""
-
-from cucmsim.axl.service import AxlService, is_write
-
-__all__ = ["AxlService", "is_write"]
+"""The simulated AXL endpoint (`/axl/`, `service.py`), one module per object family."""

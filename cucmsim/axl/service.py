@@ -9,10 +9,10 @@ from lxml import etree
 
 from cucmsim.axl import devices, faults, groups, lines, reference, service_parameters, sql, users
 from cucmsim.axl.common import AxlCall, Handler, Result
+from cucmsim.axl.strict import validator_for
 from cucmsim.axl.xml import Element
 from cucmsim.options import SimOptions
 from cucmsim.soap import SoapFault, SoapRequest
-from cucmsim.strict import validator_for
 
 AXL_NS_PREFIX = "http://www.cisco.com/AXL/API/"
 SUPPORTED_VERSIONS = ("11.5", "12.5", "14.0", "15.0")

@@ -10,7 +10,7 @@ import pytest
 
 from bot.demo.loopback import Loopback, Roles, start
 from bot.slack.socket_mode import DEFAULT_PING_INTERVAL_S
-from commands.catalog import build_registry, health_commands
+from commands.catalog import build_registry
 from tests.e2e.param_command import SetServiceParam
 
 ADMIN, OPERATOR, VIEWER, GROUPIE = "UADMIN1", "UOPER1", "UVIEW1", "UGROUP1"
@@ -41,8 +41,6 @@ def e2e_stack(
     )
     loopback.fake.usergroups[OPS_GROUP] = [GROUPIE]
     try:
-        for command in health_commands(loopback.bot.monitor):  # as `serve` registers them
-            registry.add(command)
         yield loopback
     finally:
         loopback.stop()

@@ -23,7 +23,8 @@ from bot.cucm.endpoint import ClusterEndpoint
 from bot.cucm.retry import RetryPolicy
 from commands.engine.apply import apply_plan
 from commands.engine.args import ParsedArgs, bind
-from commands.engine.base import Actor, Command, Plan, Reply, Role
+from commands.engine.base import Actor, Plan, Reply, Role
+from commands.engine.command import Command
 from commands.engine.context import Context
 from commands.engine.registry import Registry
 from cucmsim.api import SimServer

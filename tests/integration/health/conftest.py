@@ -27,7 +27,9 @@ from bot.health.alerts import AlertEngine, utcnow
 from bot.health.scheduler import HealthScheduler
 from bot.health.store import HealthStore
 from bot.slack.alert_notifier import AlertNotifier
-from commands.engine.base import Actor, Command, Reply, Role
+from commands.engine.base import Actor, Reply, Role
+from commands.engine.command import Command
+from commands.engine.context import Monitoring
 from commands.engine.registry import Registry
 from commands.engine.runner import Runner
 from commands.workflows import alert_actions, silences
@@ -200,11 +202,7 @@ def runner(health: Health, commands: Iterable[Command] | None = None) -> Runner:
     """A runner writing to the health store's own change log (what drift and the board read);
     by default `/cti health`, the silence and alert commands, as Slack and the CLI run them."""
     if commands is None:
-        commands = [
-            *health_commands.build_commands(health.scheduler),
-            *silences.build_commands(health.engine),
-            *alert_actions.build_commands(health.engine),
-        ]
+        commands = [*health_commands.COMMANDS, *silences.COMMANDS, *alert_actions.COMMANDS]
     engine = make_engine(health.url)
     return Runner(
         Registry(commands),
@@ -212,6 +210,7 @@ def runner(health: Health, commands: Iterable[Command] | None = None) -> Runner:
         ChangeLog(engine),
         ConfirmationStore(engine),
         600,
+        monitoring=Monitoring(health.scheduler, health.engine, health.store.capacity),
     )
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from commands.engine.apply import apply_plan, render_plan
 from commands.engine.base import Plan, Role, UsageError
-from commands.engine.objects import KINDS, change
+from commands.engine.objects import change
+from commands.kinds.catalog import KINDS
 from commands.workflows.ports import CreatePortsCommand
 from tests.integration.commands.conftest import plan_only
 from tests.integration.commands.simdevices import axl_reads, axl_writes, controlled, device, line

@@ -255,7 +255,7 @@ def test_undo_of_create_routepoint_removes_everything(sim, make_ctx, plan_and_ap
         ctx, CREATE, name="RP_T6", dn="7106", partition="PT_CTI", cfna="6000", app_user="rp_app6"
     )
     assert reply.status == "ok", reply.as_text()
-    from commands.engine.objects import KINDS
+    from commands.kinds.catalog import KINDS
 
     for row in reversed(ctx.changelog.get(reply.change_set_id).changes):
         if row.operation == "applyCtiRoutePoint":
@@ -295,7 +295,7 @@ def test_remove_routepoint_and_compensable_undo(sim, make_ctx, plan_and_apply, c
     assert controlled(sim, "rp_app7") == []
     assert _plan(ctx, REMOVE, name="RP_T7").no_change
 
-    from commands.engine.objects import KINDS
+    from commands.kinds.catalog import KINDS
 
     for row in reversed(ctx.changelog.get(reply.change_set_id).changes):
         change(cucm, KINDS[row.object_type], row.object_name, row.after, row.before, "undo").run()

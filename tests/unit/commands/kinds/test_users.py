@@ -9,7 +9,7 @@ import pytest
 
 from bot.cucm.errors import CucmError, NotFound
 from bot.cucm.models import AppUser, EndUser
-from commands.engine.objects import KINDS
+from commands.kinds.catalog import KINDS
 
 if TYPE_CHECKING:
     from bot.cucm.cluster import CucmCluster
