@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from bot.changelog.labels import describe_object
 from commands.engine.base import Reply, Status
-from commands.workflows.audit import STATUS_ICONS, who
+from commands.engine.text import Code, Line, Mention, Text, line
+from commands.workflows.audit import status_note, who
 
 if TYPE_CHECKING:
     from bot.changelog.store import ChangeSetRecord
@@ -30,17 +31,20 @@ class ChangeSetFeed(Protocol):
 def audit_reply(record: ChangeSetRecord) -> Reply:
     """The audit channel's post for one change set: one line per object it touched."""
     noun = f"Undo of #{record.undo_of}" if record.undo_of else "Change set"
-    fields = [
-        ("Requested by", f"<@{record.requester_id or record.actor_id}>"),
-        ("Confirmed by", f"<@{record.actor_id}>" if record.approved_by_other else "-"),
+    fields: list[tuple[str, Text]] = [
+        ("Requested by", line(Mention(record.requester_id or record.actor_id))),
+        ("Confirmed by", line(Mention(record.actor_id)) if record.approved_by_other else "-"),
         ("Cluster", record.cluster or "-"),
         ("Result", record.status.replace("_", " ")),
     ]
-    lines = [f"`{record.command_text or record.command}`"]
+    lines: list[Text] = [line(Code(record.command_text or record.command))]
     lines += [
-        f"{STATUS_ICONS.get(c.status, '•')} "
-        + describe_object(c.object_type, c.object_name, c.operation, c.before, c.after)
-        + f": {c.status.replace('_', ' ')}"
+        status_note(
+            c.status,
+            describe_object(c.object_type, c.object_name, c.operation, c.before, c.after)
+            + f": {c.status.replace('_', ' ')}",
+            objects=(c.object_name,),
+        )
         for c in record.changes
     ]
     if record.error:
@@ -55,20 +59,22 @@ def audit_reply(record: ChangeSetRecord) -> Reply:
     )
 
 
-def summary_line(record: ChangeSetRecord) -> str:
+def summary_line(record: ChangeSetRecord) -> Line:
     """One line for the channel the command ran in: who, what, how it ended."""
-    icon = STATUS_ICONS.get(record.status, "•")
     count = len(record.changes)
     writes = f"{count} write{'s' if count != 1 else ''}"
-    return (
-        f"{icon} {who(record)} ran `{record.command_text or record.command}` on "
-        f"{record.cluster or '-'}: {record.status.replace('_', ' ')} ({writes}), "
-        f"change set #{record.id}"
+    return status_note(
+        record.status,
+        *who(record),
+        " ran ",
+        Code(record.command_text or record.command),
+        f" on {record.cluster or '-'}: {record.status.replace('_', ' ')} ({writes}), "
+        f"change set #{record.id}",
     )
 
 
-def _footer(record: ChangeSetRecord) -> str:
-    details = f"Details: `/cti show-change {record.id}`"
+def _footer(record: ChangeSetRecord) -> Line:
+    details = line("Details: ", Code(f"/cti show-change {record.id}"))
     if record.status in UNDOABLE and record.changes:
-        return f"{details} · undo with `/cti undo {record.id}`"
+        return line(*details.spans, " · undo with ", Code(f"/cti undo {record.id}"))
     return details
