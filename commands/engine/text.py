@@ -5,7 +5,8 @@ error...), the CUCM objects it names, who it mentions (a user id), and which
 words are code or emphasised. Slack turns that into mrkdwn with emoji and
 `<@U…>` mentions (bot/slack/render.py); the terminal into symbols and colour
 (bot/cli/run.py). Written as Slack markup instead, the terminal had to guess
-which `:word:` was an emoji, and turned a CUCM value like `00:AB:CD` into one.
+which word between colons was an emoji code, and turned a CUCM value like
+`00:AB:CD` into one.
 
 A plain `str` is a line too: its characters are shown as they are, so a
 backtick in it is a backtick (Markdown's code quote, which Slack and a

@@ -132,7 +132,6 @@ class DeviceAssociationCommand:
             title=title,
             steps=[step] if step else [],
             notes=notes,
-            risky=self.spec.risky,
         )
 
 

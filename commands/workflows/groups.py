@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from commands.domain.access_groups import match_groups, rule_warnings
-from commands.domain.group_safety import risky_group_warnings, security_mode_for
+from commands.domain.group_safety import RISKY_WHEN, risky_group_warnings, security_mode_for
 from commands.domain.user_args import END_USER, USER, userid
 from commands.engine.base import Arguments, Command, CommandSpec, Param, Plan, Role
 from commands.kinds.users import kind_for, plan_groups, read_user
@@ -77,7 +77,7 @@ class GroupMembershipCommand:
             notes=notes,
             warnings=risks
             + rule_warnings(before["userid"], result["groups"], end_user=end_user, mode=mode),
-            risky=self.spec.risky or bool(risks),
+            risky=bool(risks),
         )
 
 
@@ -93,6 +93,7 @@ ADD_TO_GROUP = GroupMembershipCommand(
             '/cti add-user-to-group jsmith "Standard CTI Enabled" --end-user',
         ),
         writes=True,
+        risky_when=RISKY_WHEN,
     ),
     add=True,
 )

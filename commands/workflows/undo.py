@@ -235,7 +235,6 @@ class UndoCommand:
             steps=steps,
             notes=notes,
             warnings=[warning] if warning else [],
-            risky=True,
             undo_of=set_id,
         )
 

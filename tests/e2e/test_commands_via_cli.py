@@ -230,9 +230,7 @@ def test_undo_with_yes(cli: Cli) -> None:
     assert device(cli, "RP_CLI") is not None  # the route point's change set is not touched
 
 
-def test_a_value_with_colons_survives_the_output(
-    cli: Cli, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_value_with_colons_survives_the_output(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """`00:AB:CD` (a MAC, a fingerprint) is printed as typed, never as an emoji (🆎)."""
     code, output = ctibot_in_process(cli, "/cti show-change 00:AB:CD", monkeypatch)
     assert code == 1 and "00:AB:CD" in output, output
