@@ -132,6 +132,7 @@ class DeviceAssociationCommand:
             title=title,
             steps=[step] if step else [],
             notes=notes,
+            risky=self.spec.risky,
         )
 
 

@@ -77,7 +77,7 @@ class GroupMembershipCommand:
             notes=notes,
             warnings=risks
             + rule_warnings(before["userid"], result["groups"], end_user=end_user, mode=mode),
-            risky=bool(risks),
+            risky=self.spec.risky or bool(risks),
         )
 
 

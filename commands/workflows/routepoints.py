@@ -427,7 +427,9 @@ class RemoveRoutePointCommand:
             gone.notes.append(f"Route point {name} does not exist on cluster {cucm.name}.")
             return gone
         name = before["name"]
-        plan = Plan(command=self.spec.name, cluster=cucm.name, title=f"remove-routepoint {name}")
+        plan = Plan(
+            command=self.spec.name, cluster=cucm.name, title=f"remove-routepoint {name}", risky=True
+        )
         for user in controlling_users(cucm, [name]):
             step = plan_association(cucm, user["userid"], remove=[name], before=user)
             if step is not None:

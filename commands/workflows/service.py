@@ -150,6 +150,7 @@ class ActivationCommand:
             command=self.spec.name,
             cluster=cucm.name,
             title=f"{verb} {CTI_MANAGER} on {node}",
+            risky=True,
         )
         before = state_of(node, CTI_MANAGER, status)
         if before["activated"] == self.activate:
@@ -238,6 +239,7 @@ class RestartCommand:
             cluster=cucm.name,
             title=f"Restart {CTI_MANAGER} on {node}",
             steps=[step],
+            risky=True,
             warnings=[
                 "A restart cannot be undone or compensated.",
                 f"CTI applications connected to {node} fail over to their backup CTIManager "

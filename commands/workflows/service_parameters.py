@@ -215,6 +215,7 @@ class ParamsSetCommand:
             command=self.spec.name,
             cluster=cucm.name,
             title=f"Set {entry.display_name} to {value} {where}{scope}",
+            risky=True,
         )
         if warning:
             plan.warnings.append(warning)

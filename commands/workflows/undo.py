@@ -235,6 +235,7 @@ class UndoCommand:
             steps=steps,
             notes=notes,
             warnings=[warning] if warning else [],
+            risky=True,
             undo_of=set_id,
         )
 

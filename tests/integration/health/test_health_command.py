@@ -8,6 +8,7 @@ from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine
 from bot.changelog.store import ChangeLog
 from bot.cucm.cluster import SingleCluster
+from bot.slack.render import slack_text
 from commands.engine.base import Actor, Reply, Role
 from commands.engine.registry import Registry
 from commands.engine.runner import Runner
@@ -26,10 +27,16 @@ def board(health: Health) -> Reply:
     return reply
 
 
+def shown(reply: Reply) -> list[str]:
+    """The board's lines as Slack shows them (marks as emoji, emphasis as mrkdwn)."""
+    return [slack_text(line) for line in reply.lines]
+
+
 def app_lines(reply: Reply) -> list[str]:
     """The applications' lines: what comes before the provisioned devices."""
-    end = next(i for i, line in enumerate(reply.lines) if "Provisioned devices" in line)
-    return reply.lines[:end]
+    lines = shown(reply)
+    end = next(i for i, line in enumerate(lines) if "Provisioned devices" in line)
+    return lines[:end]
 
 
 def nodes(reply: Reply) -> dict[str, tuple[str, ...]]:
@@ -119,8 +126,9 @@ def provision(health: Health) -> None:
 
 
 def device_lines(reply: Reply) -> list[str]:
-    start = next(i for i, line in enumerate(reply.lines) if "Provisioned devices" in line)
-    return reply.lines[start:]
+    lines = shown(reply)
+    start = next(i for i, line in enumerate(lines) if "Provisioned devices" in line)
+    return lines[start:]
 
 
 def test_board_says_when_no_device_is_provisioned(health: Health) -> None:
