@@ -12,6 +12,7 @@ from bot.slack.render import slack_text
 from commands.engine.base import Actor, Reply, Role
 from commands.engine.registry import Registry
 from commands.engine.runner import Runner
+from commands.engine.text import plain
 from commands.workflows.provision import ProvisionAppCommand
 from cucmsim.cti import fail_app
 from cucmsim.serviceability import lifecycle
@@ -30,6 +31,10 @@ def board(health: Health) -> Reply:
 def shown(reply: Reply) -> list[str]:
     """The board's lines as Slack shows them (marks as emoji, emphasis as mrkdwn)."""
     return [slack_text(line) for line in reply.lines]
+
+
+def fields_of(reply: Reply) -> dict[str, str]:
+    return {key: plain(value) for key, value in reply.fields}
 
 
 def app_lines(reply: Reply) -> list[str]:
@@ -58,7 +63,7 @@ def test_healthy_board_with_live_limits(health: Health) -> None:
         "cucm-sub2": ("Started", "Started", "-"),
     }
     assert app_lines(reply) == [":white_check_mark: ctiapp_ivr: on primary cucm-sub1"]
-    fields = dict(reply.fields)
+    fields = fields_of(reply)
     assert fields["Devices open per provider"] == "ctiapp_ivr on cucm-sub1: 1/4 (25 %)"
     for check in ("applications", "devices", "drift", "heartbeat", "limits", "services"):
         assert re.search(rf"{check} {CHECK_TIME}(,|$)", fields["Last checks"]), fields
@@ -82,10 +87,10 @@ def test_stopped_ctimanager_shows_on_the_board_with_its_alert(health: Health) ->
         ":large_orange_circle: ctiapp_ivr: ctiapp_ivr failed over to backup cucm-sub2 (lab); "
         "it will not fail back by itself"
     ]
-    active = dict(reply.fields)["Active alerts"].splitlines()
+    active = fields_of(reply)["Active alerts"].splitlines()
     assert "[FIRING] CTIManager down on cucm-sub1 (lab)" in active
     assert any("failed over to backup cucm-sub2" in line for line in active)
-    assert dict(reply.fields)["Devices open per provider"].startswith("ctiapp_ivr on cucm-sub2: 1/")
+    assert fields_of(reply)["Devices open per provider"].startswith("ctiapp_ivr on cucm-sub2: 1/")
 
 
 def test_application_connected_nowhere(health: Health) -> None:
@@ -95,8 +100,8 @@ def test_application_connected_nowhere(health: Health) -> None:
     assert app_lines(reply) == [
         ":red_circle: ctiapp_ivr: ctiapp_ivr connected nowhere (lab): calls going to CFOF/CFNA"
     ]
-    assert dict(reply.fields)["Devices open per provider"] == "none open"
-    assert "[FIRING] ctiapp_ivr connected nowhere" in dict(reply.fields)["Active alerts"]
+    assert fields_of(reply)["Devices open per provider"] == "none open"
+    assert "[FIRING] ctiapp_ivr connected nowhere" in fields_of(reply)["Active alerts"]
 
 
 def test_needs_the_viewer_role(health: Health) -> None:
