@@ -42,6 +42,7 @@ from bot.slack.home import HomePublisher, HomeRefresh, HomeSource
 from bot.slack.listeners import alerts as alert_buttons
 from bot.slack.listeners import home as home_tab
 from bot.slack.rbac import RoleResolver
+from bot.slack.render import slack_text
 from commands.catalog import build_registry
 from commands.engine import objects
 from commands.engine.context import ConfiguredApplication, Monitoring
@@ -358,7 +359,8 @@ def _announce_interrupted(bot: Bot, interrupted: list[ChangeSetRecord]) -> None:
 def _post_interrupted(bot: Bot, sets: list[ChangeSetRecord]) -> None:
     assert bot.client is not None
     slack = bot.settings.slack
-    for record, message in interrupted_report(sets, bot.clusters):
+    for record, lines in interrupted_report(sets, bot.clusters):
+        message = "\n".join(slack_text(line) for line in lines)
         places = (slack.alert_channel, slack.audit_channel, record.channel_id)
         channels = dict.fromkeys(c for c in places if c)
         for channel in channels:

@@ -27,6 +27,8 @@ def _section(spec: CommandSpec) -> str:
     traits = ["writes" if spec.writes else "read-only"]
     if spec.risky:
         traits.append("asks for confirmation")
+    elif spec.risky_when:
+        traits.append(f"asks for confirmation when {spec.risky_when}")
     lines = [
         f"## `{spec.name}`",
         "",

@@ -34,7 +34,13 @@ class ConfirmationExpired(ConfirmationError):
 
 
 class ConfirmationAlreadyDecided(ConfirmationError):
-    pass
+    """Someone decided first (or it expired): who and how, for the front end to say."""
+
+    def __init__(self, status: str, decided_by: str | None) -> None:
+        who = f" by {decided_by}" if decided_by else ""
+        super().__init__(f"This confirmation was already {status}{who}; it runs at most once.")
+        self.status = status
+        self.decided_by = decided_by
 
 
 @dataclass(frozen=True)
@@ -143,10 +149,7 @@ class ConfirmationStore:
                     "run the command again for a fresh plan."
                 )
             else:
-                who = f" by <@{row.decided_by}>" if row.decided_by else ""
-                raise_after = ConfirmationAlreadyDecided(
-                    f"This confirmation was already {row.status}{who}; it runs at most once."
-                )
+                raise_after = ConfirmationAlreadyDecided(row.status, row.decided_by)
         raise raise_after
 
     def attach_message(self, token: str, response_url: str | None, message_ts: str | None) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from typing import Annotated
 
 import typer
@@ -12,13 +11,28 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from bot.cli.common import ConfigOption, bootstrap_or_exit, settings_or_exit
-from bot.demo.terminal_render import mrkdwn
 from commands.engine.base import Actor, Reply
 from commands.engine.runner import ConfirmationRequest
+from commands.engine.text import Code, Mark, Mention, Strong
+from commands.engine.text import Text as ReplyText
 
 CLI_USER_ENV = "CTIBOT_USER"
-_PLAIN_ANGLE = re.compile(r"<(?![@#!]|https?://|mailto:)")
 _COLOURS = {"ok": "green", "info": "cyan", "warning": "yellow", "error": "red", "denied": "red"}
+# narrow symbols, so columns stay aligned
+_MARKS: dict[Mark, tuple[str, str]] = {
+    "ok": ("✔", "green"),
+    "info": ("\N{INFORMATION SOURCE}", "cyan"),
+    "warning": ("⚠", "yellow"),
+    "error": ("✘", "red"),
+    "denied": ("⊘", "red"),
+    "skipped": ("-", "dim"),
+    "in_progress": ("…", "cyan"),
+    "reverted": ("↩", "cyan"),
+    "unknown": ("?", "yellow"),
+    "pending": ("…", "dim"),
+    "critical": ("●", "red"),
+    "major": ("●", "yellow"),
+}
 
 
 def register(app: typer.Typer) -> None:
@@ -47,7 +61,7 @@ def run(
         while isinstance(outcome, ConfirmationRequest):
             print_reply(console, outcome.reply)
             confirm = yes or typer.confirm("Apply this plan?", default=False)
-            outcome = bot.runner.decide(outcome.token, actor, grant.role, confirm)
+            outcome = bot.runner.decide(outcome.token, actor, grant.role, confirm, grant=grant.via)
         print_reply(console, outcome)
     finally:
         bot.close()
@@ -56,28 +70,40 @@ def run(
 
 
 def print_reply(console: Console, reply: Reply) -> None:
-    """Replies are written in Slack's mrkdwn; the terminal gets what Slack would show
-    (emphasis, `@user` for mentions, emoji for `:shortcodes:`), never the raw markup."""
+    """The reply's structure in terminal terms: a symbol and colour per mark, code in cyan,
+    a mention as `@U…`; every value printed as it is (no markup or emoji codes to guess)."""
     colour = _COLOURS.get(reply.status, "white")
-    console.print(_shown(reply.title, style=f"bold {colour}"), highlight=False)
+    console.print(Text(reply.title, style=f"bold {colour}"), highlight=False)
     for line in reply.lines:
-        console.print(_shown(line), highlight=False)
+        console.print(shown(line), highlight=False)
     for key, value in reply.fields:
-        console.print(Text.assemble((f"{key}: ", "bold"), _shown(value)), highlight=False)
+        console.print(Text.assemble((f"{key}: ", "bold"), shown(value)), highlight=False)
     if reply.table is not None:
         table = RichTable(*reply.table.headers)
         for row in reply.table.rows:
-            table.add_row(*(_shown(cell) for cell in row))
+            table.add_row(*(Text(cell) for cell in row))
         console.print(table)
     if reply.footer:
-        console.print(_shown(reply.footer, style="dim"), highlight=False)
+        console.print(shown(reply.footer, style="dim"), highlight=False)
     for file in reply.files:
         note = f"({file.title}: {file.name}, {len(file.content)} bytes, shown in Slack only)"
         console.print(Text(note, style="dim"), highlight=False)
 
 
-def _shown(text: str, style: str = "") -> Text:
-    """A reply is not yet escaped for Slack: `<value>` in a usage line is text, only Slack's
-    own tokens (`<@U…>`, `<#C…>`, `<!here>`, links) are markup."""
-    escaped = _PLAIN_ANGLE.sub("&lt;", text.replace("&", "&amp;"))
-    return mrkdwn(escaped, style=style)
+def shown(text: ReplyText, style: str = "") -> Text:
+    if isinstance(text, str):
+        return Text(text, style=style)
+    out = Text(style=style)
+    if text.mark is not None:
+        symbol, colour = _MARKS[text.mark]
+        out.append(f"{symbol} ", style=colour)
+    for span in text.spans:
+        if isinstance(span, Code):
+            out.append(span.text, style="cyan")
+        elif isinstance(span, Strong):
+            out.append(span.text, style="bold")
+        elif isinstance(span, Mention):
+            out.append(f"@{span.user_id}", style="blue")
+        else:
+            out.append(span)
+    return out

@@ -26,6 +26,7 @@ from bot.slack.deps import SlackDeps
 from bot.slack.render import confirmation_message, reply_message
 from commands.engine.base import Reply
 from commands.engine.runner import ConfirmationRequest, Outcome
+from commands.engine.text import note
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,10 @@ def upload_files(
         client.files_upload_v2(file_uploads=uploads, channel=channel_id, thread_ts=thread_ts)
     except Exception as exc:
         log.warning("cannot upload %s to %s: %s", [f.name for f in reply.files], channel_id, exc)
-        reply.lines.append(f":warning: The chart could not be posted here ({exc}).")
+        reply.lines = [
+            *reply.lines,
+            note("warning", f"The chart could not be posted here ({exc})."),
+        ]
         return False
     return True
 

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 
-from bot.mrkdwn import mrkdwn
-from bot.slack.render import Message, reply_message
+from bot.slack.render import Message, reply_message, slack_text
 from commands.engine.feed import audit_reply, summary_line
 
 if TYPE_CHECKING:
@@ -34,7 +33,7 @@ class SlackFeed:
         if self._audit_channel:
             self._post(self._audit_channel, reply_message(audit_reply(record)), record)
         if self._announce and record.channel_id:
-            text = mrkdwn(summary_line(record))
+            text = slack_text(summary_line(record))
             self._post(record.channel_id, {"text": text}, record)
 
     def _post(self, channel: str, message: Message, record: ChangeSetRecord) -> None:

@@ -30,6 +30,7 @@ from bot.health.store import NOTIFIED_STATES
 from bot.slack.home_view import HomeContent, home_view
 from bot.slack.rbac import RoleResolver
 from commands.engine.base import Reply, Role
+from commands.engine.text import Line, note
 from commands.workflows.audit import HIDDEN_STATUSES
 from commands.workflows.health import BOARD_CHECKS, application_lines, node_table, provider_text
 
@@ -82,14 +83,14 @@ class HomeSource:
 
     def _board(self, cluster: str) -> Reply:
         found: dict[str, list[CheckResult]] = {}
-        problems: list[str] = []
+        problems: list[Line] = []
         for check in BOARD_CHECKS:
             latest = self._monitor.latest(cluster, check)
             if latest is None:
                 target = self._monitor.target(cluster)
                 latest, error = run_check(check, target, self._monitor.health, self._monitor.store)
                 if error:
-                    problems.append(f":warning: {check}: {error}")
+                    problems.append(note("warning", f"{check}: {error}"))
             found[check] = latest
         return Reply(
             title=f"Cluster {cluster}",

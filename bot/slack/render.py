@@ -16,6 +16,7 @@ from typing import Any
 from bot.mrkdwn import mrkdwn
 from commands.engine.base import Reply, Table
 from commands.engine.runner import ConfirmationRequest, Outcome
+from commands.engine.text import Code, Mark, Mention, Span, Strong, Text
 
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000
@@ -30,12 +31,19 @@ CANCEL_ACTION = "cti_cancel"
 Block = dict[str, Any]
 Message = dict[str, Any]
 
-_EMOJI = {
+MARK_EMOJI: dict[Mark, str] = {
     "ok": ":white_check_mark:",
     "info": ":information_source:",
     "warning": ":warning:",
     "error": ":x:",
     "denied": ":no_entry:",
+    "skipped": ":heavy_minus_sign:",
+    "in_progress": ":hourglass_flowing_sand:",
+    "reverted": ":leftwards_arrow_with_hook:",
+    "unknown": ":question:",
+    "pending": ":hourglass:",
+    "critical": ":red_circle:",
+    "major": ":large_orange_circle:",
 }
 
 
@@ -49,12 +57,12 @@ class _Chunk:
 def reply_message(reply: Reply, *, reserve: int = 0) -> Message:
     """`{"text", "blocks"}` for chat.postMessage / respond; `reserve` blocks kept free."""
     blocks: list[Block] = [_header(reply)]
-    lines = [mrkdwn(line) for line in reply.lines]
-    fields = [(mrkdwn(k), mrkdwn(v)) for k, v in reply.fields]
+    lines = [slack_text(line) for line in reply.lines]
+    fields = [(mrkdwn(k), slack_text(v)) for k, v in reply.fields]
     chunks = _line_chunks(lines) + _field_chunks(fields)
     if reply.table is not None:
         chunks += _table_chunks(reply.table)
-    tail = [context(mrkdwn(reply.footer))] if reply.footer else []
+    tail = [context(slack_text(reply.footer))] if reply.footer else []
     budget = MAX_BLOCKS - len(blocks) - len(tail) - reserve
     blocks += _fit(chunks, budget)
     blocks += tail
@@ -110,16 +118,42 @@ def outcome_message(outcome: Outcome) -> Message:
     return reply_message(outcome)
 
 
+def slack_text(text: Text) -> str:
+    """One line of a reply as mrkdwn: values escaped, the mark as its emoji, mentions live."""
+    if isinstance(text, str):
+        return mrkdwn(text)
+    spans = "".join(_span(s) for s in text.spans)
+    return f"{MARK_EMOJI[text.mark]} {spans}" if text.mark else spans
+
+
+def _span(span: Span) -> str:
+    if isinstance(span, Code):
+        return f"`{mrkdwn(span.text)}`"
+    if isinstance(span, Strong):
+        return f"*{mrkdwn(span.text)}*"
+    if isinstance(span, Mention):
+        return mrkdwn(f"<@{span.user_id}>")  # an id of another shape stays text
+    return mrkdwn(span)
+
+
 def fallback_text(reply: Reply) -> str:
     """Top-level `text`: notifications and screen readers see this, not the blocks."""
-    text = mrkdwn(f"{_EMOJI.get(reply.status, '')} {reply.as_text()}".strip())
+    out = [mrkdwn(reply.title), *(slack_text(line) for line in reply.lines)]
+    out += [f"{mrkdwn(k)}: {slack_text(v)}" for k, v in reply.fields]
+    if reply.table is not None:
+        out.append(mrkdwn(" | ".join(reply.table.headers)))
+        out += [mrkdwn(" | ".join(r)) for r in reply.table.rows]
+    if reply.footer:
+        out.append(slack_text(reply.footer))
+    body = "\n".join(out)
+    text = f"{MARK_EMOJI.get(reply.status, '')} {body}".strip()
     if len(text) > MAX_FALLBACK_CHARS:
         text = text[: MAX_FALLBACK_CHARS - 40].rstrip() + "\n… (truncated; see the message)"
     return text
 
 
 def _header(reply: Reply) -> Block:
-    title = f"{_EMOJI.get(reply.status, '')} {reply.title}".strip()
+    title = f"{MARK_EMOJI.get(reply.status, '')} {reply.title}".strip()
     return {"type": "header", "text": {"type": "plain_text", "text": cut(title, 150)}}
 
 

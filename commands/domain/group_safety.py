@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from bot.cucm.cluster import CucmCluster
     from bot.cucm.models import ClusterSecurityMode
 
+# What makes a plan that adds groups risky, for the commands' docs (CommandSpec.risky_when).
+RISKY_WHEN = f"it adds {SECURE}: the user's provider then opens over TLS only"
+
 
 def security_mode_for(cucm: CucmCluster, *group_sets: Iterable[str]) -> ClusterSecurityMode | None:
     """The cluster's security mode when any of these group sets makes it matter, else None."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.changelog.labels import kind_label
 from bot.health.checks.devices import CTI_PORT, ROUTE_POINT, watched
+from commands.engine.text import Code, Line, Mark, Strong, line, note
 
 if TYPE_CHECKING:
     from bot.config import HealthSettings
@@ -74,18 +75,23 @@ def provisioned_devices(
     return states
 
 
-def device_lines(cluster: str, devices: list[DeviceState]) -> list[str]:
+def device_lines(cluster: str, devices: list[DeviceState]) -> list[Line]:
     """Route points first, then ports; devices in the same state share a line."""
     if not devices:
         return [
-            f"*Provisioned devices:* none: ctibot has provisioned no {kind_label(ROUTE_POINT)} "
-            f"or {kind_label(CTI_PORT)} on {cluster}, and `health.devices` names none."
+            line(
+                Strong("Provisioned devices:"),
+                f" none: ctibot has provisioned no {kind_label(ROUTE_POINT)} "
+                f"or {kind_label(CTI_PORT)} on {cluster}, and ",
+                Code("health.devices"),
+                " names none.",
+            )
         ]
     groups: dict[tuple[int, str, str], list[DeviceState]] = defaultdict(list)
     for device in devices:
         rank = 0 if device.kind == ROUTE_POINT else 1
         groups[(rank, device.kind, device.state)].append(device)
-    lines = [f"*Provisioned devices* ({len(devices)}):"]
+    lines = [line(Strong("Provisioned devices"), f" ({len(devices)}):")]
     for (_, kind, state), group in sorted(
         groups.items(), key=lambda g: (g[0][0], not g[1][0].open)
     ):
@@ -95,11 +101,12 @@ def device_lines(cluster: str, devices: list[DeviceState]) -> list[str]:
             shown += f" and {len(names) - SHOWN_NAMES} more"
         label = kind_label(kind)
         what = label if len(group) == 1 else f"{len(group)} {label}s"
-        lines.append(f"{_icon(kind, group[0].open)} {shown} ({what}): {state}")
+        mark = _mark(kind, group[0].open)
+        lines.append(note(mark, f"{shown} ({what}): {state}", objects=tuple(names)))
     return lines
 
 
-def _icon(kind: str, is_open: bool) -> str:
+def _mark(kind: str, is_open: bool) -> Mark:
     if is_open:
-        return ":white_check_mark:"
-    return ":red_circle:" if kind == ROUTE_POINT else ":large_orange_circle:"
+        return "ok"
+    return "critical" if kind == ROUTE_POINT else "major"

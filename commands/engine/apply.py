@@ -28,6 +28,7 @@ from commands.engine.diff import describe_diff
 from commands.engine.inflight import conflicts, explain
 from commands.engine.objects import ChangedSince
 from commands.engine.stale import stale_reason
+from commands.engine.text import Code, Line, Mark, Text, line, note
 from commands.kinds.catalog import KINDS
 
 if TYPE_CHECKING:
@@ -48,12 +49,12 @@ class _Done:
 
 def render_plan(plan: Plan, *, title_prefix: str = "Plan") -> Reply:
     """The plan as the user sees it before anything is sent: one line per write."""
-    lines: list[str] = []
+    lines: list[Text] = []
     for number, step in enumerate(plan.steps, start=1):
-        lines.append(f"{number}. {step.summary}")
+        lines.append(line(f"{number}. {step.summary}", objects=_named(step)))
         lines += [f"      {d}" for d in describe_diff(step.before, step.after)]
-    lines += [f":information_source: {n}" for n in plan.notes]
-    lines += [f":warning: {w}" for w in plan.warnings]
+    lines += [note("info", n) for n in plan.notes]
+    lines += [note("warning", w) for w in plan.warnings]
     count = len(plan.steps)
     plural = "s" if count != 1 else ""
     footer = f"{count} write{plural} on cluster {plan.cluster}; nothing sent yet."
@@ -115,8 +116,8 @@ def apply_plan(ctx: Context, plan: Plan) -> Reply:
     return Reply(
         title=f"Applied: {plan.title}",
         status="warning" if still else "ok",
-        lines=[_applied_line(d) for d in done] + [f":warning: {w}" for w in plan.warnings],
-        footer=f"Change set #{set_id} · undo with `/cti undo {set_id}`",
+        lines=[*(_applied_line(d) for d in done), *(note("warning", w) for w in plan.warnings)],
+        footer=line(f"Change set #{set_id} · undo with ", Code(f"/cti undo {set_id}")),
         change_set_id=set_id,
     )
 
@@ -170,12 +171,15 @@ def _interrupted(
             change_id, status="skipped", error="ctibot stopped (restart) before this step"
         )
     changelog.close_set(set_id, "interrupted", error="ctibot stopped for a restart")
-    lines = [f":white_check_mark: {d.step.summary}: applied" for d in done]
-    lines += [f":heavy_minus_sign: {step.summary}: not attempted" for step, _ in not_started]
+    lines: list[Text] = [_step_note("ok", d.step, "applied") for d in done]
+    lines += [_step_note("skipped", step, "not attempted") for step, _ in not_started]
     lines.append(
-        "ctibot is restarting and stopped between two steps; CUCM holds exactly the "
-        "applied steps above. Run the command again after the restart to finish it, "
-        f"or `/cti undo {set_id}` to take it back."
+        line(
+            "ctibot is restarting and stopped between two steps; CUCM holds exactly the "
+            "applied steps above. Run the command again after the restart to finish it, or ",
+            Code(f"/cti undo {set_id}"),
+            " to take it back.",
+        )
     )
     if not changelog.complete:
         lines.append(UNRECORDED_NOTE)
@@ -189,7 +193,7 @@ def _interrupted(
         title=f"Interrupted: {plan.title}",
         status="error",
         lines=lines,
-        footer=f"Change set #{set_id} (interrupted) · `/cti show-change {set_id}`",
+        footer=line(f"Change set #{set_id} (interrupted) · ", Code(f"/cti show-change {set_id}")),
         change_set_id=set_id,
     )
 
@@ -207,10 +211,10 @@ def _unrecorded(
     """CUCM was written and the log cannot say so: the reply (from the plan in memory) and an
     ERROR line are the only record, so both name every object; nothing more is sent."""
     ctx.changelog.heartbeat.release(set_id)
-    lines = [f":white_check_mark: {step.summary}: applied on CUCM" for step in held]
+    lines: list[Text] = [_step_note("ok", step, "applied on CUCM") for step in held]
     if current is not None and error is not None:
-        lines.append(f":x: {current.summary}: {error[0]} ({error[1]})")
-    lines += [f":heavy_minus_sign: {step.summary}: not attempted" for step, _ in not_started]
+        lines.append(_step_note("error", current, f"{error[0]} ({error[1]})"))
+    lines += [_step_note("skipped", step, "not attempted") for step, _ in not_started]
     lines.append(
         f"ctibot cannot write its change log ({exc}), so it stopped. "
         "The applied writes above are NOT in the change log: record or undo them by hand."
@@ -231,9 +235,10 @@ def _unrecorded(
     )
 
 
-UNRECORDED_NOTE = (
-    ":warning: ctibot could not record all of this in its change log (see its log); "
-    "this reply is the accurate account."
+UNRECORDED_NOTE = note(
+    "warning",
+    "ctibot could not record all of this in its change log (see its log); "
+    "this reply is the accurate account.",
 )
 
 
@@ -259,11 +264,11 @@ class _Tolerant:
             self.complete = False
 
 
-def _give_way(ctx: Context, plan: Plan, set_id: int, change_ids: list[int], reason: str) -> Reply:
+def _give_way(ctx: Context, plan: Plan, set_id: int, change_ids: list[int], reason: Line) -> Reply:
     """An older change set opened on the same objects at the same moment: it goes first."""
     for change_id in change_ids:
         ctx.changelog.update_change(change_id, status="skipped", error="not attempted")
-    ctx.changelog.close_set(set_id, "failed", error=reason)
+    ctx.changelog.close_set(set_id, "failed", error=str(reason))
     return Reply(
         title=f"Refused: {plan.title}",
         status="error",
@@ -273,10 +278,19 @@ def _give_way(ctx: Context, plan: Plan, set_id: int, change_ids: list[int], reas
     )
 
 
-def _applied_line(done: _Done) -> str:
+def _applied_line(done: _Done) -> Line:
     if done.in_progress:
-        return f":hourglass_flowing_sand: {done.step.summary}: {done.in_progress}"
-    return f":white_check_mark: {done.step.summary}"
+        return _step_note("in_progress", done.step, done.in_progress)
+    return note("ok", done.step.summary, objects=_named(done.step))
+
+
+def _step_note(mark: Mark, step: Step, outcome: str) -> Line:
+    """`<step>: <what became of it>`, naming the step's object."""
+    return note(mark, f"{step.summary}: {outcome}", objects=_named(step))
+
+
+def _named(step: Step) -> tuple[str, ...]:
+    return (step.object_name,)
 
 
 def _run_step(step: Step) -> tuple[str, str] | None:
@@ -320,7 +334,7 @@ def _fail(
     not_started: list[tuple[Step, int]],
 ) -> Reply:
     changelog = _Tolerant(ctx.changelog)
-    lines = [f":x: {failed.summary}: {message}"]
+    lines: list[Text] = [_step_note("error", failed, message)]
     if failed_status == "unknown":
         kind = failed.object_type
         what = f"{kind_label(kind)} {object_label(kind, failed.object_name)}"
@@ -329,7 +343,7 @@ def _fail(
     for item in reversed(done):
         step = item.step
         if step.undo is None:
-            lines.append(f":warning: {step.summary}: applied, cannot be compensated")
+            lines.append(_step_note("warning", step, "applied, cannot be compensated"))
             left_changed = True
             continue
         try:
@@ -337,23 +351,23 @@ def _fail(
         except ChangedSince as exc:
             why = _changed_since(step, set_id, exc)
             changelog.update_change(item.change_id, status="not_reverted", error=why)
-            lines.append(f":warning: {step.summary}: applied, NOT reverted: {why}")
+            lines.append(_step_note("warning", step, f"applied, NOT reverted: {why}"))
             left_changed = True
             continue
         except StillInProgress as exc:
             changelog.update_change(item.change_id, status="compensated")
-            lines.append(f":leftwards_arrow_with_hook: {step.summary}: compensation sent ({exc})")
+            lines.append(_step_note("reverted", step, f"compensation sent ({exc})"))
             continue
         except Exception as exc:
             changelog.update_change(item.change_id, status="compensation_failed", error=str(exc))
-            lines.append(f":warning: {step.summary}: applied, compensation FAILED ({exc})")
+            lines.append(_step_note("warning", step, f"applied, compensation FAILED ({exc})"))
             left_changed = True
             continue
         changelog.update_change(item.change_id, status="compensated")
-        lines.append(f":leftwards_arrow_with_hook: {step.summary}: compensated (restored)")
+        lines.append(_step_note("reverted", step, "compensated (restored)"))
     for step, change_id in not_started:  # never sent: the log must not leave them pending
         changelog.update_change(change_id, status="skipped", error="not attempted")
-        lines.append(f":heavy_minus_sign: {step.summary}: not attempted")
+        lines.append(_step_note("skipped", step, "not attempted"))
     if left_changed:
         status = "partial"
     elif done:
@@ -367,7 +381,7 @@ def _fail(
         title=f"Failed: {plan.title}",
         status="error",
         lines=lines,
-        footer=f"Change set #{set_id} ({status}) · `/cti show-change {set_id}`",
+        footer=line(f"Change set #{set_id} ({status}) · ", Code(f"/cti show-change {set_id}")),
         change_set_id=set_id,
     )
 

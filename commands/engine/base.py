@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any, Literal
 
+from commands.engine.text import Text, plain
+
 CONFIRM_ABOVE_OBJECTS = 10
 
 
@@ -35,6 +37,10 @@ class Role(IntEnum):
 
 class UsageError(ValueError):
     """Bad arguments: the reply is the message plus the command's usage; nothing ran."""
+
+    def __init__(self, message: Text) -> None:
+        super().__init__(plain(message))
+        self.text = message  # as the reply shows it (a `Line` may carry mentions and code)
 
 
 class Refused(UsageError):
@@ -76,7 +82,8 @@ class CommandSpec:
     params: tuple[Param, ...] = ()
     examples: tuple[str, ...] = ()
     writes: bool = False  # accepts --dry-run and goes through plan/apply
-    risky: bool = False  # always asks for a confirmation before applying
+    risky: bool = False  # always asks for a confirmation before applying; its plans inherit it
+    risky_when: str = ""  # when one of its plans is risky all the same (the docs say so)
     in_channel: bool = False  # result visible to the channel, not only the caller
 
     @property
@@ -128,24 +135,25 @@ class Reply:
 
     title: str
     status: Status = "info"
-    lines: list[str] = field(default_factory=list)
-    fields: list[tuple[str, str]] = field(default_factory=list)
+    # Sequences, so a workflow's `list[str]` is a valid value; add to a reply by replacing them
+    lines: Sequence[Text] = field(default_factory=list)
+    fields: Sequence[tuple[str, Text]] = field(default_factory=list)
     table: Table | None = None
-    footer: str | None = None
+    footer: Text | None = None
     change_set_id: int | None = None
     in_channel: bool = False
     thread: bool = False  # a long report: its title in the channel, the rest in its thread
     files: list[File] = field(default_factory=list)
 
     def as_text(self) -> str:
-        """Plain text for logs, the CLI and Slack's top-level fallback."""
-        out = [self.title, *self.lines]
-        out += [f"{k}: {v}" for k, v in self.fields]
+        """Plain text for logs and tests (front ends render the structure themselves)."""
+        out = [self.title, *(plain(line) for line in self.lines)]
+        out += [f"{k}: {plain(v)}" for k, v in self.fields]
         if self.table is not None:
             out.append(" | ".join(self.table.headers))
             out += [" | ".join(r) for r in self.table.rows]
         if self.footer:
-            out.append(self.footer)
+            out.append(plain(self.footer))
         return "\n".join(out)
 
 

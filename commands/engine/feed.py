@@ -13,23 +13,32 @@ from typing import TYPE_CHECKING, Protocol
 
 from bot.changelog.labels import describe_object
 from commands.engine.base import Reply, Status
+from commands.engine.text import Code, Line, Mark, Mention, Span, Text, line, note
 
 if TYPE_CHECKING:
     from bot.changelog.store import ChangeSetRecord
 
 UNDOABLE = ("applied", "partial")
 _RESULT_STATUS: dict[str, Status] = {"applied": "ok", "failed": "error"}
-STATUS_ICONS = {
-    "applied": ":white_check_mark:",
-    "failed": ":x:",
-    "compensated": ":leftwards_arrow_with_hook:",
-    "partial": ":warning:",
-    "unknown": ":question:",
-    "pending": ":hourglass:",
-    "compensation_failed": ":warning:",
-    "denied": ":no_entry:",
-    "interrupted": ":warning:",
+STATUS_MARKS: dict[str, Mark] = {
+    "applied": "ok",
+    "failed": "error",
+    "compensated": "reverted",
+    "partial": "warning",
+    "unknown": "unknown",
+    "pending": "pending",
+    "compensation_failed": "warning",
+    "denied": "denied",
+    "interrupted": "warning",
 }
+
+
+def status_note(status: str, *spans: Span, objects: tuple[str, ...] = ()) -> Line:
+    """A line marked by how a change (set) ended; a status without a mark gets a bullet."""
+    mark = STATUS_MARKS.get(status)
+    if mark is None:
+        return line("• ", *spans, objects=objects)
+    return note(mark, *spans, objects=objects)
 
 
 class ChangeSetFeed(Protocol):
@@ -40,17 +49,20 @@ class ChangeSetFeed(Protocol):
 def audit_reply(record: ChangeSetRecord) -> Reply:
     """The audit channel's post for one change set: one line per object it touched."""
     noun = f"Undo of #{record.undo_of}" if record.undo_of else "Change set"
-    fields = [
-        ("Requested by", f"<@{record.requester_id or record.actor_id}>"),
-        ("Confirmed by", f"<@{record.actor_id}>" if record.approved_by_other else "-"),
+    fields: list[tuple[str, Text]] = [
+        ("Requested by", line(Mention(record.requester_id or record.actor_id))),
+        ("Confirmed by", line(Mention(record.actor_id)) if record.approved_by_other else "-"),
         ("Cluster", record.cluster or "-"),
         ("Result", record.status.replace("_", " ")),
     ]
-    lines = [f"`{record.command_text or record.command}`"]
+    lines: list[Text] = [line(Code(record.command_text or record.command))]
     lines += [
-        f"{STATUS_ICONS.get(c.status, '•')} "
-        + describe_object(c.object_type, c.object_name, c.operation, c.before, c.after)
-        + f": {c.status.replace('_', ' ')}"
+        status_note(
+            c.status,
+            describe_object(c.object_type, c.object_name, c.operation, c.before, c.after)
+            + f": {c.status.replace('_', ' ')}",
+            objects=(c.object_name,),
+        )
         for c in record.changes
     ]
     if record.error:
@@ -65,27 +77,29 @@ def audit_reply(record: ChangeSetRecord) -> Reply:
     )
 
 
-def who(record: ChangeSetRecord) -> str:
+def who(record: ChangeSetRecord) -> tuple[Span, ...]:
     """The requester, and the confirming admin when that was someone else."""
     if record.approved_by_other:
-        return f"<@{record.requester_id}> (confirmed by <@{record.actor_id}>)"
-    return f"<@{record.actor_id}>"
+        return Mention(record.requester_id), " (confirmed by ", Mention(record.actor_id), ")"
+    return (Mention(record.actor_id),)
 
 
-def summary_line(record: ChangeSetRecord) -> str:
+def summary_line(record: ChangeSetRecord) -> Line:
     """One line for the channel the command ran in: who, what, how it ended."""
-    icon = STATUS_ICONS.get(record.status, "•")
     count = len(record.changes)
     writes = f"{count} write{'s' if count != 1 else ''}"
-    return (
-        f"{icon} {who(record)} ran `{record.command_text or record.command}` on "
-        f"{record.cluster or '-'}: {record.status.replace('_', ' ')} ({writes}), "
-        f"change set #{record.id}"
+    return status_note(
+        record.status,
+        *who(record),
+        " ran ",
+        Code(record.command_text or record.command),
+        f" on {record.cluster or '-'}: {record.status.replace('_', ' ')} ({writes}), "
+        f"change set #{record.id}",
     )
 
 
-def _footer(record: ChangeSetRecord) -> str:
-    details = f"Details: `/cti show-change {record.id}`"
+def _footer(record: ChangeSetRecord) -> Line:
+    details = line("Details: ", Code(f"/cti show-change {record.id}"))
     if record.status in UNDOABLE and record.changes:
-        return f"{details} · undo with `/cti undo {record.id}`"
+        return line(*details.spans, " · undo with ", Code(f"/cti undo {record.id}"))
     return details

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from commands.engine.base import Plan, Refused
+from commands.engine.text import Code, Line, Mention, line
 from commands.kinds.catalog import KINDS
 
 if TYPE_CHECKING:
@@ -65,16 +66,22 @@ def conflicts(
     ]
 
 
-def explain(claims: list[InFlightChange]) -> str:
+def explain(claims: list[InFlightChange]) -> Line:
     first = claims[0]
     objects = sorted({c.object_name for c in claims})
     sets = sorted({c.change_set_id for c in claims})
     shown = ", ".join(f"#{s}" for s in sets)
     verb = "is" if len(sets) == 1 else "are"
-    return (
+    return line(
         f"{', '.join(objects)} {'is' if len(objects) == 1 else 'are'} being changed by "
-        f"change set {shown} (`{first.command_text}` by <@{first.actor_id}>), which {verb} "
-        f"still applying. Run this again when it has finished: `/cti show-change {sets[0]}`."
+        f"change set {shown} (",
+        Code(first.command_text),
+        " by ",
+        Mention(first.actor_id),
+        f"), which {verb} still applying. Run this again when it has finished: ",
+        Code(f"/cti show-change {sets[0]}"),
+        ".",
+        objects=tuple(objects),
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from bot.changelog.labels import kind_label, object_label, operation_label
+from commands.engine.text import Code, Line, Mention, Strong, line, note
 from commands.kinds.catalog import KINDS
 
 if TYPE_CHECKING:
@@ -40,14 +41,21 @@ def object_state(clusters: ClusterDirectory, cluster: str | None, change: Change
 
 def interrupted_report(
     sets: Iterable[ChangeSetRecord], clusters: ClusterDirectory
-) -> list[tuple[ChangeSetRecord, str]]:
+) -> list[tuple[ChangeSetRecord, list[Line]]]:
     """One message per interrupted set, naming every object it touched and its state."""
     out = []
     for record in sets:
         lines = [
-            f":warning: ctibot restarted while applying change set #{record.id} "
-            f"(`{record.command_text}` by <@{record.actor_id}>); it is marked *interrupted*. "
-            "Objects re-read from CUCM:"
+            note(
+                "warning",
+                f"ctibot restarted while applying change set #{record.id} (",
+                Code(record.command_text or record.command),
+                " by ",
+                Mention(record.actor_id),
+                "); it is marked ",
+                Strong("interrupted"),
+                ". Objects re-read from CUCM:",
+            )
         ]
         for change in record.changes:
             if change.status in ("unknown", "applied"):
@@ -56,7 +64,10 @@ def interrupted_report(
                 state = change.status
             verb = operation_label(change.operation, change.before, change.after)
             kind, name = change.object_type, change.object_name
-            lines.append(f"• {verb} {kind_label(kind)} `{object_label(kind, name)}`: {state}")
-        lines.append(f"Details: `/cti show-change {record.id}`.")
-        out.append((record, "\n".join(lines)))
+            shown = object_label(kind, name)
+            lines.append(
+                line(f"• {verb} {kind_label(kind)} ", Code(shown), f": {state}", objects=(name,))
+            )
+        lines.append(line("Details: ", Code(f"/cti show-change {record.id}"), "."))
+        out.append((record, lines))
     return out

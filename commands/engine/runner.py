@@ -23,16 +23,26 @@ from bot.changelog.confirmations import (
     ConfirmationNotFound,
 )
 from bot.changelog.errors import RecordFailed
-from bot.cucm.errors import AuthFailed, CucmError, Throttled, Timeout, Unreachable
+from bot.cucm.errors import CucmError
 from bot.logging_setup import request_context
-from commands.engine.apply import apply_plan, render_plan
+from commands.engine import replies
+from commands.engine.apply import apply_plan
 from commands.engine.args import ParsedArgs, bind, parse
-from commands.engine.base import Actor, Arguments, Plan, Refused, Reply, Role, UsageError
+from commands.engine.base import (
+    Actor,
+    Arguments,
+    CommandSpec,
+    Plan,
+    Refused,
+    Reply,
+    Role,
+    UsageError,
+)
 from commands.engine.command import Command
 from commands.engine.context import ConfiguredApplication, Context, Monitoring
 from commands.engine.feed import ChangeSetFeed
 from commands.engine.inflight import refuse_if_racing
-from commands.engine.shutdown import RESTARTING, Shutdown
+from commands.engine.shutdown import Shutdown
 
 if TYPE_CHECKING:
     from bot.changelog.confirmations import ConfirmationStore, PendingConfirmation
@@ -125,7 +135,7 @@ class Runner:
         request_id = request_id or new_request_id()
         with request_context(request_id):
             if self.shutdown.expired():
-                return self._done(self._command_name(text), "error", _restarting())
+                return self._done(self._command_name(text), "error", replies.restarting())
             return self._guarded(
                 request_id,
                 text,
@@ -141,39 +151,49 @@ class Runner:
         confirm: bool,
         request_id: str | None = None,
         progress: Callable[[str], None] | None = None,
+        grant: str = "",
     ) -> Outcome:
         """A Confirm/Cancel click: status "denied" means the click changed nothing."""
         request_id = request_id or new_request_id()
         with request_context(request_id):
             if confirm and self.shutdown.requested:  # the plan stays pending: confirm later
-                reply = _restarting("Click Confirm again in a minute.")
+                reply = replies.restarting("Click Confirm again in a minute.")
                 reply.status = "denied"
                 return self._done(UNKNOWN_COMMAND, "denied", reply)
             return self._guarded(
                 request_id,
                 token,
-                lambda: self._decide(token, actor, role, confirm, request_id, progress),
+                lambda: self._decide(token, actor, role, confirm, request_id, progress, grant),
                 lambda: UNKNOWN_COMMAND,
             )
 
-    def prepare(self, text: str, role: Role) -> Invocation:
-        """Resolve and bind without running: modals validate their fields with this."""
-        parsed = parse(strip_prefix(text))
-        found = self.registry.resolve(parsed.positionals)
-        if found is None:
-            raise UsageError(f"Unknown command `{' '.join(parsed.positionals[:2])}`.")
-        command, rest = found
-        if role < command.spec.role:
-            raise UsageError(f"You need the {command.spec.role.label} role to run this.")
-        consumed = len(parsed.positionals) - len(rest)
-        return self._bind(command, parsed.without_positionals(consumed), strip_prefix(text))
+    def resolve_invocation(self, text: str, role: Role) -> Invocation:
+        """Resolve and bind without running (modals validate their fields with this);
+        UsageError when the text names no command, the role falls short, or arguments are bad."""
+        resolved = self._resolve(text)
+        spec = resolved.command.spec
+        if role < spec.role:
+            raise UsageError(f"You need the {spec.role.label} role to run this.")
+        return self._bind(resolved)
 
     def _command_name(self, text: str) -> str:
         try:
-            found = self.registry.resolve(parse(strip_prefix(text)).positionals)
+            return self._resolve(text).command.spec.name
         except UsageError:
             return UNKNOWN_COMMAND
-        return UNKNOWN_COMMAND if found is None else found[0].spec.name
+
+    def _resolve(self, text: str) -> _Resolved:
+        """The command the text names and the words left for it; nothing bound yet."""
+        text = strip_prefix(text)
+        parsed = parse(text)
+        if not parsed.positionals and not parsed.options and not parsed.flags:
+            text, parsed = "help", ParsedArgs(["help"])
+        found = self.registry.resolve(parsed.positionals)
+        if found is None:
+            raise _UnknownCommand(parsed.positionals)
+        command, rest = found
+        consumed = len(parsed.positionals) - len(rest)
+        return _Resolved(command, parsed.without_positionals(consumed), text)
 
     def _done(self, command: str, outcome: str, result: Outcome) -> Outcome:
         """The one log line and metric per request, wherever the request ended."""
@@ -193,26 +213,13 @@ class Runner:
             return work()
         except CucmError as exc:
             log.warning("request %s: CUCM error for %r: %s", request_id, what, exc)
-            return self._done(command(), "error", _cucm_error_reply(exc, request_id))
+            return self._done(command(), "error", replies.cucm_error(exc, request_id))
         except RecordFailed as exc:  # apply_plan handles its own: here nothing was sent yet
             log.error("request %s: the database refused a write for %r: %s", request_id, what, exc)
-            reply = Reply(
-                title="ctibot cannot write its database",
-                status="error",
-                lines=[f"{exc}.", "Nothing was sent to CUCM.", f"Request id `{request_id}`."],
-            )
-            return self._done(command(), "error", reply)
+            return self._done(command(), "error", replies.database_refused(str(exc), request_id))
         except Exception:
             log.exception("request %s failed: %r", request_id, what)
-            reply = Reply(
-                title="Internal error",
-                status="error",
-                lines=[
-                    "Something went wrong inside ctibot; nothing more was sent to CUCM.",
-                    f"Request id `{request_id}` (the error is logged with a traceback).",
-                ],
-            )
-            return self._done(command(), "error", reply)
+            return self._done(command(), "error", replies.internal_error(request_id))
 
     def _handle(
         self,
@@ -223,36 +230,23 @@ class Runner:
         progress: Callable[[str], None] | None,
         grant: str,
     ) -> Outcome:
-        text = strip_prefix(text)
         try:
-            parsed = parse(text)
+            resolved = self._resolve(text)
+        except _UnknownCommand as exc:
+            return self._done(UNKNOWN_COMMAND, "error", self._unknown(exc.words, role))
         except UsageError as exc:
-            reply = Reply(title="Bad arguments", status="error", lines=[str(exc), _HELP_HINT])
-            return self._done(UNKNOWN_COMMAND, "error", reply)
-        if not parsed.positionals and not parsed.options and not parsed.flags:
-            text = "help"
-            parsed = ParsedArgs(["help"])
-        found = self.registry.resolve(parsed.positionals)
-        if found is None:
-            return self._done(UNKNOWN_COMMAND, "error", self._unknown(parsed.positionals, role))
-        command, rest = found
+            return self._done(UNKNOWN_COMMAND, "error", replies.unreadable(exc))
+        command = resolved.command
         spec = command.spec
         if role < spec.role:
-            return self._done(
-                spec.name, "denied", self._deny(actor, role, spec.name, spec.role, text)
-            )
-        consumed = len(parsed.positionals) - len(rest)
+            denial = self._deny(actor, role, spec.name, spec.role, resolved.text)
+            return self._done(spec.name, "denied", denial)
         try:
-            invocation = self._bind(command, parsed.without_positionals(consumed), text)
+            invocation = self._bind(resolved)
         except UsageError as exc:
-            return self._done(spec.name, "error", _usage_reply(command, exc))
+            return self._done(spec.name, "error", replies.bad_arguments(command, exc))
         if invocation.cluster not in self.clusters.names():
-            known = ", ".join(f"`{n}`" for n in self.clusters.names()) or "none configured"
-            reply = Reply(
-                title=f"Unknown cluster `{invocation.cluster}`",
-                status="error",
-                lines=[f"Known clusters: {known}."],
-            )
+            reply = replies.unknown_cluster(invocation.cluster, self.clusters.names())
             return self._done(spec.name, "error", reply)
         ctx = self._context(invocation, actor, role, request_id, progress, grant)
         result = _execute(command, ctx, invocation.args)
@@ -261,8 +255,9 @@ class Runner:
             return self._done(spec.name, kind, self._visibility(result, spec.name, spec.in_channel))
         return self._dispose(ctx, invocation, result)
 
-    def _bind(self, command: Command, parsed: ParsedArgs, text: str) -> Invocation:
+    def _bind(self, resolved: _Resolved) -> Invocation:
         """Pull out the runner's own options (cluster, dry-run), then bind the rest."""
+        command, parsed = resolved.command, resolved.args
         spec = command.spec
         options = dict(parsed.options)
         flags = set(parsed.flags)
@@ -272,7 +267,7 @@ class Runner:
             dry_run = "dry_run" in flags or options.pop("dry_run", "").lower() in {"yes", "true"}
             flags.discard("dry_run")
         args = bind(spec, ParsedArgs(parsed.positionals, options, flags))
-        return Invocation(command, args, cluster, dry_run, text)
+        return Invocation(command, args, cluster, dry_run, resolved.text)
 
     def _context(
         self,
@@ -281,7 +276,7 @@ class Runner:
         role: Role,
         request_id: str,
         progress: Callable[[str], None] | None,
-        grant: str = "",
+        grant: str,
     ) -> Context:
         ctx = Context(
             actor=actor,
@@ -306,21 +301,15 @@ class Runner:
         spec = invocation.command.spec
         if plan.no_change:
             set_id = self._record(ctx, plan, "no_change")
-            reply = self._visibility(_no_change_reply(plan, set_id), spec.name, spec.in_channel)
+            reply = self._visibility(replies.no_change(plan, set_id), spec.name, spec.in_channel)
             return self._done(spec.name, "no_change", reply)
         if invocation.dry_run:
             set_id = self._record(ctx, plan, "dry_run")
-            reply = render_plan(plan, title_prefix="Dry run")
-            reply.change_set_id = set_id
-            reply.footer = (
-                f"{reply.footer} Recorded in the change log as a dry run (`/cti log --all`). "
-                "Run it again without --dry-run to apply."
-            )
-            return self._done(spec.name, "dry_run", reply)
+            return self._done(spec.name, "dry_run", replies.dry_run(plan, set_id))
         if plan.needs_confirmation:
             return self._done(spec.name, "confirmation", self._ask(ctx, invocation, plan))
         if self.shutdown.requested:
-            return self._done(spec.name, "error", _restarting())
+            return self._done(spec.name, "error", replies.restarting())
         return self._applied(spec.name, apply_plan(ctx, plan), spec.in_channel)
 
     def _applied(self, name: str, reply: Reply, spec_in_channel: bool) -> Outcome:
@@ -352,14 +341,8 @@ class Runner:
             plan_json=_plan_json(plan),
             ttl_seconds=self.ttl_seconds,
         )
-        reply = render_plan(plan, title_prefix=title_prefix)
-        reason = "risky change" if plan.risky else f"{len(plan.steps)} objects"
-        who_confirms = (
-            "another admin must confirm it"
-            if self._needs_second_person(plan.risky)
-            else "confirm to apply"
-        )
-        reply.lines.insert(0, f"Requested by <@{ctx.actor.user_id}> ({reason}); {who_confirms}.")
+        second_person = self._needs_second_person(plan.risky)
+        reply = replies.confirmation(plan, ctx.actor.user_id, second_person, title_prefix)
         return ConfirmationRequest(reply=reply, token=pending.token, expires_at=pending.expires_at)
 
     def _decide(
@@ -370,19 +353,19 @@ class Runner:
         confirm: bool,
         request_id: str,
         progress: Callable[[str], None] | None,
+        grant: str,
     ) -> Outcome:
         try:
             pending = self.confirmations.get(token)
         except ConfirmationNotFound:
             pending = None
         if pending is None:
-            stale = Reply(title="Unknown confirmation", status="denied", lines=[_STALE_BUTTON])
-            return self._done(UNKNOWN_COMMAND, "denied", stale)
-        found = self.registry.resolve(parse(pending.command_text).positionals)
-        if found is None:
-            gone = Reply(title="Command no longer exists", status="error", lines=[_STALE_BUTTON])
-            return self._done(UNKNOWN_COMMAND, "error", gone)
-        command = found[0]
+            return self._done(UNKNOWN_COMMAND, "denied", replies.stale_button())
+        try:
+            resolved = self._resolve(pending.command_text)
+        except _UnknownCommand:
+            return self._done(UNKNOWN_COMMAND, "error", replies.command_gone())
+        command = resolved.command
         name = command.spec.name
         if role < command.spec.role:
             denial = self._deny(actor, role, name, command.spec.role, "(button click)")
@@ -398,26 +381,15 @@ class Runner:
                 token, actor_id=actor.user_id, decision="consumed" if confirm else "cancelled"
             )
         except ConfirmationExpired as exc:
-            expired = Reply(
-                title="Confirmation expired",
-                status="warning",
-                lines=[str(exc), "Nothing was sent to CUCM."],
-            )
-            return self._done(name, "denied", expired)
+            return self._done(name, "denied", replies.expired(str(exc)))
         except ConfirmationAlreadyDecided as exc:
-            decided = Reply(title="Already decided", status="denied", lines=[str(exc)])
-            return self._done(name, "denied", decided)
+            return self._done(name, "denied", replies.already_decided(exc.status, exc.decided_by))
         except ConfirmationNotFound:
-            stale = Reply(title="Unknown confirmation", status="denied", lines=[_STALE_BUTTON])
-            return self._done(name, "denied", stale)
+            return self._done(name, "denied", replies.stale_button())
         if not confirm:
-            cancelled = Reply(
-                title="Cancelled",
-                status="info",
-                lines=[f"Cancelled by <@{actor.user_id}>; nothing was sent to CUCM."],
-            )
-            return self._done(name, "cancelled", cancelled)
-        return self._replan_and_apply(pending, actor, role, request_id, progress)
+            return self._done(name, "cancelled", replies.cancelled(actor.user_id))
+        clicked = _Click(actor, role, request_id, progress, grant)
+        return self._replan_and_apply(pending, resolved, clicked)
 
     def _needs_second_person(self, risky: bool) -> bool:
         return self.four_eyes and risky
@@ -433,55 +405,34 @@ class Runner:
             command_text=f"/cti {pending.command_text} (confirm click)",
             reason="four-eyes: a risky plan needs a confirmer other than its requester",
         )
-        return Reply(
-            title="Another admin must confirm",
-            status="denied",
-            lines=[
-                "This is a risky change and four-eyes confirmation is on: the admin who "
-                "asked for it cannot also confirm it.",
-                "Ask another admin to click Confirm; nothing was sent to CUCM.",
-            ],
-        )
+        return replies.own_risky_plan()
 
     def _replan_and_apply(
-        self,
-        pending: PendingConfirmation,
-        actor: Actor,
-        role: Role,
-        request_id: str,
-        progress: Callable[[str], None] | None,
+        self, pending: PendingConfirmation, resolved: _Resolved, click: _Click
     ) -> Outcome:
-        parsed = parse(pending.command_text)
-        found = self.registry.resolve(parsed.positionals)
-        assert found is not None
-        command, rest = found
-        invocation = self._bind(
-            command,
-            parsed.without_positionals(len(parsed.positionals) - len(rest)),
-            pending.command_text,
+        """Plan again as the clicking admin (their role and grant) and apply only the same plan."""
+        invocation = replace(self._bind(resolved), cluster=pending.cluster, dry_run=False)
+        actor = replace(click.actor, channel_id=click.actor.channel_id or pending.channel_id)
+        ctx = self._context(
+            invocation, actor, click.role, click.request_id, click.progress, click.grant
         )
-        invocation.cluster = pending.cluster
-        invocation.dry_run = False
-        actor = replace(actor, channel_id=actor.channel_id or pending.channel_id)
-        ctx = self._context(invocation, actor, role, request_id, progress)
         if pending.actor_id != actor.user_id:
             ctx.requested_by = Actor(user_id=pending.actor_id)
+        command = invocation.command
         result = _execute(command, ctx, invocation.args)
         name = command.spec.name
         if isinstance(result, Reply):
             return self._done(name, "error" if result.status == "error" else "read", result)
         if result.no_change:
             set_id = self._record(ctx, result, "no_change")
-            return self._done(name, "no_change", _no_change_reply(result, set_id))
+            return self._done(name, "no_change", replies.no_change(result, set_id))
         if result.digest() != pending.plan_digest:
             request = self._ask(ctx, invocation, result, title_prefix="Changed")
-            request.reply.lines.insert(
-                0, "CUCM changed since the plan was made; nothing was sent. Here is the new plan."
-            )
+            request.reply.lines = [replies.PLAN_CHANGED, *request.reply.lines]
             request.reply.status = "warning"
             return self._done(name, "confirmation", request)
         reply = apply_plan(ctx, result)
-        reply.lines.append(f"Confirmed by <@{actor.user_id}>.")
+        reply.lines = [*reply.lines, replies.confirmed_by(actor.user_id)]
         return self._applied(name, reply, command.spec.in_channel)
 
     def _record(self, ctx: Context, plan: Plan, status: str) -> int:
@@ -504,12 +455,7 @@ class Runner:
     def _unknown(self, words: list[str], role: Role) -> Reply:
         allowed = {c.spec.name for c in self.registry.allowed(role)}
         suggestions = [s for s in self.registry.suggest(words) if s in allowed]
-        typed = " ".join(words[:2])
-        lines = []
-        if suggestions:
-            lines.append("Did you mean " + ", ".join(f"`{s}`" for s in suggestions) + "?")
-        lines.append(_HELP_HINT)
-        return Reply(title=f"Unknown command `{typed}`", status="error", lines=lines)
+        return replies.unknown_command(" ".join(words[:2]), suggestions)
 
     def _deny(self, actor: Actor, role: Role, name: str, needed: Role, text: str) -> Reply:
         self.changelog.record_denial(
@@ -521,14 +467,7 @@ class Runner:
             required_role=needed.label,
             actor_role=role.label,
         )
-        return Reply(
-            title="Not allowed",
-            status="denied",
-            lines=[
-                f"`/cti {name}` needs the *{needed.label}* role; you have *{role.label}*.",
-                "Ask a ctibot admin to grant it (see `/cti whoami`).",
-            ],
-        )
+        return replies.not_allowed(name, needed, role)
 
     def _visibility(self, reply: Reply, name: str, spec_in_channel: bool) -> Reply:
         if reply.status not in ("error", "denied"):
@@ -538,68 +477,51 @@ class Runner:
         return reply
 
 
-_HELP_HINT = "Type `/cti help` for the commands you may run."
-_STALE_BUTTON = "This button no longer matches a pending plan; nothing was sent to CUCM."
+@dataclass(frozen=True)
+class _Resolved:
+    command: Command
+    args: ParsedArgs  # the words after the command's name
+    text: str  # without the /cti prefix
 
 
-def _restarting(*more: str) -> Reply:
-    return Reply(title="ctibot is restarting", status="error", lines=[RESTARTING, *more])
+class _UnknownCommand(UsageError):
+    def __init__(self, words: list[str]) -> None:
+        super().__init__(f"Unknown command `{' '.join(words[:2])}`.")
+        self.words = words
+
+
+@dataclass(frozen=True)
+class _Click:
+    """Who clicked Confirm, carried to the re-plan: the plan is made again as them."""
+
+    actor: Actor
+    role: Role
+    request_id: str
+    progress: Callable[[str], None] | None
+    grant: str
 
 
 def _execute(command: Command, ctx: Context, args: Arguments) -> Reply | Plan:
     """Plan (or answer); a refusal or bad arguments become the reply, with nothing sent."""
     try:
         result = command.execute(ctx, args)
-        if isinstance(result, Plan) and not result.no_change:
-            refuse_if_racing(ctx.changelog, result)
+        if isinstance(result, Plan):
+            _inherit_risk(command.spec, result)
+            if not result.no_change:
+                refuse_if_racing(ctx.changelog, result)
         return result
     except Refused as exc:
-        return Reply(
-            title=f"Refused: `{command.spec.name}`",
-            status="error",
-            lines=[str(exc), "Nothing was sent to CUCM."],
-        )
+        return replies.refused(command, exc)
     except UsageError as exc:
-        return _usage_reply(command, exc)
+        return replies.bad_arguments(command, exc)
 
 
-def _usage_reply(command: Command, exc: UsageError) -> Reply:
-    spec = command.spec
-    lines = [str(exc), f"Usage: `{spec.usage}`"]
-    if spec.examples:
-        lines.append(f"Example: `{spec.examples[0]}`")
-    lines.append(f"More: `/cti help {spec.name}`")
-    return Reply(title=f"Bad arguments for `{spec.name}`", status="error", lines=lines)
-
-
-def _no_change_reply(plan: Plan, set_id: int) -> Reply:
-    return Reply(
-        title=f"No change: {plan.title}",
-        status="ok",
-        lines=["CUCM already matches; nothing was sent.", *plan.notes],
-        footer="Recorded in the change log as a plan that changed nothing (`/cti log --all`).",
-        change_set_id=set_id,
-    )
-
-
-_ERROR_TITLES: tuple[tuple[type[CucmError], str], ...] = (
-    (Unreachable, "CUCM unreachable"),
-    (Timeout, "CUCM did not answer in time"),
-    (AuthFailed, "CUCM refused ctibot's credentials"),
-    (Throttled, "CUCM is throttling requests"),
-)
-
-
-def _cucm_error_reply(exc: CucmError, request_id: str) -> Reply:
-    """Raised while planning (reads only), so the title can say nothing was changed."""
-    title = next(
-        (t for kind, t in _ERROR_TITLES if isinstance(exc, kind)), "CUCM refused the request"
-    )
-    lines = [f"{type(exc).__name__}: {exc}"]
-    if exc.obj:
-        lines.insert(0, f"Object: `{exc.obj}`")
-    lines.append(f"Nothing was changed. Request id `{request_id}`.")
-    return Reply(title=title, status="error", lines=lines)
+def _inherit_risk(spec: CommandSpec, plan: Plan) -> None:
+    """The spec says whether a command is risky (docs/commands.md shows it) and its plans
+    inherit that; a plan may raise it only where the spec says when (`risky_when`)."""
+    if plan.risky and not (spec.risky or spec.risky_when):
+        raise TypeError(f"{spec.name}: a risky plan from a spec that declares no risk")
+    plan.risky = plan.risky or spec.risky
 
 
 def _plan_json(plan: Plan) -> str:

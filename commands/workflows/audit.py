@@ -25,7 +25,8 @@ from commands.engine.base import (
 )
 from commands.engine.command import Command
 from commands.engine.diff import describe_diff
-from commands.engine.feed import STATUS_ICONS, who
+from commands.engine.feed import status_note, who
+from commands.engine.text import Code, Line, Mention, Strong, Text, line
 
 if TYPE_CHECKING:
     from bot.changelog.store import ChangeRecord, ChangeSetRecord
@@ -126,7 +127,7 @@ def status_text(record: ChangeSetRecord) -> str:
     return text + (f" (undo of #{record.undo_of})" if record.undo_of else "")
 
 
-def set_lines(record: ChangeSetRecord) -> list[str]:
+def set_lines(record: ChangeSetRecord) -> list[Text]:
     """One change set in at most three short lines, so the log fits Slack's width.
 
     A dry run or a plan that changed nothing is not a change set an admin can
@@ -135,10 +136,10 @@ def set_lines(record: ChangeSetRecord) -> list[str]:
     number = "dry run" if record.status == "dry_run" else f"#{record.id}"
     if record.status == "no_change":
         number = "no change"
-    head = f"*{number}* · {when(record.created_at)} · {who(record)}"
-    if record.status not in HIDDEN_STATUSES:
-        head += f" · {status_text(record)}"
-    lines = [head, f"      `{_cut(record.command_text or record.command, COMMAND_WIDTH)}`"]
+    ending = f" · {status_text(record)}" if record.status not in HIDDEN_STATUSES else ""
+    head = line(Strong(number), f" · {when(record.created_at)} · ", *who(record), ending)
+    command = _cut(record.command_text or record.command, COMMAND_WIDTH)
+    lines: list[Text] = [head, line("      ", Code(command))]
     if record.changes:
         count = len({(c.object_type, c.object_name.casefold()) for c in record.changes})
         plural = "s" if count != 1 else ""
@@ -150,9 +151,9 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _people(record: ChangeSetRecord) -> list[tuple[str, str]]:
-    def named(user_id: str, name: str | None) -> str:
-        return f"<@{user_id}>" + (f" ({name})" if name else "")
+def _people(record: ChangeSetRecord) -> list[tuple[str, Text]]:
+    def named(user_id: str, name: str | None) -> Line:
+        return line(Mention(user_id), f" ({name})" if name else "")
 
     if record.approved_by_other:
         return [
@@ -228,10 +229,10 @@ class LogCommand:
         footer = "Details: `/cti show-change <id>` · undo: `/cti undo <id>`." + hidden
         if len(records) == limit:
             footer = f"Newest {limit} shown; narrow with since=/object= or raise limit=. " + footer
-        lines = [f"Filters: {' '.join(filters)}"] if filters else []
+        lines: list[Text] = [f"Filters: {' '.join(filters)}"] if filters else []
         return Reply(
             title=title,
-            lines=lines + [line for record in records for line in set_lines(record)],
+            lines=lines + [text for record in records for text in set_lines(record)],
             footer=footer,
         )
 
@@ -240,13 +241,13 @@ def parse_set_id(text: str) -> int:
     return parse_id(text, "a change-set id", "use the number from `/cti log`, e.g. 42")
 
 
-def change_lines(change: ChangeRecord) -> list[str]:
-    icon = STATUS_ICONS.get(change.status, "•")
+def change_lines(change: ChangeRecord) -> list[Text]:
     took = f", {change.duration_ms:.0f} ms" if change.duration_ms is not None else ""
     what = describe_object(
         change.object_type, change.object_name, change.operation, change.before, change.after
     )
-    lines = [f"{icon} {change.seq}. {what}: {change.status.replace('_', ' ')}{took}"]
+    ending = f"{change.seq}. {what}: {change.status.replace('_', ' ')}{took}"
+    lines: list[Text] = [status_note(change.status, ending, objects=(change.object_name,))]
     lines += [f"      {d}" for d in describe_diff(change.before, change.after)]
     if change.error:
         lines.append(f"      error: {change.error}")
@@ -287,7 +288,7 @@ class ShowChangeCommand:
             fields.append(("Undo of", f"#{record.undo_of}"))
         if record.error:
             fields.append(("Error", record.error))
-        lines = [line for change in record.changes for line in change_lines(change)]
+        lines = [text for change in record.changes for text in change_lines(change)]
         if not lines:
             lines = ["No CUCM writes in this set."]
         undoable = record.status in ("applied", "partial") and record.changes
@@ -296,7 +297,7 @@ class ShowChangeCommand:
             status=_reply_status(record.status),
             lines=lines,
             fields=fields,
-            footer=f"Undo with `/cti undo {record.id}`" if undoable else None,
+            footer=line("Undo with ", Code(f"/cti undo {record.id}")) if undoable else None,
             change_set_id=record.id,
         )
 

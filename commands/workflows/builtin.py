@@ -16,6 +16,7 @@ from bot import __version__
 from commands.engine.base import Arguments, CommandSpec, Param, Reply, Role, Table
 from commands.engine.command import Command
 from commands.engine.context import Context
+from commands.engine.text import Code, Line, Mention, Strong, Text, line, note
 
 log = logging.getLogger(__name__)
 
@@ -43,16 +44,21 @@ class HelpCommand:
         if words:
             return self._one(ctx, words)
         allowed = ctx.registry.allowed(ctx.role)
-        lines: list[str] = []
+        lines: list[Line] = []
         for group, commands in groupby(allowed, key=lambda c: c.spec.name.split()[0]):
             members = list(commands)
             if len(members) > 1 or members[0].spec.name != group:
-                lines.append(f"*{group}*")
-            lines += [f"`/cti {c.spec.name}` - {c.spec.summary}" for c in members]
+                lines.append(line(Strong(group)))
+            lines += [line(Code(f"/cti {c.spec.name}"), f" - {c.spec.summary}") for c in members]
         hidden = len(ctx.registry.all()) - len(allowed)
-        footer = f"You are *{ctx.role.label}*. `/cti help <command>` for details."
-        if hidden:
-            footer += f" {hidden} more need a higher role."
+        more = f" {hidden} more need a higher role." if hidden else ""
+        footer = line(
+            "You are ",
+            Strong(ctx.role.label),
+            ". ",
+            Code("/cti help <command>"),
+            f" for details.{more}",
+        )
         return Reply(title="ctibot commands", status="info", lines=lines, footer=footer)
 
     def _one(self, ctx: Context, words: list[str]) -> Reply:
@@ -61,10 +67,10 @@ class HelpCommand:
             return Reply(
                 title=f"No command `{' '.join(words)}`",
                 status="error",
-                lines=["Type `/cti help` for the commands you may run."],
+                lines=[line("Type ", Code("/cti help"), " for the commands you may run.")],
             )
         spec = found[0].spec
-        lines = [spec.summary, f"Usage: `{spec.usage}`"]
+        lines: list[Text] = [spec.summary, line("Usage: ", Code(spec.usage))]
         for p in spec.params:
             shown = f"--{p.name}" if p.flag else (f"<{p.name}>" if p.positional else f"{p.name}=")
             extra = " (required)" if p.required else ""
@@ -72,14 +78,20 @@ class HelpCommand:
                 extra += f" one of: {', '.join(p.choices)}"
             if p.default is not None:
                 extra += f" default: {p.default}"
-            lines.append(f"`{shown}` {p.help}{extra}")
+            lines.append(line(Code(shown), f" {p.help}{extra}"))
         if spec.writes:
-            lines.append("`--dry-run` show the plan without sending anything to CUCM")
-        lines += [f"Example: `{e}`" for e in spec.examples]
+            lines.append(line(Code("--dry-run"), " show the plan without sending anything to CUCM"))
+        lines += [line("Example: ", Code(e)) for e in spec.examples]
         if ctx.role < spec.role:
             lines.append(
-                f":no_entry: You may not run this: it needs *{spec.role.label}*, "
-                f"you have *{ctx.role.label}*."
+                note(
+                    "denied",
+                    "You may not run this: it needs ",
+                    Strong(spec.role.label),
+                    ", you have ",
+                    Strong(ctx.role.label),
+                    ".",
+                )
             )
         return Reply(
             title=f"/cti {spec.name}",
@@ -102,7 +114,7 @@ class WhoamiCommand:
             title="Who you are to ctibot",
             status="info",
             fields=[
-                ("User", f"<@{ctx.actor.user_id}> (`{ctx.actor.user_id}`)"),
+                ("User", line(Mention(ctx.actor.user_id), " (", Code(ctx.actor.user_id), ")")),
                 ("Role", ctx.role.label),
                 ("Granted by", ctx.grant or "no grant: deny by default"),
             ],

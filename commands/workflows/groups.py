@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from commands.domain.access_groups import match_groups, rule_warnings
-from commands.domain.group_safety import risky_group_warnings, security_mode_for
+from commands.domain.group_safety import RISKY_WHEN, risky_group_warnings, security_mode_for
 from commands.domain.user_args import END_USER, USER, userid
 from commands.engine.base import Arguments, CommandSpec, Param, Plan, Role
 from commands.engine.command import Command
@@ -94,6 +94,7 @@ ADD_TO_GROUP = GroupMembershipCommand(
             '/cti add-user-to-group jsmith "Standard CTI Enabled" --end-user',
         ),
         writes=True,
+        risky_when=RISKY_WHEN,
     ),
     add=True,
 )

@@ -14,6 +14,7 @@ from bot.health.checks import run_check
 from commands.domain.provisioned_devices import device_lines, provisioned_devices
 from commands.engine.base import Arguments, CommandSpec, Reply, Role, Table
 from commands.engine.command import Command
+from commands.engine.text import Line, Mark, note
 
 if TYPE_CHECKING:
     from bot.health.checks.base import CheckResult
@@ -40,17 +41,17 @@ class HealthCommand:
         cluster = ctx.cluster_name
         target = monitor.target(cluster)
         found: dict[str, list[CheckResult]] = {}
-        problems: list[str] = []
+        problems: list[Line] = []
         for check in BOARD_CHECKS:
             results, error = run_check(check, target, monitor.health, monitor.store)
             found[check] = results
             if error:
-                problems.append(f":warning: {check}: {error}")
+                problems.append(note("warning", f"{check}: {error}"))
         try:
             devices = provisioned_devices(target, monitor.health, monitor.store)
         except Exception as exc:  # RIS down or throttled: the rest of the board still helps
             devices = []
-            problems.append(f":warning: provisioned devices: {type(exc).__name__}: {exc}")
+            problems.append(note("warning", f"provisioned devices: {type(exc).__name__}: {exc}"))
         closed = any(not d.open for d in devices)
         return Reply(
             title=f"CTI health of {cluster}",
@@ -119,18 +120,16 @@ def provider_text(results: list[CheckResult]) -> str:
     return "\n".join(lines) or "none open"
 
 
-def application_lines(results: list[CheckResult]) -> list[str]:
+def application_lines(results: list[CheckResult]) -> list[Line]:
     """Each application on its primary or backup CTIManager, with the check's verdict."""
     lines = []
     for result in results:
         if result.subject == "check":
             continue
-        icon = (
-            ":white_check_mark:"
-            if result.ok
-            else (":red_circle:" if result.severity == "critical" else ":large_orange_circle:")
+        mark: Mark = (
+            "ok" if result.ok else ("critical" if result.severity == "critical" else "major")
         )
-        lines.append(f"{icon} {result.subject}: {result.summary}")
+        lines.append(note(mark, f"{result.subject}: {result.summary}", objects=(result.subject,)))
     return lines
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from bot.cucm.errors import NotFound
 from commands.domain import device_args, forwards, ranges
 from commands.domain.access_groups import ENABLED, match_groups, rule_warnings
-from commands.domain.group_safety import risky_group_warnings, security_mode_for
+from commands.domain.group_safety import RISKY_WHEN, risky_group_warnings, security_mode_for
 from commands.domain.nodes import voice_nodes
 from commands.domain.redundancy import (
     CTIMANAGER,
@@ -284,6 +284,7 @@ class ProvisionAppCommand:
             'groups="Standard CTI Enabled,Standard CTI Allow Call Recording" --dry-run',
         ),
         writes=True,
+        risky_when=RISKY_WHEN,
     )
 
     def execute(self, ctx: Context, args: Arguments) -> Plan:

@@ -228,3 +228,9 @@ def test_undo_with_yes(cli: Cli) -> None:
     assert not any(device(cli, name) for name in PORT_NAMES)
     assert not any(has_line(cli, dn) for dn in PORT_DNS)
     assert device(cli, "RP_CLI") is not None  # the route point's change set is not touched
+
+
+def test_a_value_with_colons_survives_the_output(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`00:AB:CD` (a MAC, a fingerprint) is printed as typed, never as an emoji (🆎)."""
+    code, output = ctibot_in_process(cli, "/cti show-change 00:AB:CD", monkeypatch)
+    assert code == 1 and "00:AB:CD" in output, output

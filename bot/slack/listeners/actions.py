@@ -74,6 +74,7 @@ def decide(
         confirm,
         request_id=request_id_var.get(),
         progress=progress,
+        grant=grant.via,
     )
     if isinstance(outcome, Reply) and outcome.status == "denied":
         respond(response_type="ephemeral", replace_original=False, **reply_message(outcome))

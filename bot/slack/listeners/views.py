@@ -40,7 +40,7 @@ def register(app: App, deps: SlackDeps) -> None:
         text = submission_text(command, values)
         grant = deps.roles.grant_of(user_id)
         try:
-            deps.runner.prepare(text, grant.role)
+            deps.runner.resolve_invocation(text, grant.role)
         except UsageError as exc:
             ack(response_action="errors", errors=field_errors(command, exc))
             return

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from bot.slack.render import fallback_text
 from commands.engine.apply import apply_plan
 from commands.engine.base import Plan, Role
 from commands.workflows.ports import CreatePortsCommand
@@ -52,7 +53,7 @@ def _succeeds(operation: str, kind: str) -> bool:
 
 def _check_failure(ctx: Any, reply: Any, plan: Plan, operation: str) -> None:
     failed_at = next(i for i, s in enumerate(plan.steps) if s.operation == operation)
-    text = reply.as_text()
+    text = fallback_text(reply)
     assert reply.status == "error", text
     assert f":x: {plan.steps[failed_at].summary}" in text
     for step in plan.steps[:failed_at]:

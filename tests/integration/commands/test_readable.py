@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from bot.slack.render import slack_text
 from commands.engine.apply import apply_plan, render_plan
 from commands.engine.base import Plan
 from commands.workflows.audit import ShowChangeCommand
@@ -131,5 +132,6 @@ def test_undo_of_devices_a_provider_holds_open_warns_and_asks(
     assert "RD2P01" in warning and "RD2RP" in warning
     assert f"by {running_app} on cucm-sub1" in warning
     assert "Calls in progress" in warning
-    assert ":warning: Open right now (RIS)" in render_plan(undo).as_text()
+    shown = [slack_text(line) for line in render_plan(undo).lines]
+    assert any(line.startswith(":warning: Open right now (RIS)") for line in shown), shown
     assert apply_plan(ctx, undo).status == "ok"

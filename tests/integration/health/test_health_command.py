@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+from bot.slack.render import slack_text
 from commands.engine.base import Actor, Reply, Role
+from commands.engine.text import plain
 from commands.workflows.provision import ProvisionAppCommand
 from cucmsim.cti import fail_app
 from cucmsim.serviceability import lifecycle
@@ -20,10 +22,20 @@ def board(health: Health) -> Reply:
     return reply
 
 
+def shown(reply: Reply) -> list[str]:
+    """The board's lines as Slack shows them (marks as emoji, emphasis as mrkdwn)."""
+    return [slack_text(line) for line in reply.lines]
+
+
+def fields_of(reply: Reply) -> dict[str, str]:
+    return {key: plain(value) for key, value in reply.fields}
+
+
 def app_lines(reply: Reply) -> list[str]:
     """The applications' lines: what comes before the provisioned devices."""
-    end = next(i for i, line in enumerate(reply.lines) if "Provisioned devices" in line)
-    return reply.lines[:end]
+    lines = shown(reply)
+    end = next(i for i, line in enumerate(lines) if "Provisioned devices" in line)
+    return lines[:end]
 
 
 def nodes(reply: Reply) -> dict[str, tuple[str, ...]]:
@@ -45,7 +57,7 @@ def test_healthy_board_with_live_limits(health: Health) -> None:
         "cucm-sub2": ("Started", "Started", "-"),
     }
     assert app_lines(reply) == [":white_check_mark: ctiapp_ivr: on primary cucm-sub1"]
-    fields = dict(reply.fields)
+    fields = fields_of(reply)
     assert fields["Devices open per provider"] == "ctiapp_ivr on cucm-sub1: 1/4 (25 %)"
     for check in ("applications", "devices", "drift", "heartbeat", "limits", "services"):
         assert re.search(rf"{check} {CHECK_TIME}(,|$)", fields["Last checks"]), fields
@@ -69,10 +81,10 @@ def test_stopped_ctimanager_shows_on_the_board_with_its_alert(health: Health) ->
         ":large_orange_circle: ctiapp_ivr: ctiapp_ivr failed over to backup cucm-sub2 (lab); "
         "it will not fail back by itself"
     ]
-    active = dict(reply.fields)["Active alerts"].splitlines()
+    active = fields_of(reply)["Active alerts"].splitlines()
     assert "[FIRING] CTIManager down on cucm-sub1 (lab)" in active
     assert any("failed over to backup cucm-sub2" in line for line in active)
-    assert dict(reply.fields)["Devices open per provider"].startswith("ctiapp_ivr on cucm-sub2: 1/")
+    assert fields_of(reply)["Devices open per provider"].startswith("ctiapp_ivr on cucm-sub2: 1/")
 
 
 def test_application_connected_nowhere(health: Health) -> None:
@@ -82,8 +94,8 @@ def test_application_connected_nowhere(health: Health) -> None:
     assert app_lines(reply) == [
         ":red_circle: ctiapp_ivr: ctiapp_ivr connected nowhere (lab): calls going to CFOF/CFNA"
     ]
-    assert dict(reply.fields)["Devices open per provider"] == "none open"
-    assert "[FIRING] ctiapp_ivr connected nowhere" in dict(reply.fields)["Active alerts"]
+    assert fields_of(reply)["Devices open per provider"] == "none open"
+    assert "[FIRING] ctiapp_ivr connected nowhere" in fields_of(reply)["Active alerts"]
 
 
 def test_needs_the_viewer_role(health: Health) -> None:
@@ -98,8 +110,9 @@ PROVISION = (
 
 
 def device_lines(reply: Reply) -> list[str]:
-    start = next(i for i, line in enumerate(reply.lines) if "Provisioned devices" in line)
-    return reply.lines[start:]
+    lines = shown(reply)
+    start = next(i for i, line in enumerate(lines) if "Provisioned devices" in line)
+    return lines[start:]
 
 
 def test_board_says_when_no_device_is_provisioned(health: Health) -> None:

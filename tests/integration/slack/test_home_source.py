@@ -34,7 +34,7 @@ def test_after_a_sweep_drawing_the_home_tab_asks_cucm_nothing(health: Health) ->
     (board,) = content.boards
     assert board.table is not None
     assert board.table.rows[1][:3] == ("cucm-sub1", "Started", "Started")
-    assert any("ctiapp_ivr" in line for line in board.lines)
+    assert any("ctiapp_ivr" in str(line) for line in board.lines)
 
 
 def test_before_any_sweep_the_board_checks_run_once_and_feed_no_alert(health: Health) -> None:

@@ -46,8 +46,9 @@ def test_decide_is_single_use(engine: Engine) -> None:
     pending = create(store)
     decided = store.decide(pending.token, actor_id="U0BOB", decision="consumed", now=T0)
     assert (decided.status, decided.decided_by, decided.decided_at) == ("consumed", "U0BOB", T0)
-    with pytest.raises(ConfirmationAlreadyDecided, match="already consumed by <@U0BOB>"):
+    with pytest.raises(ConfirmationAlreadyDecided, match="already consumed by U0BOB") as raised:
         store.decide(pending.token, actor_id="U0ALICE", decision="cancelled", now=T0)
+    assert (raised.value.status, raised.value.decided_by) == ("consumed", "U0BOB")
 
 
 def test_cancel(engine: Engine) -> None:

@@ -62,7 +62,6 @@ class SetParam:
         key, value = args["param"], args["value"]
         before = self.store.get(key)
         plan = Plan(command=self.spec.name, cluster=ctx.cluster_name, title=f"set {key}")
-        plan.risky = self.spec.risky
         if before == value:
             return plan
 

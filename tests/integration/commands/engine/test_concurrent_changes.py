@@ -17,6 +17,7 @@ import pytest
 
 from bot.changelog.store import ChangeLog
 from bot.cucm.cluster import CucmCluster, SingleCluster
+from bot.slack.render import fallback_text
 from commands.engine.apply import apply_plan
 from commands.engine.base import Actor, Plan, Reply, Role
 from commands.engine.context import Context
@@ -109,7 +110,7 @@ def test_planning_refuses_a_dn_another_set_is_creating(sim, make_ctx, axl_writes
     )
     reply = _execute(CREATE, ctx, bind_args(CREATE, name="RP_CC2", dn="7961", partition="PT_CTI"))
     assert isinstance(reply, Reply) and reply.status == "error", reply
-    text = reply.as_text()
+    text = fallback_text(reply)
     assert f"change set #{other}" in text and "7961/PT_CTI" in text and "<@UOPER>" in text
     assert "Nothing was sent to CUCM." in text
     assert axl_writes() == {}

@@ -14,6 +14,7 @@ from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine
 from bot.changelog.store import ChangeLog
 from bot.cucm.cluster import SingleCluster
+from bot.slack.render import fallback_text
 from commands.engine.base import Actor, Reply, Role
 from commands.engine.registry import Registry
 from commands.engine.runner import ConfirmationRequest, Runner
@@ -66,13 +67,13 @@ def test_operator_plan_confirmed_by_admin_names_both(sim, make_runner) -> None:
 
     by_operator = _reply(runner.handle("/cti log user=UOPS", ADMIN, Role.ADMIN))
     assert f"#{record.id}" in by_operator.as_text()
-    assert "<@UOPS> (confirmed by <@UADMIN>)" in by_operator.as_text()
+    assert "<@UOPS> (confirmed by <@UADMIN>)" in fallback_text(by_operator)
     by_admin = _reply(runner.handle("/cti log user=UADMIN", ADMIN, Role.ADMIN))
     assert f"#{record.id}" in by_admin.as_text()
     nobody = _reply(runner.handle("/cti log user=UNOBODY", ADMIN, Role.ADMIN))
     assert f"#{record.id}" not in nobody.as_text()
 
-    shown = _reply(runner.handle(f"/cti show-change {record.id}", ADMIN, Role.ADMIN)).as_text()
+    shown = fallback_text(_reply(runner.handle(f"/cti show-change {record.id}", ADMIN, Role.ADMIN)))
     assert "Requested by" in shown and "<@UOPS>" in shown
     assert "Confirmed by" in shown and "<@UADMIN> (admin)" in shown
 
@@ -83,7 +84,7 @@ def test_a_command_run_without_confirmation_has_one_person(sim, make_runner) -> 
     record = runner.changelog.get(done.change_set_id)
     assert (record.requester_id, record.actor_id) == ("UOPS", "UOPS")
     assert not record.approved_by_other
-    shown = _reply(runner.handle(f"/cti show-change {record.id}", ADMIN, Role.ADMIN)).as_text()
+    shown = fallback_text(_reply(runner.handle(f"/cti show-change {record.id}", ADMIN, Role.ADMIN)))
     assert "Requested by" not in shown and "<@UOPS> (ops)" in shown
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.slack.render import slack_text
 from commands.engine.apply import apply_plan
 from commands.engine.base import UsageError
 from commands.workflows.associate import ASSOCIATE
@@ -41,15 +42,20 @@ def history(sim, make_ctx) -> dict[str, Any]:
     return {"ok": ok.change_set_id, "failed": failed.change_set_id, "ana": ana, "bob": bob}
 
 
+def _slack(reply: Any) -> list[str]:
+    """The reply's lines as Slack shows them."""
+    return [slack_text(line) for line in reply.lines]
+
+
 def _sets(reply: Any) -> list[str]:
     """The set numbers the log lists, in its order."""
-    return re.findall(r"^\*(#\d+|dry run|no change)\*", "\n".join(reply.lines), re.MULTILINE)
+    return re.findall(r"^\*(#\d+|dry run|no change)\*", "\n".join(_slack(reply)), re.MULTILINE)
 
 
 def test_log_lists_newest_first(history) -> None:
     reply = _log(history["ana"])
     assert _sets(reply) == [f"#{history['failed']}", f"#{history['ok']}"]
-    text = reply.as_text()
+    text = "\n".join(_slack(reply))
     assert f"*#{history['failed']}* · " in text and " · <@UBOB> · failed" in text
     assert " · <@UANA> · applied" in text
     assert "1 object: au_app1" in text
@@ -109,7 +115,7 @@ def test_log_lines_fit_slacks_width(history, changelog) -> None:
     changelog.close_set(wide, "failed")
     reply = _log(history["ana"])
     assert reply.table is None
-    assert max(len(line) for line in reply.lines) <= 80, reply.lines
+    assert max(len(line) for line in _slack(reply)) <= 80, reply.lines
     assert "/cti provision-app ctiapp_ivr option0=value0" in reply.as_text()
 
 
@@ -146,7 +152,7 @@ def test_show_change_renders_every_row(history) -> None:
     assert " ms" in text
     assert f"/cti undo {history['ok']}" in text
     fields = dict(reply.fields)
-    assert fields["Who"].startswith("<@UANA>") and fields["Status"] == "applied"
+    assert slack_text(fields["Who"]).startswith("<@UANA>") and fields["Status"] == "applied"
 
 
 def test_show_change_failed_set_shows_error(history) -> None:

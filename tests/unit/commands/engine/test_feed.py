@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from bot.changelog.store import ChangeRecord, ChangeSetRecord
 from commands.engine.feed import audit_reply, summary_line
+from commands.engine.text import Line, Mention, line
 
 
 def _record(status: str, requester: str = "UASK1", actor: str = "UOK1") -> ChangeSetRecord:
@@ -46,11 +47,14 @@ def _record(status: str, requester: str = "UASK1", actor: str = "UOK1") -> Chang
 
 def test_confirmed_by_another_admin_names_both() -> None:
     reply = audit_reply(_record("applied"))
-    assert ("Requested by", "<@UASK1>") in reply.fields
-    assert ("Confirmed by", "<@UOK1>") in reply.fields
-    assert reply.lines[1].endswith("Add Directory Number 8501 in PT_CTI: applied")
-    assert reply.footer is not None and "/cti undo 7" in reply.footer
-    assert "<@UASK1> (confirmed by <@UOK1>)" in summary_line(_record("applied"))
+    assert ("Requested by", line(Mention("UASK1"))) in reply.fields
+    assert ("Confirmed by", line(Mention("UOK1"))) in reply.fields
+    change = reply.lines[1]
+    assert isinstance(change, Line) and change.mark == "ok" and change.objects == ("8501/PT_CTI",)
+    assert str(change).endswith("Add Directory Number 8501 in PT_CTI: applied")
+    assert reply.footer is not None and "/cti undo 7" in str(reply.footer)
+    summary = summary_line(_record("applied"))
+    assert summary.spans[:4] == (Mention("UASK1"), " (confirmed by ", Mention("UOK1"), ")")
 
 
 def test_failed_set_has_no_undo_and_says_why() -> None:
@@ -58,4 +62,4 @@ def test_failed_set_has_no_undo_and_says_why() -> None:
     assert ("Confirmed by", "-") in reply.fields
     assert reply.status == "error"
     assert "Error: fault 5003" in reply.lines
-    assert reply.footer is not None and "undo" not in reply.footer
+    assert reply.footer is not None and "undo" not in str(reply.footer)

@@ -1,3 +1,4 @@
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -6,9 +7,20 @@ import pytest
 from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine, upgrade
 from bot.changelog.store import ChangeLog
-from commands.engine.base import Actor, Refused, Reply, Role
+from commands.engine.base import (
+    Actor,
+    Arguments,
+    CommandSpec,
+    Plan,
+    Refused,
+    Reply,
+    Role,
+    Step,
+)
+from commands.engine.context import Context
 from commands.engine.registry import Registry
 from commands.engine.runner import ConfirmationRequest, Runner
+from commands.engine.text import Mention, line
 from commands.workflows.builtin import HelpCommand, VersionCommand, WhoamiCommand
 from tests.unit.commands.fakes import Boom, FakeClusters, SetParam
 from tests.unwritable import make_read_only
@@ -122,7 +134,8 @@ def test_confirm_applies_once(runner: Runner, store: dict[str, str]) -> None:
 def test_cancel(runner: Runner, store: dict[str, str]) -> None:
     request = _ask(runner)
     reply = _reply(runner.decide(request.token, BOB, Role.OPERATOR, confirm=False))
-    assert "Cancelled by <@UBOB>" in reply.as_text() and store["MaxDevices"] == "2000"
+    assert reply.lines == [line("Cancelled by ", Mention("UBOB"), "; nothing was sent to CUCM.")]
+    assert store["MaxDevices"] == "2000"
 
 
 def test_click_without_role_is_refused_and_token_survives(
@@ -194,3 +207,57 @@ def test_a_database_that_refuses_the_plan_is_a_clear_reply(
     assert reply.title == "ctibot cannot write its database", reply.as_text()
     assert "Nothing was sent to CUCM" in reply.as_text()
     assert store == {"MaxDevices": "2000"}
+
+
+class _Noted:
+    """A one-step write that notes the grant it was planned under; `risky` is the plan's own."""
+
+    def __init__(self, spec: CommandSpec, *, plan_risky: bool = False) -> None:
+        self.spec = spec
+        self.plan_risky = plan_risky
+        self.grants: list[str] = []
+        self.written = 0
+
+    def execute(self, ctx: Context, args: Arguments) -> Plan:
+        self.grants.append(ctx.grant)
+
+        def run() -> dict[str, str]:
+            self.written += 1
+            return {"v": "1"}
+
+        step = Step("update", "thing", "T1", "T1: 0 -> 1", {"v": "0"}, {"v": "1"}, run=run)
+        return Plan(self.spec.name, ctx.cluster_name, "note", [step], risky=self.plan_risky)
+
+
+def _spec(name: str = "note", risky: bool = False, risky_when: str = "") -> CommandSpec:
+    return CommandSpec(name, "s", Role.OPERATOR, writes=True, risky=risky, risky_when=risky_when)
+
+
+def test_a_confirmed_plan_is_made_again_under_the_confirmers_grant(runner: Runner) -> None:
+    noted = _Noted(_spec(risky=True))
+    runner.registry.add(noted)
+    asked = runner.handle("note", ALICE, Role.OPERATOR, grant="rbac.operators")
+    assert isinstance(asked, ConfirmationRequest)
+    done = _reply(runner.decide(asked.token, BOB, Role.ADMIN, confirm=True, grant="rbac.admins"))
+    assert done.status == "ok" and noted.written == 1
+    assert noted.grants == ["rbac.operators", "rbac.admins"]
+
+
+def test_a_plan_inherits_its_specs_risk(runner: Runner) -> None:
+    """The spec is what docs/commands.md shows: a plan that does not repeat it still asks."""
+    noted = _Noted(_spec(risky=True))
+    runner.registry.add(noted)
+    asked = runner.handle("note", ALICE, Role.OPERATOR)
+    assert isinstance(asked, ConfirmationRequest) and noted.written == 0
+    assert "risky change" in asked.reply.as_text()
+    assert json.loads(runner.confirmations.get(asked.token).plan_json)["risky"] is True
+
+
+def test_a_plan_raises_its_risk_only_where_the_spec_says_when(runner: Runner) -> None:
+    declared = _Noted(_spec("declared", risky_when="it adds a risky group"), plan_risky=True)
+    runner.registry.add(declared)
+    assert isinstance(runner.handle("declared", ALICE, Role.OPERATOR), ConfirmationRequest)
+    undeclared = _Noted(_spec("undeclared"), plan_risky=True)
+    runner.registry.add(undeclared)
+    reply = _reply(runner.handle("undeclared", ALICE, Role.OPERATOR))
+    assert reply.title == "Internal error" and undeclared.written == 0
