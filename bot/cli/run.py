@@ -11,10 +11,10 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from bot.cli.common import ConfigOption, bootstrap_or_exit, settings_or_exit
+from bot.text import Code, Mark, Mention, Strong
+from bot.text import Text as ReplyText
 from commands.engine.base import Actor, Reply
 from commands.engine.runner import ConfirmationRequest
-from commands.engine.text import Code, Mark, Mention, Strong
-from commands.engine.text import Text as ReplyText
 
 CLI_USER_ENV = "CTIBOT_USER"
 _COLOURS = {"ok": "green", "info": "cyan", "warning": "yellow", "error": "red", "denied": "red"}

@@ -24,9 +24,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack.deps import SlackDeps
 from bot.slack.render import confirmation_message, reply_message
+from bot.text import note
 from commands.engine.base import Reply
 from commands.engine.runner import ConfirmationRequest, Outcome
-from commands.engine.text import note
 
 log = logging.getLogger(__name__)
 

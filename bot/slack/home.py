@@ -29,8 +29,8 @@ from bot.health.checks import run_check
 from bot.health.store import NOTIFIED_STATES
 from bot.slack.home_view import HomeContent, home_view
 from bot.slack.rbac import RoleResolver
+from bot.text import Line, note
 from commands.engine.base import Reply, Role
-from commands.engine.text import Line, note
 from commands.workflows.audit import HIDDEN_STATUSES
 from commands.workflows.health import BOARD_CHECKS, application_lines, node_table, provider_text
 

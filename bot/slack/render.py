@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.mrkdwn import mrkdwn
+from bot.text import Code, Mark, Mention, Span, Strong, Text
 from commands.engine.base import Reply, Table
 from commands.engine.runner import ConfirmationRequest, Outcome
-from commands.engine.text import Code, Mark, Mention, Span, Strong, Text
 
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000

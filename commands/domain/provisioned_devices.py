@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.changelog.labels import kind_label
 from bot.health.checks.devices import CTI_PORT, ROUTE_POINT, watched
-from commands.engine.text import Code, Line, Mark, Strong, line, note
+from bot.text import Code, Line, Mark, Strong, line, note
 
 if TYPE_CHECKING:
     from bot.config import HealthSettings

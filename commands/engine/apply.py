@@ -22,13 +22,13 @@ from bot.changelog.errors import RecordFailed
 from bot.changelog.labels import kind_label, object_label
 from bot.changelog.store import PlannedChange
 from bot.cucm.errors import CucmError, OutcomeUnknown
+from bot.text import Code, Line, Mark, Text, line, note
 from commands.engine.base import Plan, Reply, Step, StillInProgress
 from commands.engine.context import Context
 from commands.engine.diff import describe_diff
 from commands.engine.inflight import conflicts, explain
 from commands.engine.objects import ChangedSince
 from commands.engine.stale import stale_reason
-from commands.engine.text import Code, Line, Mark, Text, line, note
 from commands.kinds.catalog import KINDS
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any, Literal
 
-from commands.engine.text import Text, plain
+from bot.text import Text, plain
 
 CONFIRM_ABOVE_OBJECTS = 10
 

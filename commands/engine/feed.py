@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from bot.changelog.labels import describe_object
+from bot.text import Code, Line, Mark, Mention, Span, Text, line, note
 from commands.engine.base import Reply, Status
-from commands.engine.text import Code, Line, Mark, Mention, Span, Text, line, note
 
 if TYPE_CHECKING:
     from bot.changelog.store import ChangeSetRecord

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.text import Code, Line, Mention, line
 from commands.engine.base import Plan, Refused
-from commands.engine.text import Code, Line, Mention, line
 from commands.kinds.catalog import KINDS
 
 if TYPE_CHECKING:

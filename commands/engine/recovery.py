@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from bot.changelog.labels import kind_label, object_label, operation_label
-from commands.engine.text import Code, Line, Mention, Strong, line, note
+from bot.text import Code, Line, Mention, Strong, line, note
 from commands.kinds.catalog import KINDS
 
 if TYPE_CHECKING:

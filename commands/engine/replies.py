@@ -2,17 +2,17 @@
 
 Kept apart from runner.py so the runner reads as the order of its checks, and
 so every wording a user sees from the engine is in one place. Each builder
-returns structure (commands/engine/text.py); the front ends draw it.
+returns structure (bot/text.py); the front ends draw it.
 """
 
 from __future__ import annotations
 
 from bot.cucm.errors import AuthFailed, CucmError, Throttled, Timeout, Unreachable
+from bot.text import Code, Line, Mention, Strong, Text, line
 from commands.engine.apply import render_plan
 from commands.engine.base import Plan, Reply, Role, UsageError
 from commands.engine.command import Command
 from commands.engine.shutdown import RESTARTING
-from commands.engine.text import Code, Line, Mention, Strong, Text, line
 
 HELP_HINT = line("Type ", Code("/cti help"), " for the commands you may run.")
 STALE_BUTTON = "This button no longer matches a pending plan; nothing was sent to CUCM."

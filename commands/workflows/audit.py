@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.changelog.labels import describe_object, object_label
+from bot.text import Code, Line, Mention, Strong, Text, line
 from commands.engine.args import parse_id
 from commands.engine.base import (
     Arguments,
@@ -26,7 +27,6 @@ from commands.engine.base import (
 from commands.engine.command import Command
 from commands.engine.diff import describe_diff
 from commands.engine.feed import status_note, who
-from commands.engine.text import Code, Line, Mention, Strong, Text, line
 
 if TYPE_CHECKING:
     from bot.changelog.store import ChangeRecord, ChangeSetRecord

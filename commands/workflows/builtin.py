@@ -13,10 +13,10 @@ from contextvars import copy_context
 from itertools import groupby
 
 from bot import __version__
+from bot.text import Code, Line, Mention, Strong, Text, line, note
 from commands.engine.base import Arguments, CommandSpec, Param, Reply, Role, Table
 from commands.engine.command import Command
 from commands.engine.context import Context
-from commands.engine.text import Code, Line, Mention, Strong, Text, line, note
 
 log = logging.getLogger(__name__)
 

@@ -11,10 +11,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.health.checks import run_check
+from bot.text import Line, Mark, note
 from commands.domain.provisioned_devices import device_lines, provisioned_devices
 from commands.engine.base import Arguments, CommandSpec, Reply, Role, Table
 from commands.engine.command import Command
-from commands.engine.text import Line, Mark, note
 
 if TYPE_CHECKING:
     from bot.health.checks.base import CheckResult

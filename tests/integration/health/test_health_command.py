@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from bot.slack.render import slack_text
+from bot.text import plain
 from commands.engine.base import Actor, Reply, Role
-from commands.engine.text import plain
 from commands.workflows.provision import ProvisionAppCommand
 from cucmsim.cti import fail_app
 from cucmsim.serviceability import lifecycle

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 
 from bot.cli.run import print_reply
+from bot.text import Code, Mention, Strong, line, note
 from commands.engine.base import File, Reply, Table
-from commands.engine.text import Code, Mention, Strong, line, note
 
 
 def _printed(reply: Reply) -> str:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.changelog.store import ChangeRecord, ChangeSetRecord
+from bot.text import Line, Mention, line
 from commands.engine.feed import audit_reply, summary_line
-from commands.engine.text import Line, Mention, line
 
 
 def _record(status: str, requester: str = "UASK1", actor: str = "UOK1") -> ChangeSetRecord:

@@ -7,6 +7,7 @@ import pytest
 from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine, upgrade
 from bot.changelog.store import ChangeLog
+from bot.text import Mention, line
 from commands.engine.base import (
     Actor,
     Arguments,
@@ -20,7 +21,6 @@ from commands.engine.base import (
 from commands.engine.context import Context
 from commands.engine.registry import Registry
 from commands.engine.runner import ConfirmationRequest, Runner
-from commands.engine.text import Mention, line
 from commands.workflows.builtin import HelpCommand, VersionCommand, WhoamiCommand
 from tests.unit.commands.fakes import Boom, FakeClusters, SetParam
 from tests.unwritable import make_read_only
