@@ -2,8 +2,9 @@
 
 Docstrings justify a choice by pointing at the fact in docs/ (a CUCM or Slack behaviour, a
 runbook section); a renamed heading would leave them pointing at nothing, as the old
-"reference §N" citations did. Anchors are GitHub's heading slugs, or an explicit `{#id}`
-at the end of a heading, which docs/operations.md uses for its runbook sections.
+"reference §N" citations did. Anchors are GitHub's heading slugs, or an HTML anchor
+`<a id="…"></a>` (docs/operations.md gives its runbook sections stable ones). A `{#id}` after a
+heading is not an anchor on GitHub: it shows as text and changes the slug, so it is refused.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ SUFFIXES = {".py", ".md", ".wsdl", ".xsd", ".toml", ".yml", ".yaml", ".ini", ".t
 _CITATION = re.compile(r"docs/([\w-]+\.md)#([\w-]+)")
 _RELATIVE = re.compile(r"\]\(([\w-]+\.md)?#([\w-]+)\)")  # [text](page.md#x) or [text](#x)
 _HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*$")
-_EXPLICIT = re.compile(r"\s*\{#([\w-]+)\}$")
+_HTML_ANCHOR = re.compile(r'<a id="([\w-]+)"></a>')
+_BRACE_ID = re.compile(r"\{#[\w-]+\}\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
 
@@ -42,15 +44,13 @@ def anchors(markdown: str) -> set[str]:
         if _FENCE.match(line):
             in_code = not in_code
             continue
-        match = None if in_code else _HEADING.match(line)
+        if in_code:
+            continue
+        found.update(_HTML_ANCHOR.findall(line))
+        match = _HEADING.match(line)
         if match is None:
             continue
-        text = match.group(1)
-        explicit = _EXPLICIT.search(text)
-        if explicit:
-            found.add(explicit.group(1))
-            text = text[: explicit.start()]
-        base = slug(text)
+        base = slug(match.group(1))
         found.add(base if seen[base] == 0 else f"{base}-{seen[base]}")
         seen[base] += 1
     return found
@@ -118,10 +118,22 @@ def test_every_runbook_section_exists() -> None:
     [
         ("## The command model (`commands/`)", {"the-command-model-commands"}),
         ("## response_url", {"response_url"}),
-        ("## The Home tab {#home-tab}", {"home-tab", "the-home-tab"}),
+        ('<a id="home-tab"></a>\n\n## The Home tab', {"home-tab", "the-home-tab"}),
+        ("## The Home tab {#home-tab}", {"the-home-tab-home-tab"}),
         ("## Notes\n## Notes", {"notes", "notes-1"}),
         ("```sh\n# not a heading\n```\n### Scope", {"scope"}),
     ],
 )
 def test_anchors_follow_github_slugs(markdown: str, expected: set[str]) -> None:
     assert anchors(markdown) == expected
+
+
+def test_no_heading_carries_a_brace_id() -> None:
+    """`## Title {#id}` renders the braces on GitHub and breaks every link to `#id`."""
+    offenders = [
+        f"{page.name}: {line}"
+        for page in [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
+        for line in page.read_text(encoding="utf-8").splitlines()
+        if _HEADING.match(line) and _BRACE_ID.search(line)
+    ]
+    assert offenders == []
