@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,3 +51,34 @@ def e2e_stack(
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loopback]:
     with e2e_stack(tmp_path_factory.mktemp("e2e")) as loopback:
         yield loopback
+
+
+class Unique:
+    """Names and directory numbers no other test of the session has used.
+
+    The stack lives for the whole session and tests run in random order, so a test
+    that made `RP_TEST` would meet the one another test made before it, or leave its
+    own for the next: each test asks for names of its own instead. A name ends in its
+    number, so a suffix such as `P{1..4}` never makes one test's name another's.
+    """
+
+    FIRST_DN = 86000  # five digits: clear of the four-digit DNs the seed and other tests use
+
+    def __init__(self) -> None:
+        self._numbers = itertools.count(1)
+        self._dns = itertools.count(self.FIRST_DN)
+
+    def name(self, prefix: str) -> str:
+        return f"{prefix}{next(self._numbers)}"
+
+    def dns(self, count: int) -> list[str]:
+        """`count` consecutive directory numbers, for a range such as `86001-86004`."""
+        return [str(next(self._dns)) for _ in range(count)]
+
+    def dn(self) -> str:
+        return self.dns(1)[0]
+
+
+@pytest.fixture(scope="session")
+def unique() -> Unique:
+    return Unique()

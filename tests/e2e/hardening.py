@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any
 
 from commands.engine.base import Reply
@@ -41,15 +39,3 @@ def write_log(sim: Any) -> list[tuple[str, str]]:
 
 def reply_of(outcome: Outcome) -> Reply:
     return outcome.reply if isinstance(outcome, ConfirmationRequest) else outcome
-
-
-def wait_until(condition: Callable[[], Any], timeout: float = 10.0, step: float = 0.02) -> Any:
-    """Poll until `condition()` is truthy; its value, or AssertionError on timeout."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        time.sleep(step)

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.demo.loopback import Loopback
 from bot.slack.render import CONFIRM_ACTION
-from tests.e2e.hardening import wait_until
+from tests.waiting import wait_until
 
 PROGRESS_MARK = "Applying…"
 _SET_ID = re.compile(r"Change set #(\d+)")

@@ -19,8 +19,8 @@ from bot.health.capacity import Sample
 from bot.health.checks.base import CheckResult
 from bot.slack.alert_notifier import AlertNotifier
 from bot.slack.alerts_render import ACK_ACTION
-from tests.e2e.hardening import wait_until
 from tests.e2e.slack_helpers import reply_to, run
+from tests.waiting import wait_until
 
 OPERATOR, VIEWER = "UOPER1", "UVIEW1"
 

@@ -26,8 +26,9 @@ from bot.slack.render import CONFIRM_ACTION
 from cucmsim.api import SimServer
 from cucmsim.model import key
 from cucmsim.options import SimOptions
-from tests.e2e.hardening import wait_until, write_log
+from tests.e2e.hardening import write_log
 from tests.e2e.served import Served
+from tests.waiting import wait_until
 
 OPERATOR = "UOPER1"
 pytestmark = pytest.mark.slow

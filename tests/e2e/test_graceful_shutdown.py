@@ -27,8 +27,9 @@ from bot.demo.slack_peer import SlackPeer
 from bot.slack.render import CONFIRM_ACTION
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
-from tests.e2e.hardening import wait_until, write_log
+from tests.e2e.hardening import write_log
 from tests.e2e.served import Served
+from tests.waiting import wait_until
 
 OPERATOR, VIEWER = "UOPER1", "UVIEW1"
 MESSAGE_TS = "1.0001"

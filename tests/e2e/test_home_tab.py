@@ -20,7 +20,7 @@ from bot.slack.alerts_render import ACK_ACTION
 from bot.slack.home import MIN_INTERVAL_S
 from bot.slack.home_view import DETAILS_ACTION, MAX_VIEW_BLOCKS
 from commands.engine.base import Role
-from tests.e2e.hardening import wait_until
+from tests.waiting import wait_until
 
 ADMIN, OPERATOR, VIEWER = "UADMIN1", "UOPER1", "UVIEW1"
 

@@ -25,8 +25,8 @@ from bot.demo.fake_slack import FakeSlack
 from bot.demo.loopback import ENV, Roles, write_config
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
-from tests.e2e.hardening import wait_until
 from tests.e2e.served import CTIBOT, Served
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 

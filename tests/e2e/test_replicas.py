@@ -30,8 +30,8 @@ from bot.slack.render import CONFIRM_ACTION
 from cucmsim.api import SimServer
 from cucmsim.model import CTI_MANAGER, ServiceStatus, User, key, new_uuid
 from cucmsim.options import SimOptions
-from tests.e2e.hardening import wait_until
 from tests.e2e.served import Served
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 

@@ -35,8 +35,9 @@ from commands.engine.base import Actor, Role
 from cucmsim.api import SimServer
 from cucmsim.model import key
 from cucmsim.options import SimOptions
-from tests.e2e.hardening import reply_of, wait_until
+from tests.e2e.hardening import reply_of
 from tests.e2e.slack_helpers import mrkdwn_texts
+from tests.waiting import wait_until
 
 ADMIN, OPERATOR, VIEWER = "USECADMIN", "USECOPER", "USECVIEW"
 WRONG_SIGNATURE = "v0=" + "0" * 64

@@ -19,8 +19,9 @@ import requests
 
 from bot.demo.loopback import Loopback, start
 from cucmsim.model import key
-from tests.e2e.hardening import wait_until, write_log
+from tests.e2e.hardening import write_log
 from tests.unwritable import fill_disk, make_read_only
+from tests.waiting import wait_until
 
 OPERATOR, VIEWER = "UOPER1", "UVIEW1"
 

@@ -20,7 +20,7 @@ from bot.health.models import AlertEvent, CapacitySample
 from bot.health.scheduler import HOUSEKEEPING_JOB
 from bot.health.store import AlertRecord, HealthStore
 from bot.housekeeping import Housekeeper, Pruned
-from tests.e2e.hardening import wait_until
+from tests.waiting import wait_until
 
 NOW = utcnow()
 OLD = NOW - timedelta(days=120)

@@ -16,7 +16,7 @@ from bot.changelog.db import make_engine
 from bot.changelog.ownership import Owner, this_process
 from bot.changelog.store import ChangeLog
 from bot.config import Settings, load_settings
-from tests.e2e.hardening import wait_until
+from tests.waiting import wait_until
 
 
 def _settings(

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from bot.changelog.db import make_engine
 from bot.changelog.locks import LOCK_FILE_SUFFIX, locks_for
-from tests.e2e.hardening import wait_until
+from tests.waiting import wait_until
 
 HOLDER = """
 import sys

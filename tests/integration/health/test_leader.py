@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from bot.changelog.db import make_engine
 from bot.health.leader import LEADER, SCHEDULER_KEY, STANDBY, LeaderElection
-from tests.e2e.hardening import wait_until
+from tests.waiting import wait_until
 
 POLL_S = 0.2
 

@@ -8,7 +8,7 @@ from bot.health.alerts import Notices
 from bot.slack.home import HomePublisher, HomeRefresh
 from bot.slack.home_view import HomeContent
 from commands.engine.base import Role
-from tests.e2e.hardening import wait_until
+from tests.waiting import wait_until
 
 INTERVAL = 0.3
 

@@ -27,9 +27,9 @@ from commands.engine.runner import _execute
 from commands.workflows.lines import UpdateLineCommand
 from commands.workflows.routepoints import CreateRoutePointCommand
 from cucmsim.api import SimServer
-from tests.e2e.hardening import wait_until
 from tests.integration.commands.conftest import FAST_RETRIES, _endpoint, bind_args, plan_only
 from tests.integration.commands.simdevices import device, line
+from tests.waiting import wait_until
 
 CREATE = CreateRoutePointCommand()
 UPDATE_LINE = UpdateLineCommand()
