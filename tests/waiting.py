@@ -33,11 +33,12 @@ class Drainable(Protocol):
     def wait_idle(self, timeout: float) -> bool: ...
 
 
-def drain(workers: Drainable, timeout: float = 10.0) -> None:
+def drain(workers: Drainable | None, timeout: float = 10.0) -> None:
     """Return once all work submitted so far has finished.
 
     Over HTTP the bot submits a request's work before it answers the request,
     so after the answers have come back, a drained pool means everything those
     requests set off is done: what did not happen by then never will.
     """
+    assert workers is not None, "no worker pool: this bot does not serve Slack"
     assert workers.wait_idle(timeout), f"the worker pool was still busy after {timeout} s"

@@ -206,7 +206,7 @@ def test_preflight_names_the_missing_group_and_the_fix(
 
 @covers("doctor")
 def test_doctor_posts_its_summary_and_the_findings_in_the_thread(stack: Stack, cti: Cti) -> None:
-    posts = len(stack.fake.calls_to("chat.postMessage"))
+    posts = slack_helpers.delivered(stack, "chat.postMessage")
     writes = write_count(stack.sim)
     cti.note("doctor")
     response, _ = stack.peer.command("doctor", ADMIN)

@@ -14,7 +14,6 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from bot.cli import app
-from commands.catalog import build_registry
 
 FAST = ["--health-interval", "1", "--expect-timeout", "15"]
 
@@ -23,10 +22,6 @@ def run_script(tmp_path: Path, text: str, *extra: str) -> Result:
     script = tmp_path / "demo.script"
     script.write_text(text)
     return CliRunner().invoke(app, ["demo", "--script", str(script), *FAST, *extra])
-
-
-def registered(name: str) -> bool:
-    return name in {c.spec.name for c in build_registry().all()}
 
 
 @pytest.mark.parametrize("transport", [[], ["--socket-mode"]], ids=["http", "socket_mode"])
@@ -83,10 +78,6 @@ def test_home_tab_is_drawn_and_its_buttons_click(tmp_path: Path, transport: list
     assert "→ clicking [1] Acknowledge" in result.output
 
 
-@pytest.mark.skipif(
-    not registered("create-routepoint"),
-    reason="create-routepoint is not in commands/catalog.py yet (workflows issue)",
-)
 def test_a_write_command_dry_run_then_apply(tmp_path: Path) -> None:
     create = "/cti create-routepoint RP_DEMO 7150 partition=PT_CTI device-pool=DP_CTI"
     result = run_script(

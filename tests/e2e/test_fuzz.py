@@ -27,6 +27,7 @@ from commands.catalog import build_registry
 from commands.engine.base import Actor, Role
 from commands.engine.runner import ConfirmationRequest
 from tests.e2e.hardening import reply_of, write_count
+from tests.waiting import drain
 
 ADMIN, OPERATOR, VIEWER = "UFZADMIN", "UFZOPER", "UFZVIEW"
 USERS = {Role.ADMIN: ADMIN, Role.OPERATOR: OPERATOR, Role.VIEWER: VIEWER, Role.NONE: "UFZNOBODY"}
@@ -229,9 +230,8 @@ def test_modal_submissions_never_crash_or_write(
         answer = response.json()
         assert answer["response_action"] == "errors"
         assert answer["errors"] and all(str(m).strip() for m in answer["errors"].values())
-    # The async part (if any) goes through Runner.handle; give it a moment, then count.
-    time.sleep(0.05)
-    fuzz_stack.bot.workers.submit(lambda: None).result(timeout=10)
+    # The async part (if any) goes through Runner.handle on the worker pool: drain, then count.
+    drain(fuzz_stack.bot.workers)
     # A well-formed form may plan a write, but none of these fields name real objects
     # a write could succeed on, so the simulator never sees one.
     assert write_count(sim) == before, payload
@@ -305,7 +305,7 @@ def test_odd_bodies_are_refused_without_a_signature_and_run_nothing(fuzz_stack: 
         assert stack.signed.post(body).status_code < 500, body
     for body in GARBLED:  # answered with an error status, never run
         assert stack.signed.post(body).status_code >= 400, body
-    stack.bot.workers.submit(lambda: None).result(timeout=10)
+    drain(stack.bot.workers)
     assert write_count(stack.sim) == before
     assert len(stack.fake.calls_to("response_url")) == responses
 

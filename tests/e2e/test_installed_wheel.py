@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import time
 import venv
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from bot.changelog.db import head_revision
 from bot.demo.fake_slack import FakeSlack
 from bot.demo.loopback import ENV
 from tests.postgres import PostgresServer
+from tests.waiting import wait_until
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 ADMIN = "UWHEEL1"
@@ -220,12 +220,12 @@ def test_serve_becomes_ready_against_the_simulator(installed: Installed, config:
             line = process.stdout.readline()
         assert line.startswith("ctibot ready: "), line
         base = line.split("ctibot ready: ", 1)[1].strip().removesuffix("/healthz")
-        deadline = time.monotonic() + 20
-        response = requests.get(f"{base}/readyz", timeout=10)
-        while response.status_code != 200 and time.monotonic() < deadline:
-            time.sleep(0.2)
-            response = requests.get(f"{base}/readyz", timeout=10)
-        assert response.status_code == 200, response.text
+        wait_until(
+            lambda: requests.get(f"{base}/readyz", timeout=10).status_code == 200,
+            timeout=20,
+            step=0.2,
+            what="/readyz 200",
+        )
     finally:
         process.terminate()
         process.wait(timeout=15)

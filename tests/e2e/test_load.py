@@ -21,6 +21,7 @@ from bot.demo.signed_client import Button, block_actions_payload
 from bot.slack.render import CONFIRM_ACTION
 from cucmsim.model import key
 from tests.e2e.slack_helpers import ask
+from tests.waiting import drain
 
 ADMIN, OPERATOR, VIEWER = "ULDADMIN", "ULDOPER", "ULDVIEW"
 ROLES = Roles(admins=[ADMIN], operators=[OPERATOR], viewers=[VIEWER])
@@ -182,8 +183,7 @@ def test_redelivered_click_decides_once(load: Loopback, concurrent: bool) -> Non
     assert statuses == [200, 200, 200]  # every delivery acked, so Slack stops retrying
     updates = stack.fake.wait_for("chat.update", where=lambda c: c.params.get("ts") == ts)
     assert "Applied" in updates[0].params["text"], updates[0].params
-    stack.bot.workers.submit(lambda: None).result(timeout=10)
-    time.sleep(0.5)  # a second decision, if any, would have been queued by now
+    drain(stack.bot.workers)  # a second decision, if any, has been made by now
     assert len([c for c in stack.fake.calls_to("chat.update") if c.params.get("ts") == ts]) == 1
     assert applied_params(stack) == applied_before + 1
     # No "Already decided" either: the redelivery never reached the runner.

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from bot.cucm.cluster import CucmCluster
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -17,14 +16,9 @@ def test_service_status_and_control(cluster: CucmCluster) -> None:
     assert status.service == "Cisco CTIManager" and status.node == "cucm-sub2"
     cc.deploy("cucm-sub2", ["Cisco CTIManager"])
     cc.control("cucm-sub2", "Stop", ["Cisco CTIManager"])
-    deadline = time.monotonic() + 5
-    while cc.get_service_status("cucm-sub2")[0].status != "Stopped":
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
+    wait_until(lambda: cc.get_service_status("cucm-sub2")[0].status == "Stopped", timeout=5)
     cc.control("cucm-sub2", "Start")
-    while cc.get_service_status("cucm-sub2")[0].status != "Started":
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
+    wait_until(lambda: cc.get_service_status("cucm-sub2")[0].status == "Started", timeout=5)
     with pytest.raises(ValueError):
         cc.control("cucm-sub2", "Explode")  # type: ignore[arg-type]  # a wrong action on purpose
 

@@ -36,6 +36,7 @@ from commands.workflows import alert_actions, silences
 from commands.workflows import health as health_commands
 from cucmsim.api import SimServer
 from cucmsim.options import Seed, SimOptions
+from tests.waiting import wait_until
 
 ALERTS = "CALERTS"
 OPERATOR = Actor("UOPER1", "oper", "C1")
@@ -88,13 +89,11 @@ class Health:
         """Start or stop CTIManager the way an admin tool would: soapDoControlServices."""
         self.cucm.controlcenter.control(node, action)
         wanted = "Started" if action == "Start" else "Stopped"
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            status = self.cucm.controlcenter.get_service_status(node)[0]
-            if status.status == wanted:
-                return
-            time.sleep(0.02)
-        raise AssertionError(f"CTIManager on {node} never reached {wanted}")
+        wait_until(
+            lambda: self.cucm.controlcenter.get_service_status(node)[0].status == wanted,
+            timeout=5,
+            what=f"CTIManager on {node} {wanted}",
+        )
 
 
 def health_settings(sim: SimServer, **health: Any) -> Settings:

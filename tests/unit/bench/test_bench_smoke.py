@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+
 from bench import (
     axl_roundtrips,
     bulk_latency,
@@ -30,11 +32,23 @@ from cucmsim.options import SimOptions
 from cucmsim.seed import LARGE
 
 
-def test_changelog_queries_runs_every_filter(tmp_path: Path) -> None:
+def test_changelog_queries_runs_every_filter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     timings = changelog_queries.measure(tmp_path, rows=500, runs=2)
     assert [t.name for t in timings] == list(changelog_queries.filters_names())
     assert all(t.median_ms >= 0 for t in timings)
-    assert changelog_queries.report(timings, 500, 2) in (True, False)
+    assert changelog_queries.report(timings, 500, 2) == all(t.passed for t in timings)
+    printed = capsys.readouterr().out
+    assert all(f"{t.name:<22}" in printed for t in timings), printed
+
+
+def test_changelog_queries_report_fails_on_one_filter_over_the_goal() -> None:
+    goal = changelog_queries.GOAL_MS
+    fast = changelog_queries.Timing("fast", goal / 10, goal / 2, 5)
+    slow = changelog_queries.Timing("slow", goal / 2, goal * 2, 5)
+    assert changelog_queries.report([fast], 10, 1) is True
+    assert changelog_queries.report([fast, slow], 10, 1) is False
 
 
 def test_axl_roundtrips_counts_a_write_and_its_rerun(tmp_path: Path) -> None:
@@ -58,7 +72,16 @@ def test_startup_config_names_every_cluster_and_keeps_secrets_out(tmp_path: Path
     assert env["CTIBOT_BENCH3_PASSWORD"] == "pw-secret"
 
 
-def test_bulk_latency_counts_writes_and_reads_of_a_small_range(tmp_path: Path) -> None:
+def printed_verdict(capsys: pytest.CaptureFixture[str]) -> bool:
+    """What a report printed on its last line: PASS (True) or FAIL (False)."""
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last.endswith(("PASS", "FAIL")), last
+    return last.endswith("PASS")
+
+
+def test_bulk_latency_counts_writes_and_reads_of_a_small_range(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     url = f"sqlite:///{tmp_path / 'changelog.db'}"
     upgrade(url)
     engine = make_engine(url)
@@ -78,16 +101,24 @@ def test_bulk_latency_counts_writes_and_reads_of_a_small_range(tmp_path: Path) -
     assert figures.failed == []
     assert figures.writes == 3 + 3 + 1  # DNs, ports, one association update
     assert figures.reads["listPhone"] == 1  # a small range applies without a confirmation
-    assert bulk_latency.report(figures, 10.0, 0) in (True, False)
+    capsys.readouterr()
+    passed = bulk_latency.report(figures, 10.0, 0)
+    within_goals = figures.ratio(10.0) <= bulk_latency.GOAL_RATIO
+    assert passed == (within_goals and figures.reads.total() <= bulk_latency.MAX_READS)
+    assert printed_verdict(capsys) == passed
 
 
-def test_cluster_size_runs_a_command_on_both_seeds(tmp_path: Path) -> None:
+def test_cluster_size_runs_a_command_on_both_seeds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     cases = tuple(c for c in CASES if c.command == "add-line")
     [timing] = cluster_size.measure(cases, tmp_path, repeat=1, reruns=1)
     assert timing.same_requests
     assert timing.requests["large"]["first axl.addLine"] == 1
     assert all(len(seconds) == 1 for seconds in timing.wall.values())
-    assert cluster_size.report([timing]) in (True, False)
+    capsys.readouterr()
+    passed = cluster_size.report([timing])
+    assert passed == timing.passed and printed_verdict(capsys) == passed
 
 
 def test_limits_scale_measures_the_big_provider(tmp_path: Path) -> None:
@@ -99,7 +130,12 @@ def test_limits_scale_measures_the_big_provider(tmp_path: Path) -> None:
     assert ris_calls == limits_scale.RIS_PAGES
 
 
-def test_capacity_chart_loads_and_draws_a_day(tmp_path: Path) -> None:
+def test_capacity_chart_loads_and_draws_a_day(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     timing = capacity_chart.measure(tmp_path, days=1, runs=1)
     assert timing.rows == 96 * (capacity_chart.NODES + capacity_chart.PROVIDERS)
-    assert timing.png_bytes > 0 and capacity_chart.report(timing, 1) in (True, False)
+    assert timing.png_bytes > 0
+    passed = capacity_chart.report(timing, 1)
+    assert passed == (timing.worst_total_ms < capacity_chart.GOAL_MS)
+    assert printed_verdict(capsys) == passed

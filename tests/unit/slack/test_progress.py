@@ -7,8 +7,10 @@ class Client:
     def __init__(self, fail: bool = False) -> None:
         self.updates: list[dict[str, Any]] = []
         self.fail = fail
+        self.attempts = 0
 
     def chat_update(self, **kwargs: Any) -> None:
+        self.attempts += 1
         if self.fail:
             raise RuntimeError("ratelimited")
         self.updates.append(kwargs)
@@ -34,6 +36,8 @@ def test_quick_jobs_show_nothing_and_long_ones_are_spaced() -> None:
 
 def test_a_failed_edit_never_fails_the_job() -> None:
     now = [0.0]
-    progress = MessageProgress(Client(fail=True), "C1", "1.0", clock=lambda: now[0])  # type: ignore[arg-type]  # a WebClient stand-in
+    client = Client(fail=True)
+    progress = MessageProgress(client, "C1", "1.0", clock=lambda: now[0])  # type: ignore[arg-type]  # a WebClient stand-in
     now[0] = 10.0
-    progress("[2/3] step")
+    progress("[2/3] step")  # the edit raises; the job goes on
+    assert client.attempts == 1

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from lxml import etree
 
@@ -23,6 +21,7 @@ from tests.unit.cucmsim.serviceability.lab import (
     request,
     texts,
 )
+from tests.waiting import wait_until
 
 ITEMS = "soapGetServiceStatusReturn/ServiceInfoList/item"
 
@@ -41,6 +40,14 @@ def service(transition_s: float = 0.0) -> ControlCenterService:
 def status(svc: ControlCenterService, cluster: Cluster, node: str, *names: str) -> etree._Element:
     body = E.soapGetServiceStatus(*[E.ServiceStatus(n) for n in names])
     return svc.handle(request(cluster, node, body))
+
+
+def settled(
+    svc: ControlCenterService, cluster: Cluster, node: str, wanted: str
+) -> etree._Element | None:
+    """CTIManager's status answer on `node` once it reads `wanted`, else None."""
+    root = status(svc, cluster, node, CTI_MANAGER)
+    return root if texts(root, f"{ITEMS}/ServiceStatus") == [wanted] else None
 
 
 def control(node: str | None, kind: str, *names: str) -> etree._Element:
@@ -90,9 +97,7 @@ def test_stop_is_asynchronous_and_moves_apps(cluster: Cluster) -> None:
         "Stopping"
     ]
     assert cti.application(cluster, "ctiapp").current_node == SUB2
-    time.sleep(0.08)
-    root = status(svc, cluster, SUB1, CTI_MANAGER)
-    assert texts(root, f"{ITEMS}/ServiceStatus") == ["Stopped"]
+    root = wait_until(lambda: settled(svc, cluster, SUB1, "Stopped"), timeout=2)
     assert texts(root, f"{ITEMS}/ReasonCode") == ["-1069"]
     assert texts(root, f"{ITEMS}/ReasonCodeString") == ["Commanded Out of Service"]
 
@@ -111,10 +116,7 @@ def test_start_settles_to_started_without_failback(cluster: Cluster) -> None:
 def test_timer_settles_without_any_further_request(cluster: Cluster) -> None:
     svc = service(transition_s=0.02)
     svc.handle(request(cluster, SUB2, control(SUB2, "Stop", CTI_MANAGER)))
-    deadline = time.monotonic() + 2
-    while cluster.services[(SUB2, CTI_MANAGER)].status != "Stopped":
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    wait_until(lambda: cluster.services[(SUB2, CTI_MANAGER)].status == "Stopped", timeout=2)
 
 
 def test_restart_passes_through_stopping_and_starting(cluster: Cluster) -> None:
@@ -123,10 +125,7 @@ def test_restart_passes_through_stopping_and_starting(cluster: Cluster) -> None:
     state = cluster.services[(SUB2, CTI_MANAGER)]
     assert state.status == "Stopping"
     assert cti.application(cluster, "recorder").current_node == SUB1
-    deadline = time.monotonic() + 2
-    while state.status != "Started":
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    wait_until(lambda: state.status == "Started", timeout=2)
 
 
 @pytest.mark.parametrize(
@@ -172,8 +171,7 @@ def test_deploy_activates_and_starts_without_pulling_apps_back(cluster: Cluster)
     assert texts(root, "soapDoServiceDeploymentReturn/ServiceInfoList/item/ServiceStatus") == [
         "Starting"
     ]
-    time.sleep(0.05)
-    assert texts(status(svc, cluster, PUB, CTI_MANAGER), f"{ITEMS}/ServiceStatus") == ["Started"]
+    wait_until(lambda: settled(svc, cluster, PUB, "Started"), timeout=2)
     assert cti.application(cluster, "ctiapp").current_node == SUB2
 
 

@@ -25,10 +25,6 @@ from tests.unit.cucmsim.serviceability.lab import SUB1, SUB2, build_cluster, req
 
 WSDL_DIR = Path(__file__).resolve().parents[4] / "bot" / "cucm" / "wsdl"
 
-pytestmark = pytest.mark.skipif(
-    not (WSDL_DIR / "ris.wsdl").is_file(), reason="client WSDLs not written yet"
-)
-
 
 class DirectTransport(Transport):
     """Delivers zeep's envelope to one SoapService as if it had been sent to `node`."""
