@@ -6,8 +6,11 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Passed to pytest: PYTEST_ARGS=--randomly-seed=1234 replays the order a run printed,
+# PYTEST_ARGS="-p no:randomly" keeps file order.
+PYTEST_ARGS ?=
 
-.PHONY: demo test lint typecheck format sim bench clean
+.PHONY: demo test unit integration e2e lint typecheck format sim bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -25,7 +28,11 @@ test: $(VENV)/.synced
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# One layer of the suite at a time (no lint): tests/unit, tests/integration, tests/e2e.
+unit integration e2e: $(VENV)/.synced
+	$(VENV)/bin/pytest tests/$@ $(PYTEST_ARGS)
 
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .

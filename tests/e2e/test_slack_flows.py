@@ -33,15 +33,23 @@ def socket_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         assert loopback.socket is not None and loopback.socket.problems == []
 
 
-@pytest.fixture(params=["http", "socket_mode"])
-def either(request: pytest.FixtureRequest) -> Stack:
-    """The same scenario over each transport."""
-    return request.getfixturevalue("stack" if request.param == "http" else "socket_stack")
-
-
 def axl_value(stack: Stack, name: str = PARAM) -> str | None:
     axl = stack.bot.clusters.get("lab").axl
     return axl.get_service_parameter("cucm-pub", "Cisco CTIManager", name).value
+
+
+@pytest.fixture(params=["http", "socket_mode"])
+def either(request: pytest.FixtureRequest) -> Iterator[Stack]:
+    """The same scenario over each transport; the parameter the tests set is put back after.
+
+    The HTTP stack is the session's: other modules' tests read this parameter too.
+    """
+    stack: Stack = request.getfixturevalue("stack" if request.param == "http" else "socket_stack")
+    before = axl_value(stack)
+    yield stack
+    if before is not None and axl_value(stack) != before:
+        axl = stack.bot.clusters.get("lab").axl
+        axl.update_service_parameter("cucm-pub", "Cisco CTIManager", PARAM, before)
 
 
 def test_help_is_filtered_by_role(either: Stack) -> None:
