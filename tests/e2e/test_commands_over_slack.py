@@ -1,4 +1,4 @@
-"""Every /cti command end to end over signed HTTP: one CTI application's story, a step a test.
+"""Every /cti command end to end over signed HTTP: a CTI application's story, one step a test.
 
 An operator provisions the CUCM side of CTI applications from Slack and an
 admin does the risky parts, each command sent as a signed slash command to
@@ -10,8 +10,8 @@ and the change-log rows in the bot's database.
 Each test stands alone, in any order: it makes the objects it starts from
 (planted in the simulator, or by an earlier step of the story sent within
 the test), every name its own (`unique`), so the session-wide stack's other
-tests never see them. A test names the commands it covers (`covers`), and the
-last test checks that every command is covered.
+tests never see them. A test names the commands it covers (`covers`), and one
+test checks that every command is covered.
 """
 
 from __future__ import annotations
