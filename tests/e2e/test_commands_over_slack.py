@@ -26,6 +26,8 @@ from typing import Any
 import pytest
 
 from bot.changelog.store import ChangeSetRecord
+from bot.health.checks.base import CheckResult
+from bot.health.store import alert_key
 from commands.catalog import all_specs
 from commands.engine.args import parse
 from cucmsim.model import CTI_MANAGER, Device, Line, ServiceState, User, key
@@ -617,6 +619,39 @@ def test_silence_silences_unsilence(stack: Stack, cti: Cti) -> None:
     assert "ended" in text_of(cti.run(f"unsilence {silence_id}", OPERATOR))
     assert silence_id not in active()
     assert f"#{silence_id} " not in text_of(cti.run("silences", VIEWER))
+
+
+@covers("alert ack", "alert silence")
+def test_alert_ack_and_silence_typed_as_the_buttons_send_them(
+    stack: Stack, cti: Cti, unique: Unique
+) -> None:
+    """An alert of this test's own (a check no sweep runs), resolved again at the end.
+
+    This stack never starts the alert notifier, so the alert is never posted to Slack:
+    the commands are typed, with the id the buttons would carry.
+    """
+    engine = stack.bot.monitor.alerts
+    subject = unique.name("e2e-subject-")
+    failing = CheckResult("lab", "e2e", subject, False, "critical", f"{subject} failing")
+    for _ in range(engine.settings.fire_after):
+        engine.process("lab", "e2e", [failing])
+    alert = engine.store.get_alert(alert_key("lab", "e2e", subject))
+    assert alert is not None and alert.state == "firing"
+    try:
+        acked = text_of(cti.run(f"alert ack {alert.id}", OPERATOR))
+        assert "Acknowledged" in acked, acked
+        found = engine.store.get_alert_by_id(alert.id)
+        assert found is not None and (found.state, found.acked_by) == ("acknowledged", OPERATOR)
+
+        silenced = text_of(cti.run(f"alert silence {alert.id} 1h e2e patching", OPERATOR))
+        assert "Silenced for 1h" in silenced, silenced
+        found = engine.store.get_alert_by_id(alert.id)
+        assert found is not None and found.state == "silenced"
+    finally:
+        for _ in range(engine.settings.resolve_after):
+            engine.process("lab", "e2e", [])  # a complete run without it: it passes
+    resolved = engine.store.get_alert_by_id(alert.id)
+    assert resolved is not None and resolved.state == "resolved"
 
 
 def test_every_command_is_covered_end_to_end(stack: Stack) -> None:
