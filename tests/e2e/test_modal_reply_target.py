@@ -12,7 +12,7 @@ import logging
 import pytest
 
 from tests.e2e.conftest import OPERATOR, Stack
-from tests.e2e.hardening import wait_until
+from tests.waiting import wait_until
 
 PARAM = "CtiMaxDevicesPerNode"
 SLACK_POSTS = ("chat.postMessage", "chat.postEphemeral", "response_url")
