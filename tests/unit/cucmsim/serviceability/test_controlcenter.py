@@ -42,12 +42,9 @@ def status(svc: ControlCenterService, cluster: Cluster, node: str, *names: str) 
     return svc.handle(request(cluster, node, body))
 
 
-def settled(
-    svc: ControlCenterService, cluster: Cluster, node: str, wanted: str
-) -> etree._Element | None:
-    """CTIManager's status answer on `node` once it reads `wanted`, else None."""
-    root = status(svc, cluster, node, CTI_MANAGER)
-    return root if texts(root, f"{ITEMS}/ServiceStatus") == [wanted] else None
+def settled(svc: ControlCenterService, cluster: Cluster, node: str, wanted: str) -> bool:
+    """Whether CTIManager's status answer on `node` reads `wanted` (for `wait_until`)."""
+    return texts(status(svc, cluster, node, CTI_MANAGER), f"{ITEMS}/ServiceStatus") == [wanted]
 
 
 def control(node: str | None, kind: str, *names: str) -> etree._Element:
@@ -97,7 +94,8 @@ def test_stop_is_asynchronous_and_moves_apps(cluster: Cluster) -> None:
         "Stopping"
     ]
     assert cti.application(cluster, "ctiapp").current_node == SUB2
-    root = wait_until(lambda: settled(svc, cluster, SUB1, "Stopped"), timeout=2)
+    wait_until(lambda: settled(svc, cluster, SUB1, "Stopped"), timeout=2)
+    root = status(svc, cluster, SUB1, CTI_MANAGER)
     assert texts(root, f"{ITEMS}/ReasonCode") == ["-1069"]
     assert texts(root, f"{ITEMS}/ReasonCodeString") == ["Commanded Out of Service"]
 
