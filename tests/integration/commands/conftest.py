@@ -91,6 +91,17 @@ def cucm(sim: SimServer) -> Iterator[CucmCluster]:
         yield cluster
 
 
+@pytest.fixture
+def cold_cluster(sim: SimServer) -> Iterator[SingleCluster]:
+    """A client of this test's own, its reference-data cache empty.
+
+    The module's client keeps device pools and CSSs it has read (bot/cucm/axl.py), so a
+    test that counts AXL reads would count one fewer after any test that read the same.
+    """
+    with CucmCluster(_endpoint(sim), retry=FAST_RETRIES) as cluster:
+        yield SingleCluster(cluster)
+
+
 @pytest.fixture(scope="session")
 def _migrated_changelog(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated database per session; each test gets a copy (Alembic costs ~0.2 s a run)."""

@@ -24,10 +24,10 @@ def _plan(ctx: Any, **args: Any) -> Plan:
     return outcome
 
 
-def test_create_ports_range_with_progress_and_one_association(sim, make_ctx) -> None:
+def test_create_ports_range_with_progress_and_one_association(sim, make_ctx, cold_cluster) -> None:
     plant_user(sim, "port_app1", devices=["RP_MAIN"])
     progress: list[str] = []
-    ctx = make_ctx(role=Role.OPERATOR, progress=progress.append)
+    ctx = make_ctx(role=Role.OPERATOR, progress=progress.append, clusters=cold_cluster)
     sim.reset_counters()
     plan = _plan(
         ctx,

@@ -33,9 +33,9 @@ def _plan(ctx: Any, command: Any, **args: Any) -> Plan:
     return outcome
 
 
-def test_create_routepoint_full_procedure(sim, make_ctx, plan_and_apply) -> None:
+def test_create_routepoint_full_procedure(sim, make_ctx, plan_and_apply, cold_cluster) -> None:
     plant_user(sim, "rp_app1", groups=["Standard CTI Enabled"])
-    ctx = make_ctx(role=Role.OPERATOR)
+    ctx = make_ctx(role=Role.OPERATOR, clusters=cold_cluster)  # reads counted below
     sim.reset_counters()
     reply = plan_and_apply(
         ctx,
