@@ -15,7 +15,6 @@ import logging
 import os
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -98,11 +97,13 @@ class Heartbeat:
         self._ids: set[int] = set()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     def hold(self, set_id: int) -> None:
         with self._lock:
             self._ids.add(set_id)
             if self._thread is None:
+                self._stopping.clear()
                 self._thread = threading.Thread(
                     target=self._run, name="changeset-heartbeat", daemon=True
                 )
@@ -116,10 +117,17 @@ class Heartbeat:
         with self._lock:
             return sorted(self._ids)
 
+    def stop(self) -> None:
+        """The database is going away: beating on would only log failures until exit."""
+        with self._lock:
+            thread = self._thread
+        self._stopping.set()
+        if thread is not None:
+            thread.join()
+
     def _run(self) -> None:
-        """Ends when no set is held; the next `hold` starts another."""
-        while True:
-            time.sleep(self._interval_s)
+        """Ends when no set is held, or on `stop`; the next `hold` starts another."""
+        while not self._stopping.wait(self._interval_s):
             with self._lock:
                 ids = sorted(self._ids)
                 if not ids:
@@ -129,3 +137,5 @@ class Heartbeat:
                 self._beat(ids)
             except Exception as exc:  # the database may be briefly unwritable; keep beating
                 log.error("could not refresh the heartbeat of change sets %s: %s", ids, exc)
+        with self._lock:
+            self._thread = None

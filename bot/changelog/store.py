@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import Engine, Select, func, or_, select, update
+from sqlalchemy import Engine, Select, event, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.changelog.errors import recording
@@ -215,6 +215,9 @@ class ChangeLog:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.owner = owner or this_process()
         self.heartbeat = Heartbeat(self.beat)
+        # Disposing the engine is how a process (or a test) lets its database go; a heartbeat
+        # left beating would log a failure every interval once the server is gone.
+        event.listen(engine, "engine_disposed", lambda _engine: self.heartbeat.stop())
 
     def open_set(
         self,

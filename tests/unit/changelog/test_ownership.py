@@ -61,3 +61,16 @@ def test_the_timer_beats_the_held_sets_until_they_are_released() -> None:
     assert beats[0] == [7]
     heartbeat.release(7)
     assert heartbeat.held() == []
+
+
+def test_stop_ends_the_timer_while_sets_are_still_held() -> None:
+    beaten = threading.Event()
+    before = set(threading.enumerate())
+    heartbeat = Heartbeat(lambda ids: beaten.set(), interval_s=0.01)
+    heartbeat.hold(7)
+    assert beaten.wait(5)
+    timers = [t for t in set(threading.enumerate()) - before if t.name == "changeset-heartbeat"]
+    assert len(timers) == 1
+    heartbeat.stop()
+    assert not timers[0].is_alive()
+    assert heartbeat.held() == [7]

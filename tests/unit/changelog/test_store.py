@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -235,3 +236,14 @@ def test_undo_of_references_the_original_set(engine: Engine) -> None:
     original = open_set(log)
     undo = open_set(log, command="undo", undo_of=original)
     assert log.get(undo).undo_of == original
+
+
+def test_disposing_the_engine_stops_the_heartbeat_timer(engine: Engine) -> None:
+    """A process (or test) letting its database go leaves no timer beating at a dead server."""
+    before = set(threading.enumerate())
+    log = ChangeLog(engine)
+    open_set(log)
+    timers = [t for t in set(threading.enumerate()) - before if t.name == "changeset-heartbeat"]
+    assert len(timers) == 1
+    engine.dispose()
+    assert not timers[0].is_alive()
