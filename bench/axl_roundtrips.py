@@ -26,7 +26,7 @@ from bot.changelog.store import ChangeLog
 from bot.cucm.cluster import CucmCluster, SingleCluster
 from bot.cucm.endpoint import ClusterEndpoint
 from bot.demo.sim_cluster import sim_endpoint
-from commands.catalog import build_registry
+from commands.catalog import build_registry, build_runner
 from commands.engine.base import Actor, Reply, Role
 from commands.engine.command import Command
 from commands.engine.registry import Registry
@@ -129,8 +129,12 @@ def fresh_runner(
     engine = make_engine(f"sqlite:///{database}")
     try:
         with SimServer(options) as sim, CucmCluster(endpoint_for(sim)) as cluster:
-            runner = Runner(
-                registry, SingleCluster(cluster), ChangeLog(engine), ConfirmationStore(engine), 600
+            runner = build_runner(
+                SingleCluster(cluster),
+                ChangeLog(engine),
+                ConfirmationStore(engine),
+                600,
+                registry=registry,
             )
             yield SimRunner(runner, sim)
     finally:

@@ -24,7 +24,7 @@ from bot.cucm.cluster import CucmCluster, SingleCluster
 from bot.cucm.endpoint import ClusterEndpoint
 from bot.cucm.pacer import is_axl_write
 from bot.demo.sim_cluster import sim_endpoint
-from commands.catalog import build_registry
+from commands.catalog import build_runner
 from commands.engine.base import Actor, Reply, Role
 from commands.engine.runner import ConfirmationRequest, Runner
 from cucmsim.api import SimServer
@@ -126,10 +126,9 @@ def runner_on(sim: SimServer, *, pace: bool) -> Iterator[tuple[CucmCluster, Runn
         try:
             with CucmCluster(endpoint_for(sim, pace=pace)) as cluster:
                 changelog, confirmations = ChangeLog(engine), ConfirmationStore(engine)
-                registry = build_registry()
                 yield (
                     cluster,
-                    Runner(registry, SingleCluster(cluster), changelog, confirmations, 600),
+                    build_runner(SingleCluster(cluster), changelog, confirmations, 600),
                 )
         finally:
             engine.dispose()

@@ -43,7 +43,7 @@ from bot.slack.listeners import alerts as alert_buttons
 from bot.slack.listeners import home as home_tab
 from bot.slack.rbac import RoleResolver
 from bot.slack.render import slack_text
-from commands.catalog import build_registry
+from commands.catalog import build_registry, build_runner
 from commands.engine import objects
 from commands.engine.context import ConfiguredApplication, Monitoring
 from commands.engine.recovery import interrupted_report
@@ -256,12 +256,12 @@ def bootstrap(settings: Settings, *, registry: Registry | None = None, slack: bo
         ),
     )
     registry = registry or build_registry()
-    runner = Runner(
-        registry,
+    runner = build_runner(
         clusters,
         changelog,
         confirmations,
         settings.confirmations.ttl_seconds,
+        registry=registry,
         four_eyes=settings.confirmations.four_eyes,
         in_channel_commands=frozenset(settings.slack.in_channel_commands),
         observe=metrics.command,
@@ -359,7 +359,7 @@ def _announce_interrupted(bot: Bot, interrupted: list[ChangeSetRecord]) -> None:
 def _post_interrupted(bot: Bot, sets: list[ChangeSetRecord]) -> None:
     assert bot.client is not None
     slack = bot.settings.slack
-    for record, lines in interrupted_report(sets, bot.clusters):
+    for record, lines in interrupted_report(sets, bot.clusters, bot.runner.kinds):
         message = "\n".join(slack_text(line) for line in lines)
         places = (slack.alert_channel, slack.audit_channel, record.channel_id)
         channels = dict.fromkeys(c for c in places if c)

@@ -29,7 +29,6 @@ from commands.engine.diff import describe_diff
 from commands.engine.inflight import conflicts, explain
 from commands.engine.objects import ChangedSince
 from commands.engine.stale import stale_reason
-from commands.kinds.catalog import KINDS
 
 if TYPE_CHECKING:
     from bot.changelog.store import ChangeLog
@@ -81,7 +80,7 @@ def apply_plan(ctx: Context, plan: Plan) -> Reply:
                 "Nothing was sent to CUCM: no change is made that could not be traced.",
             ],
         )
-    racing = conflicts(changelog, plan, own_set=set_id)
+    racing = conflicts(changelog, ctx.kinds, plan, own_set=set_id)
     if racing:
         return _give_way(ctx, plan, set_id, change_ids, explain(racing))
     done: list[_Done] = []
@@ -349,7 +348,7 @@ def _fail(
         try:
             step.undo()
         except ChangedSince as exc:
-            why = _changed_since(step, set_id, exc)
+            why = _changed_since(ctx, step, set_id, exc)
             changelog.update_change(item.change_id, status="not_reverted", error=why)
             lines.append(_step_note("warning", step, f"applied, NOT reverted: {why}"))
             left_changed = True
@@ -386,7 +385,7 @@ def _fail(
     )
 
 
-def _changed_since(step: Step, set_id: int, exc: ChangedSince) -> str:
+def _changed_since(ctx: Context, step: Step, set_id: int, exc: ChangedSince) -> str:
     """Left alone because someone else's work is on it now; the admin decides what to do."""
     if exc.used_by:
         return (
@@ -394,7 +393,7 @@ def _changed_since(step: Step, set_id: int, exc: ChangedSince) -> str:
             f"{', '.join(exc.used_by)}, "
             "so it was left in place"
         )
-    kind = KINDS.get(step.object_type)
+    kind = ctx.kinds.get(step.object_type)
     return stale_reason(
         step.object_name,
         set_id,

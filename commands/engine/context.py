@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from bot.health.alerts import AlertEngine
     from bot.health.capacity import CapacityStore
     from bot.health.scheduler import HealthScheduler
+    from commands.engine.objects import ObjectKind
 
 
 def _no_progress(_: str) -> None:
@@ -73,6 +74,7 @@ class Context:
     clusters: ClusterDirectory
     changelog: ChangeLog
     registry: CommandIndex
+    kinds: Mapping[str, ObjectKind]  # every object kind, by the name the change log records
     command_text: str = ""
     dry_run: bool = False
     request_id: str | None = None

@@ -9,15 +9,16 @@ creating, is refused with that set named, and nothing is sent.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.text import Code, Line, Mention, line
 from commands.engine.base import Plan, Refused
-from commands.kinds.catalog import KINDS
 
 if TYPE_CHECKING:
     from bot.changelog.store import ChangeLog, InFlightChange
+    from commands.engine.objects import ObjectKind
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,10 @@ class _Wanted:
     direct: bool  # written by this plan (else only referenced by it)
 
 
-def _wanted(plan: Plan) -> dict[str, _Wanted]:
+def _wanted(plan: Plan, kinds: Mapping[str, ObjectKind]) -> dict[str, _Wanted]:
     wanted: dict[str, _Wanted] = {}
     for step in plan.steps:
-        kind = KINDS.get(step.object_type)
+        kind = kinds.get(step.object_type)
         if kind is None or not kind.merges_concurrent_writes:
             wanted[step.object_name.casefold()] = _Wanted(step.object_name, direct=True)
         if kind is None or step.after is None:
@@ -39,22 +40,26 @@ def _wanted(plan: Plan) -> dict[str, _Wanted]:
     return wanted
 
 
-def _blocks(claim: InFlightChange, wanted: _Wanted) -> bool:
+def _blocks(claim: InFlightChange, wanted: _Wanted, kinds: Mapping[str, ObjectKind]) -> bool:
     if wanted.direct:
         return True
-    kind = KINDS.get(claim.object_type)
+    kind = kinds.get(claim.object_type)
     return kind is not None and claim.operation == kind.add_op
 
 
 def conflicts(
-    changelog: ChangeLog, plan: Plan, *, own_set: int | None = None
+    changelog: ChangeLog,
+    kinds: Mapping[str, ObjectKind],
+    plan: Plan,
+    *,
+    own_set: int | None = None,
 ) -> list[InFlightChange]:
     """Changes of other applying sets that this plan must not race.
 
     With `own_set`, only older sets count: of two sets that opened at once, the
     younger one gives way, so exactly one of them proceeds.
     """
-    wanted = _wanted(plan)
+    wanted = _wanted(plan, kinds)
     if not wanted:
         return []
     claims = changelog.in_flight(plan.cluster, [w.name for w in wanted.values()])
@@ -62,7 +67,7 @@ def conflicts(
         claim
         for claim in claims
         if (own_set is None or claim.change_set_id < own_set)
-        and _blocks(claim, wanted[claim.object_name.casefold()])
+        and _blocks(claim, wanted[claim.object_name.casefold()], kinds)
     ]
 
 
@@ -85,7 +90,7 @@ def explain(claims: list[InFlightChange]) -> Line:
     )
 
 
-def refuse_if_racing(changelog: ChangeLog, plan: Plan) -> None:
-    claims = conflicts(changelog, plan)
+def refuse_if_racing(changelog: ChangeLog, kinds: Mapping[str, ObjectKind], plan: Plan) -> None:
+    claims = conflicts(changelog, kinds, plan)
     if claims:
         raise Refused(explain(claims))

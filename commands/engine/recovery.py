@@ -9,23 +9,28 @@ names the actual state of every object, not just "check it".
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from bot.changelog.labels import kind_label, object_label, operation_label
 from bot.text import Code, Line, Mention, Strong, line, note
-from commands.kinds.catalog import KINDS
 
 if TYPE_CHECKING:
     from bot.changelog.store import ChangeRecord, ChangeSetRecord
     from bot.cucm.cluster import ClusterDirectory
+    from commands.engine.objects import ObjectKind
 
 log = logging.getLogger(__name__)
 
 
-def object_state(clusters: ClusterDirectory, cluster: str | None, change: ChangeRecord) -> str:
+def object_state(
+    clusters: ClusterDirectory,
+    kinds: Mapping[str, ObjectKind],
+    cluster: str | None,
+    change: ChangeRecord,
+) -> str:
     """What CUCM holds for this change now: applied, not applied, changed otherwise, or unknown."""
-    kind = KINDS.get(change.object_type)
+    kind = kinds.get(change.object_type)
     if kind is None or not cluster:
         return "UNKNOWN (cannot be re-read)"
     try:
@@ -40,7 +45,7 @@ def object_state(clusters: ClusterDirectory, cluster: str | None, change: Change
 
 
 def interrupted_report(
-    sets: Iterable[ChangeSetRecord], clusters: ClusterDirectory
+    sets: Iterable[ChangeSetRecord], clusters: ClusterDirectory, kinds: Mapping[str, ObjectKind]
 ) -> list[tuple[ChangeSetRecord, list[Line]]]:
     """One message per interrupted set, naming every object it touched and its state."""
     out = []
@@ -59,7 +64,7 @@ def interrupted_report(
         ]
         for change in record.changes:
             if change.status in ("unknown", "applied"):
-                state = object_state(clusters, record.cluster, change)
+                state = object_state(clusters, kinds, record.cluster, change)
             else:
                 state = change.status
             verb = operation_label(change.operation, change.before, change.after)

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from bot.changelog.confirmations import (
     ConfirmationAlreadyDecided,
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from bot.changelog.confirmations import ConfirmationStore, PendingConfirmation
     from bot.changelog.store import ChangeLog
     from bot.cucm.cluster import ClusterDirectory
+    from commands.engine.objects import ObjectKind
     from commands.engine.registry import Registry
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,18 @@ def strip_prefix(text: str) -> str:
     return text
 
 
+class RunnerOptions(TypedDict, total=False):
+    """How a deployment tunes the runner: what a factory passes on (commands/catalog.py)."""
+
+    four_eyes: bool
+    in_channel_commands: frozenset[str]
+    observe: OutcomeObserver | None
+    applications: tuple[ConfiguredApplication, ...]
+    shutdown: Shutdown | None
+    feed: ChangeSetFeed | None
+    monitoring: Monitoring | None
+
+
 class Runner:
     def __init__(
         self,
@@ -101,6 +114,7 @@ class Runner:
         confirmations: ConfirmationStore,
         ttl_seconds: int,
         *,
+        kinds: Mapping[str, ObjectKind],
         four_eyes: bool = False,
         in_channel_commands: frozenset[str] = frozenset(),
         observe: OutcomeObserver | None = None,
@@ -110,6 +124,7 @@ class Runner:
         monitoring: Monitoring | None = None,
     ) -> None:
         self.registry = registry
+        self.kinds = kinds
         self.clusters = clusters
         self.changelog = changelog
         self.confirmations = confirmations
@@ -285,6 +300,7 @@ class Runner:
             clusters=self.clusters,
             changelog=self.changelog,
             registry=self.registry,
+            kinds=self.kinds,
             command_text=f"/cti {invocation.text}",
             dry_run=invocation.dry_run,
             request_id=request_id,
@@ -508,7 +524,7 @@ def _execute(command: Command, ctx: Context, args: Arguments) -> Reply | Plan:
         if isinstance(result, Plan):
             _inherit_risk(command.spec, result)
             if not result.no_change:
-                refuse_if_racing(ctx.changelog, result)
+                refuse_if_racing(ctx.changelog, ctx.kinds, result)
         return result
     except Refused as exc:
         return replies.refused(command, exc)

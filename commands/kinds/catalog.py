@@ -1,9 +1,11 @@
 """Every object kind ctibot writes, listed here and only here.
 
 Apply, undo and crash recovery look a recorded change's `object_type` up in
-`KINDS`. An explicit table, not kinds registering themselves when imported:
-whichever module a process imports first, every kind is found, so a change is
-never reported as one that "cannot be re-read" for want of an import.
+`KINDS`, which `commands/catalog.py` hands to the runner (the engine, which the
+kinds build on, does not import it). An explicit table, not kinds registering
+themselves when imported: whichever module a process imports first, every kind
+is found, so a change is never reported as one that "cannot be re-read" for
+want of an import.
 """
 
 from __future__ import annotations

@@ -31,7 +31,6 @@ from commands.engine.base import (
 from commands.engine.command import Command
 from commands.engine.objects import ObjectKind, State, change
 from commands.engine.stale import stale_reason
-from commands.kinds.catalog import KINDS
 from commands.workflows.audit import parse_set_id
 
 if TYPE_CHECKING:
@@ -86,8 +85,8 @@ def _check_set(ctx: Context, record: ChangeSetRecord) -> None:
         raise UndoRefused(f"Change set #{set_id} was already undone by change set #{undone_by}.")
 
 
-def _kind_of(row: ChangeRecord, set_id: int) -> ObjectKind:
-    kind = KINDS.get(row.object_type)
+def _kind_of(kinds: Mapping[str, ObjectKind], row: ChangeRecord, set_id: int) -> ObjectKind:
+    kind = kinds.get(row.object_type)
     label = _what(row)
     if kind is None:
         raise UndoRefused(
@@ -125,7 +124,9 @@ def _summary(row: ChangeRecord, set_id: int, current: State | None, target: Stat
     return f"Restore {what} as it was before change set #{set_id}"
 
 
-def plan_reverse(cucm: CucmCluster, record: ChangeSetRecord) -> tuple[list[Step], list[str]]:
+def plan_reverse(
+    cucm: CucmCluster, kinds: Mapping[str, ObjectKind], record: ChangeSetRecord
+) -> tuple[list[Step], list[str]]:
     """Steps restoring each applied write, newest first; notes for what needed nothing."""
     rows = sorted((c for c in record.changes if c.status in HELD + REREAD), key=lambda c: -c.seq)
     actions = [row for row in rows if row.before == row.after]
@@ -134,7 +135,7 @@ def plan_reverse(cucm: CucmCluster, record: ChangeSetRecord) -> tuple[list[Step]
             f"Change set #{record.id} ({record.command}) changed no configuration that can be "
             f"restored: {', '.join(_what(r) for r in actions)} cannot be undone."
         )
-    changes = [(row, _kind_of(row, record.id)) for row in rows if row not in actions]
+    changes = [(row, _kind_of(kinds, row, record.id)) for row in rows if row not in actions]
     notes = [f"{_what(r)} is an action and is not reversed." for r in actions]
     steps: list[Step] = []
     expected: dict[tuple[str, str], State | None] = {}
@@ -225,7 +226,7 @@ class UndoCommand:
             raise UsageError(f"No change set #{set_id}: see `/cti log` for the recent ones.")
         _check_set(ctx, record)
         cucm = ctx.cucm
-        steps, notes = plan_reverse(cucm, record)
+        steps, notes = plan_reverse(cucm, ctx.kinds, record)
         if not steps and not notes:
             notes.append(f"Change set #{set_id} holds no applied write to reverse.")
         warning = open_warning(cucm, affected_devices(steps), "the undo removes or changes them")

@@ -27,6 +27,7 @@ from commands.engine.base import Actor, Plan, Reply, Role
 from commands.engine.command import Command
 from commands.engine.context import Context
 from commands.engine.registry import Registry
+from commands.kinds.catalog import KINDS
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
 
@@ -129,6 +130,7 @@ def make_ctx(cucm: CucmCluster, changelog: ChangeLog) -> Callable[..., Context]:
             clusters=extra.pop("clusters", None) or SingleCluster(cucm),
             changelog=changelog,
             registry=Registry(),
+            kinds=KINDS,
             command_text=extra.pop("command_text", "/cti test"),
             **extra,
         )

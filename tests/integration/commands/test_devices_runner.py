@@ -13,6 +13,7 @@ from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine
 from bot.changelog.store import ChangeLog
 from bot.cucm.cluster import SingleCluster
+from commands.catalog import build_runner
 from commands.engine.base import Actor, Reply, Role
 from commands.engine.registry import Registry
 from commands.engine.runner import ConfirmationRequest, Runner
@@ -30,7 +31,9 @@ def runner(tmp_path: Path, _migrated_changelog: Path, cucm: Any) -> Iterator[Run
     shutil.copyfile(_migrated_changelog, path)
     engine = make_engine(f"sqlite:///{path}")
     registry = Registry([*lines.COMMANDS, *routepoints.COMMANDS, *ports.COMMANDS])
-    yield Runner(registry, SingleCluster(cucm), ChangeLog(engine), ConfirmationStore(engine), 600)
+    yield build_runner(
+        SingleCluster(cucm), ChangeLog(engine), ConfirmationStore(engine), 600, registry=registry
+    )
     engine.dispose()
 
 

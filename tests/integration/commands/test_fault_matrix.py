@@ -32,7 +32,7 @@ from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine
 from bot.changelog.store import ChangeLog, ChangeSetRecord
 from bot.cucm.cluster import CucmCluster, SingleCluster
-from commands.catalog import build_registry
+from commands.catalog import build_runner
 from commands.engine.base import Actor, Reply, Role
 from commands.engine.runner import ConfirmationRequest, Outcome, Runner
 from tests.e2e.hardening import write_log
@@ -50,9 +50,7 @@ def runner(cucm: CucmCluster, tmp_path: Path, _migrated_changelog: Path) -> Runn
     path = tmp_path / "changelog.db"
     shutil.copyfile(_migrated_changelog, path)
     engine = make_engine(f"sqlite:///{path}")
-    return Runner(
-        build_registry(), SingleCluster(cucm), ChangeLog(engine), ConfirmationStore(engine), 900
-    )
+    return build_runner(SingleCluster(cucm), ChangeLog(engine), ConfirmationStore(engine), 900)
 
 
 @pytest.fixture(autouse=True)

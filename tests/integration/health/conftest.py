@@ -27,6 +27,7 @@ from bot.health.alerts import AlertEngine, utcnow
 from bot.health.scheduler import HealthScheduler
 from bot.health.store import HealthStore
 from bot.slack.alert_notifier import AlertNotifier
+from commands.catalog import build_runner
 from commands.engine.base import Actor, Reply, Role
 from commands.engine.command import Command
 from commands.engine.context import Monitoring
@@ -203,12 +204,12 @@ def runner(health: Health, commands: Iterable[Command] | None = None) -> Runner:
     if commands is None:
         commands = [*health_commands.COMMANDS, *silences.COMMANDS, *alert_actions.COMMANDS]
     engine = make_engine(health.url)
-    return Runner(
-        Registry(commands),
+    return build_runner(
         SingleCluster(health.cucm),
         ChangeLog(engine),
         ConfirmationStore(engine),
         600,
+        registry=Registry(commands),
         monitoring=Monitoring(health.scheduler, health.engine, health.store.capacity),
     )
 

@@ -25,8 +25,7 @@ from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine, upgrade
 from bot.changelog.store import ChangeLog
 from bot.cucm.cluster import CucmCluster, SingleCluster
-from commands.catalog import build_registry
-from commands.engine.runner import Runner
+from commands.catalog import build_runner
 from cucmsim.api import SimServer
 from cucmsim.options import SimOptions
 from cucmsim.seed import LARGE
@@ -89,12 +88,8 @@ def test_bulk_latency_counts_writes_and_reads_of_a_small_range(
         SimServer(SimOptions(seed="demo")) as sim,
         CucmCluster(endpoint_for(sim, pace=True)) as cluster,
     ):
-        runner = Runner(
-            build_registry(),
-            SingleCluster(cluster),
-            ChangeLog(engine),
-            ConfirmationStore(engine),
-            600,
+        runner = build_runner(
+            SingleCluster(cluster), ChangeLog(engine), ConfirmationStore(engine), 600
         )
         figures = bulk_latency.measure(sim, runner, 3)
     engine.dispose()

@@ -24,6 +24,7 @@ from commands.engine.context import Context
 from commands.engine.objects import ChangedSince
 from commands.engine.registry import Registry
 from commands.engine.runner import _execute
+from commands.kinds.catalog import KINDS
 from commands.workflows.lines import UpdateLineCommand
 from commands.workflows.routepoints import CreateRoutePointCommand
 from cucmsim.api import SimServer
@@ -52,6 +53,7 @@ def _ctx(cucm: CucmCluster, changelog: ChangeLog, user_id: str) -> Context:
         clusters=SingleCluster(cucm),
         changelog=changelog,
         registry=Registry(),
+        kinds=KINDS,
         command_text=f"/cti test by {user_id}",
     )
 

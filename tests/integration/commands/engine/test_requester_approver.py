@@ -15,6 +15,7 @@ from bot.changelog.db import make_engine
 from bot.changelog.store import ChangeLog
 from bot.cucm.cluster import SingleCluster
 from bot.slack.render import fallback_text
+from commands.catalog import build_runner
 from commands.engine.base import Actor, Reply, Role
 from commands.engine.registry import Registry
 from commands.engine.runner import ConfirmationRequest, Runner
@@ -36,12 +37,12 @@ def make_runner(tmp_path: Path, _migrated_changelog: Path, cucm: Any) -> Iterato
         engine = make_engine(f"sqlite:///{path}")
         engines.append(engine)
         registry = Registry([*routepoints.COMMANDS, *ports.COMMANDS, *audit.COMMANDS])
-        return Runner(
-            registry,
+        return build_runner(
             SingleCluster(cucm),
             ChangeLog(engine),
             ConfirmationStore(engine),
             600,
+            registry=registry,
             four_eyes=four_eyes,
         )
 

@@ -8,6 +8,7 @@ from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine, upgrade
 from bot.changelog.store import ChangeLog
 from bot.text import Mention, line
+from commands.catalog import build_runner
 from commands.engine.base import (
     Actor,
     Arguments,
@@ -42,7 +43,9 @@ def runner(tmp_path: Path, store: dict[str, str]) -> Iterator[Runner]:
     registry = Registry([HelpCommand(), WhoamiCommand(), VersionCommand()])
     registry.add(SetParam(store))
     registry.add(Boom())
-    yield Runner(registry, FakeClusters(), ChangeLog(engine), ConfirmationStore(engine), 600)
+    yield build_runner(
+        FakeClusters(), ChangeLog(engine), ConfirmationStore(engine), 600, registry=registry
+    )
     engine.dispose()
 
 

@@ -11,7 +11,7 @@ import pytest
 from bot.changelog.confirmations import ConfirmationStore
 from bot.changelog.db import make_engine, upgrade
 from bot.changelog.store import ChangeLog
-from commands.catalog import build_registry
+from commands.catalog import build_runner
 from commands.engine.base import Actor, Reply, Role
 from commands.engine.runner import Runner
 from tests.unit.commands.fakes import FakeClusters
@@ -25,7 +25,7 @@ def runner(tmp_path: Path) -> Iterator[Runner]:
     upgrade(url)
     engine = make_engine(url)
     changelog, confirmations = ChangeLog(engine), ConfirmationStore(engine)
-    yield Runner(build_registry(), FakeClusters(), changelog, confirmations, 600)
+    yield build_runner(FakeClusters(), changelog, confirmations, 600)
     engine.dispose()
 
 
