@@ -173,6 +173,8 @@ _CFOF = Param(
 _CFNR = Param("cfnr", "call forward not registered", placeholder="DN")
 _DESCRIPTION = Param("description", "DN description", placeholder="text")
 _ALERTING = Param("alerting-name", "alerting name shown to callers (max 50)", placeholder="text")
+# What add-line and update-line both take; only add-line sets the alerting name.
+_LINE_PARAMS = (_DN, _PARTITION, _CFNA, _CFOF, _CFNR, *forwards.params(LINE_FORWARDS), _DESCRIPTION)
 
 
 class AddLineCommand:
@@ -180,16 +182,7 @@ class AddLineCommand:
         name="add-line",
         summary="Create a directory number for CTI devices, with its CFNA/CFOF redundancy targets",
         role=Role.OPERATOR,
-        params=(
-            _DN,
-            _PARTITION,
-            _CFNA,
-            _CFOF,
-            _CFNR,
-            *forwards.params(LINE_FORWARDS),
-            _DESCRIPTION,
-            _ALERTING,
-        ),
+        params=(*_LINE_PARAMS, _ALERTING),
         examples=(
             "/cti add-line 7001 partition=PT_CTI cfna=6000 cfof=6000 forward-css=CSS_Internal "
             'description="IVR line"',
@@ -220,15 +213,7 @@ class UpdateLineCommand:
         summary="Change an existing DN's description or CFNA/CFOF/CFNR targets and their CSS "
         "(none clears one)",
         role=Role.OPERATOR,
-        params=(
-            _DN,
-            _PARTITION,
-            _CFNA,
-            _CFOF,
-            _CFNR,
-            *forwards.params(LINE_FORWARDS),
-            _DESCRIPTION,
-        ),
+        params=_LINE_PARAMS,
         examples=(
             "/cti update-line 7001 partition=PT_CTI cfna=6001 cfof=6001",
             "/cti update-line 7001 partition=PT_CTI forward-css=CSS_Internal",
