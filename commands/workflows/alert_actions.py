@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from commands.engine.args import parse_id
 from commands.engine.base import Arguments, CommandSpec, Param, Reply, Role
 from commands.engine.command import Command
-from commands.workflows.silences import parse_duration
+from commands.workflows.silences import DURATION, parse_duration, reason_text
 
 if TYPE_CHECKING:
     from commands.engine.context import Context
@@ -52,13 +52,7 @@ class AlertSilenceCommand:
         role=Role.OPERATOR,
         params=(
             _ALERT,
-            Param(
-                "duration",
-                "How long: 30m, 4h, 1d.",
-                positional=True,
-                required=True,
-                placeholder="4h",
-            ),
+            DURATION,
             Param("reason", "Why (shown on the alert).", positional=True, multiple=True),
         ),
         examples=("/cti alert silence 12 4h patching",),
@@ -67,8 +61,7 @@ class AlertSilenceCommand:
     def execute(self, ctx: Context, args: Arguments) -> Reply:
         alert_id = _alert_id(args)
         duration = parse_duration(str(args["duration"]))
-        reason = args.get("reason") or ""
-        reason = " ".join(reason) if isinstance(reason, list | tuple) else str(reason)
+        reason = reason_text(args)
         silence, text = ctx.monitor().alerts.silence_alert(
             alert_id, duration, ctx.actor.user_id, reason
         )

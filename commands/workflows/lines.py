@@ -155,6 +155,32 @@ def _touched(request: LineRequest) -> list[str]:
     return list(request.forwards.changes)
 
 
+def _line_plan(ctx: Context, command: str, request: LineRequest, *, create: bool) -> Reply | Plan:
+    """add-line and update-line alike: the DN read once, one step for what differs, then
+    advice on the forward targets. Only add-line creates a missing DN."""
+    cucm = ctx.cucm
+    refs = References(cucm)
+    request = replace(request, forwards=forwards.resolve(refs, request.forwards))
+    before = LINE.read(cucm, request.key)
+    if before is None and not create:
+        return Reply(
+            title=f"{request.label} not found on cluster {cucm.name}",
+            status="error",
+            lines=[
+                f"Create it first: `/cti add-line {request.pattern}"
+                + (f" partition={request.partition}`" if request.partition else "`")
+            ],
+        )
+    step, after = plan_line(cucm, request, before)
+    plan = Plan(command=command, cluster=cucm.name, title=f"{command} {request.label}")
+    if step is not None:
+        plan.steps.append(step)
+        if before is not None and create:
+            plan.notes.append(f"{request.label} already exists: only the differences are sent.")
+    plan_forward_advice(cucm, refs, plan, forwards.state_targets(after, _touched(request)))
+    return plan
+
+
 _DN = Param(
     "dn",
     "directory number, e.g. 7001, +14085557001 or a route point pattern like 71XX",
@@ -173,6 +199,8 @@ _CFOF = Param(
 _CFNR = Param("cfnr", "call forward not registered", placeholder="DN")
 _DESCRIPTION = Param("description", "DN description", placeholder="text")
 _ALERTING = Param("alerting-name", "alerting name shown to callers (max 50)", placeholder="text")
+# What add-line and update-line both take; only add-line sets the alerting name.
+_LINE_PARAMS = (_DN, _PARTITION, _CFNA, _CFOF, _CFNR, *forwards.params(LINE_FORWARDS), _DESCRIPTION)
 
 
 class AddLineCommand:
@@ -180,16 +208,7 @@ class AddLineCommand:
         name="add-line",
         summary="Create a directory number for CTI devices, with its CFNA/CFOF redundancy targets",
         role=Role.OPERATOR,
-        params=(
-            _DN,
-            _PARTITION,
-            _CFNA,
-            _CFOF,
-            _CFNR,
-            *forwards.params(LINE_FORWARDS),
-            _DESCRIPTION,
-            _ALERTING,
-        ),
+        params=(*_LINE_PARAMS, _ALERTING),
         examples=(
             "/cti add-line 7001 partition=PT_CTI cfna=6000 cfof=6000 forward-css=CSS_Internal "
             'description="IVR line"',
@@ -199,19 +218,7 @@ class AddLineCommand:
     )
 
     def execute(self, ctx: Context, args: Arguments) -> Reply | Plan:
-        request = line_request(args, LINE_FORWARDS)
-        cucm = ctx.cucm
-        refs = References(cucm)
-        request = replace(request, forwards=forwards.resolve(refs, request.forwards))
-        before = LINE.read(cucm, request.key)
-        step, after = plan_line(cucm, request, before)
-        plan = Plan(command=self.spec.name, cluster=cucm.name, title=f"add-line {request.label}")
-        if step is not None:
-            plan.steps.append(step)
-            if before is not None:
-                plan.notes.append(f"{request.label} already exists: only the differences are sent.")
-        plan_forward_advice(cucm, refs, plan, forwards.state_targets(after, _touched(request)))
-        return plan
+        return _line_plan(ctx, self.spec.name, line_request(args, LINE_FORWARDS), create=True)
 
 
 class UpdateLineCommand:
@@ -220,15 +227,7 @@ class UpdateLineCommand:
         summary="Change an existing DN's description or CFNA/CFOF/CFNR targets and their CSS "
         "(none clears one)",
         role=Role.OPERATOR,
-        params=(
-            _DN,
-            _PARTITION,
-            _CFNA,
-            _CFOF,
-            _CFNR,
-            *forwards.params(LINE_FORWARDS),
-            _DESCRIPTION,
-        ),
+        params=_LINE_PARAMS,
         examples=(
             "/cti update-line 7001 partition=PT_CTI cfna=6001 cfof=6001",
             "/cti update-line 7001 partition=PT_CTI forward-css=CSS_Internal",
@@ -244,25 +243,7 @@ class UpdateLineCommand:
                 "Nothing to change: give `description=`, `cfna=`, `cfof=`, `cfnr=` or a "
                 "forward's CSS (`cfna-css=`, `cfof-css=`, `cfnr-css=`, `forward-css=`)."
             )
-        cucm = ctx.cucm
-        refs = References(cucm)
-        request = replace(request, forwards=forwards.resolve(refs, request.forwards))
-        before = LINE.read(cucm, request.key)
-        if before is None:
-            return Reply(
-                title=f"{request.label} not found on cluster {cucm.name}",
-                status="error",
-                lines=[
-                    f"Create it first: `/cti add-line {request.pattern}"
-                    + (f" partition={request.partition}`" if request.partition else "`")
-                ],
-            )
-        step, after = plan_line(cucm, request, before)
-        plan = Plan(command=self.spec.name, cluster=cucm.name, title=f"update-line {request.label}")
-        if step is not None:
-            plan.steps.append(step)
-        plan_forward_advice(cucm, refs, plan, forwards.state_targets(after, _touched(request)))
-        return plan
+        return _line_plan(ctx, self.spec.name, request, create=False)
 
 
 COMMANDS: list[Command] = [AddLineCommand(), UpdateLineCommand()]

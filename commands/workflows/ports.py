@@ -46,6 +46,13 @@ if TYPE_CHECKING:
     from commands.engine.context import Context
 
 PORT_FORWARDS = ("cfna", "cfof")
+PORT_NAMES = Param(
+    "names",
+    "port names: CTIP{001..024} or a single name",
+    positional=True,
+    required=True,
+    placeholder="CTIP{001..024}",
+)
 
 
 def _like(values: list[str]) -> str:
@@ -150,13 +157,7 @@ class CreatePortsCommand:
         summary="Create a range of CTI ports, one DN each, and give an app user control of them",
         role=Role.OPERATOR,
         params=(
-            Param(
-                "names",
-                "port names: CTIP{001..024} or a single name",
-                positional=True,
-                required=True,
-                placeholder="CTIP{001..024}",
-            ),
+            PORT_NAMES,
             Param(
                 "dns",
                 "DNs, same count: 7001-7024 or 7001..7024",

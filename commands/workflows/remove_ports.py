@@ -17,7 +17,7 @@ from commands.engine.objects import change
 from commands.kinds.devices import CTI_PORT
 from commands.kinds.lines import line_key
 from commands.kinds.users import plan_association
-from commands.workflows.ports import existing_ports
+from commands.workflows.ports import PORT_NAMES, existing_ports
 from commands.workflows.routepoints import controlling_users, line_removal
 
 if TYPE_CHECKING:
@@ -30,13 +30,7 @@ class RemovePortsCommand:
         summary="Remove a range of CTI ports, their app-user control and (unless kept) their DNs",
         role=Role.ADMIN,
         params=(
-            Param(
-                "names",
-                "port names: CTIP{001..024} or a single name",
-                positional=True,
-                required=True,
-                placeholder="CTIP{001..024}",
-            ),
+            PORT_NAMES,
             Param("keep-lines", "keep the ports' DNs", flag=True),
         ),
         examples=(

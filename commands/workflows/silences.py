@@ -33,6 +33,9 @@ KINDS = ("check", "node", "cluster")
 _DURATION = re.compile(r"^(\d+)([mhd])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 MAX_DURATION = timedelta(days=30)
+DURATION = Param(
+    "duration", "How long: 30m, 4h, 1d.", positional=True, required=True, placeholder="4h"
+)
 
 
 def parse_duration(text: str) -> timedelta:
@@ -46,6 +49,12 @@ def parse_duration(text: str) -> timedelta:
     if not timedelta(0) < duration <= MAX_DURATION:
         raise UsageError("A silence lasts between 1 minute and 30 days.")
     return duration
+
+
+def reason_text(args: Arguments) -> str:
+    """The free-text `reason` words as one string; empty when none were given."""
+    reason = args.get("reason") or ""
+    return " ".join(reason) if isinstance(reason, list | tuple) else str(reason)
 
 
 def _known(value: str, names: list[str], what: str) -> str:
@@ -99,13 +108,7 @@ class SilenceCommand:
                 required=True,
                 placeholder="cucm-sub1",
             ),
-            Param(
-                "duration",
-                "How long: 30m, 4h, 1d.",
-                positional=True,
-                required=True,
-                placeholder="4h",
-            ),
+            DURATION,
             Param("reason", "Why (shown on the alerts).", positional=True, multiple=True),
         ),
         examples=("/cti silence node cucm-sub1 4h patching", "/cti silence check drift 1d"),
@@ -117,8 +120,7 @@ class SilenceCommand:
             raise UsageError(f"Silence by one of {', '.join(KINDS)}, not `{kind}`.")
         duration = parse_duration(str(args["duration"]))
         value, cluster, note = resolve_target(ctx, kind, str(args["value"]))
-        reason = args.get("reason") or ""
-        reason = " ".join(reason) if isinstance(reason, list | tuple) else str(reason)
+        reason = reason_text(args)
         silence = ctx.monitor().alerts.add_silence(
             kind, value, cluster, duration, ctx.actor.user_id, reason
         )

@@ -20,24 +20,11 @@ from bot.health.models import AlertEvent, CapacitySample
 from bot.health.scheduler import HOUSEKEEPING_JOB
 from bot.health.store import AlertRecord, HealthStore
 from bot.housekeeping import Housekeeper, Pruned
+from tests.confirmations import offer
 from tests.waiting import wait_until
 
 NOW = utcnow()
 OLD = NOW - timedelta(days=120)
-
-
-def offer(store: ConfirmationStore, at: timedelta) -> str:
-    return store.create(
-        command="undo",
-        command_text="/cti undo 1",
-        actor_id="U1",
-        channel_id=None,
-        cluster="lab",
-        plan_digest="d",
-        plan_json="{}",
-        ttl_seconds=900,
-        now=NOW - at,
-    ).token
 
 
 def alert(store: HealthStore, subject: str, **state: object) -> AlertRecord:
@@ -63,9 +50,9 @@ def test_old_rows_are_pruned_and_recent_or_active_ones_kept(db_url: str) -> None
     for n in range(50):
         seen_before(engine, f"old{n}", now=NOW - timedelta(days=2))
     seen_before(engine, "recent", now=NOW - timedelta(minutes=10))
-    stale = offer(confirmations, timedelta(hours=1))  # still pending, past its deadline
-    fresh = offer(confirmations, timedelta(minutes=1))
-    decided = offer(confirmations, timedelta(days=30))
+    stale = offer(confirmations, now=NOW - timedelta(hours=1)).token  # pending, past its deadline
+    fresh = offer(confirmations, now=NOW - timedelta(minutes=1)).token
+    decided = offer(confirmations, now=NOW - timedelta(days=30)).token
     confirmations.decide(decided, actor_id="U2", decision="consumed", now=NOW - timedelta(days=30))
     gone = alert(health, "a", state="resolved", resolved_at=OLD)
     health.add_event(gone.id, OLD, "resolved", "RESOLVED")

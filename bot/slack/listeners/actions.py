@@ -7,6 +7,7 @@ the clicker and leaves the message and its buttons as they are.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -22,7 +23,14 @@ from commands.engine.runner import ConfirmationRequest
 
 
 def register(app: App, deps: SlackDeps) -> None:
-    def on_confirm(
+    app.action(CONFIRM_ACTION)(_on_click(deps, confirm=True))
+    app.action(CANCEL_ACTION)(_on_click(deps, confirm=False))
+
+
+def _on_click(deps: SlackDeps, *, confirm: bool) -> Callable[..., None]:
+    """A listener for one of the two buttons; Bolt passes it what its parameters name."""
+
+    def on_click(
         ack: Ack,
         body: dict[str, Any],
         action: dict[str, Any],
@@ -32,22 +40,9 @@ def register(app: App, deps: SlackDeps) -> None:
     ) -> None:
         ack()
         rid = context.get(CONTEXT_KEY)
-        deps.workers.submit(decide, deps, client, respond, body, action, True, request_id=rid)
+        deps.workers.submit(decide, deps, client, respond, body, action, confirm, request_id=rid)
 
-    def on_cancel(
-        ack: Ack,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        client: WebClient,
-        respond: Respond,
-        context: BoltContext,
-    ) -> None:
-        ack()
-        rid = context.get(CONTEXT_KEY)
-        deps.workers.submit(decide, deps, client, respond, body, action, False, request_id=rid)
-
-    app.action(CONFIRM_ACTION)(on_confirm)
-    app.action(CANCEL_ACTION)(on_cancel)
+    return on_click
 
 
 def decide(

@@ -16,6 +16,7 @@ from bot.changelog.db import make_engine
 from bot.changelog.ownership import Owner, this_process
 from bot.changelog.store import ChangeLog
 from bot.config import Settings, load_settings
+from tests.change_sets import open_set
 from tests.waiting import wait_until
 
 
@@ -37,14 +38,7 @@ def _settings(
     child.wait()
     dead = Owner(host=this_process().host, pid=child.pid, started_at=datetime.now(UTC))
     changelog = ChangeLog(make_engine(db_url), owner=dead)
-    set_id = changelog.open_set(
-        actor_id="U1",
-        actor_name="",
-        channel_id=None,
-        cluster="lab",
-        command="add-line",
-        command_text="/cti add-line 7001",
-    )
+    set_id = open_set(changelog, actor_id="U1")
     return load_settings(config), changelog, set_id
 
 

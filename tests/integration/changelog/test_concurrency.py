@@ -9,21 +9,13 @@ from sqlalchemy import Engine
 
 from bot.changelog.confirmations import ConfirmationAlreadyDecided, ConfirmationStore
 from bot.changelog.deliveries import seen_before
+from tests.confirmations import offer
 
 
 def test_exactly_one_of_two_concurrent_clicks_wins(engine: Engine) -> None:
     store = ConfirmationStore(engine)
     for _ in range(20):
-        token = store.create(
-            command="create-ports",
-            command_text="create-ports CTIP1-20",
-            actor_id="U0A",
-            channel_id="C0",
-            cluster="lab",
-            plan_digest="d",
-            plan_json="{}",
-            ttl_seconds=60,
-        ).token
+        token = offer(store, ttl_seconds=60).token
         barrier = threading.Barrier(2)
 
         def click(actor: str, token: str = token, barrier: threading.Barrier = barrier) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from bot.changelog.store import ChangeLog
 from bot.cucm.cluster import CucmCluster, SingleCluster
 from bot.cucm.endpoint import ClusterEndpoint
 from bot.cucm.retry import RetryPolicy
+from bot.demo.sim_cluster import sim_endpoint
 from commands.engine.apply import apply_plan
 from commands.engine.args import ParsedArgs, bind
 from commands.engine.base import Actor, Plan, Reply, Role
@@ -66,23 +68,8 @@ def sim() -> Iterator[SimServer]:
 
 
 def _endpoint(sim: SimServer) -> ClusterEndpoint:
-    options = sim.options
-    host_port = sim.base_url.split("://", 1)[1].rstrip("/")
-    host, _, port = host_port.rpartition(":")
-    with sim.cluster.lock:
-        nodes = {n.name: n.address for n in sim.cluster.nodes.values()}
-    return ClusterEndpoint(
-        name=sim.cluster.name,
-        host=host,
-        port=int(port),
-        scheme="http",
-        username=options.username,
-        password=options.password,
-        axl_version="12.5",
-        verify_tls=False,
-        nodes=nodes,
-        connect_timeout=1.0,
-        read_timeout=READ_TIMEOUT_S,
+    return replace(
+        sim_endpoint(sim), verify_tls=False, connect_timeout=1.0, read_timeout=READ_TIMEOUT_S
     )
 
 

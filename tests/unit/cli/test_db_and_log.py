@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from bot.changelog.db import make_engine
 from bot.changelog.store import ChangeLog
 from bot.cli import app
+from tests.change_sets import add_change, open_set
 
 
 @pytest.fixture
@@ -47,23 +48,7 @@ def test_log_export_to_file_and_stdout(db_url: str, tmp_path: Path) -> None:
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     engine = make_engine(db_url)
     log = ChangeLog(engine)
-    set_id = log.open_set(
-        actor_id="U0A",
-        actor_name="a",
-        channel_id="C0",
-        cluster="lab",
-        command="add-line",
-        command_text="/cti add-line 7000",
-    )
-    log.add_change(
-        set_id,
-        seq=1,
-        operation="addLine",
-        object_type="line",
-        object_name="7000/PT_CTI",
-        before=None,
-        after={"pattern": "7000"},
-    )
+    add_change(log, open_set(log), after={"pattern": "7000"})
     engine.dispose()
 
     out = tmp_path / "log.jsonl"

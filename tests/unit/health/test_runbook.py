@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -11,33 +10,7 @@ from pydantic import ValidationError
 
 from bot.config import HealthSettings
 from bot.health.runbook import RunbookLink, default_url, runbook_link, section
-from bot.health.store import AlertRecord
-
-_ALERT = AlertRecord(
-    id=1,
-    key="lab|applications|ctiapp_ivr",
-    cluster="lab",
-    check="applications",
-    subject="ctiapp_ivr",
-    node="cucm-sub1",
-    severity="warning",
-    state="firing",
-    summary="ctiapp_ivr failed over",
-    details={},
-    consecutive_failures=2,
-    consecutive_passes=0,
-    flaps=0,
-    first_failed_at=datetime(2026, 1, 1, tzinfo=UTC),
-    last_checked_at=None,
-    fired_at=None,
-    resolved_at=None,
-    acked_by=None,
-    acked_at=None,
-    silence_id=None,
-    last_notified_at=None,
-    channel=None,
-    message_ts=None,
-)
+from tests.alerts import FIRING
 
 
 @pytest.mark.parametrize(
@@ -51,14 +24,14 @@ _ALERT = AlertRecord(
     ],
 )
 def test_anchor_by_alert_kind(changes: dict[str, Any], anchor: str) -> None:
-    assert section(replace(_ALERT, **changes)).anchor == anchor
+    assert section(replace(FIRING, **changes)).anchor == anchor
 
 
 def test_link_points_at_the_section_of_the_configured_page() -> None:
-    assert runbook_link(_ALERT, "https://wiki.example/ops") == RunbookLink(
+    assert runbook_link(FIRING, "https://wiki.example/ops") == RunbookLink(
         "https://wiki.example/ops#applications", "Runbook: application on its backup"
     )
-    assert runbook_link(_ALERT).url == f"{default_url()}#applications"
+    assert runbook_link(FIRING).url == f"{default_url()}#applications"
     assert default_url("1.2.3").endswith("/blob/v1.2.3/docs/operations.md")
 
 
