@@ -32,6 +32,8 @@ Mark = Literal[
     "pending",  # recorded, not yet sent
     "critical",
     "major",
+    "maintenance",  # a maintenance window started: alerts quiet on purpose
+    "alarm",  # ctibot itself cannot do its job (health results not recorded)
 ]
 
 

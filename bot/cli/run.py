@@ -32,6 +32,8 @@ _MARKS: dict[Mark, tuple[str, str]] = {
     "pending": ("…", "dim"),
     "critical": ("●", "red"),
     "major": ("●", "yellow"),
+    "maintenance": ("⚒", "yellow"),
+    "alarm": ("‼", "red"),
 }
 
 

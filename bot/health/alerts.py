@@ -31,32 +31,34 @@ from bot.health.store import (
     SilenceRecord,
     alert_key,
 )
+from bot.text import Line, Mention, Text, line, plain
 
 
 class Notices(Protocol):
-    """What the engine asks of whoever tells people: ids and history lines, no markup.
+    """What the engine asks of whoever tells people: ids, and lines as structure.
 
-    The Slack layer implements it and the bootstrap wires it in, so nothing here
-    depends on how an alert looks in a chat.
+    A history line names a person by user id (`Mention`) and a message says how
+    it ended by its mark (bot/text.py), so nothing here writes chat markup; the
+    Slack layer implements this and the bootstrap wires it in.
     """
 
     def post(self, alert_id: int) -> None: ...
-    def update(self, alert_id: int, line: str) -> None: ...
+    def update(self, alert_id: int, line: Text) -> None: ...
     def announce(self, notice_id: int) -> None: ...
-    def say(self, text: str) -> None: ...
+    def say(self, text: Text) -> None: ...
 
 
 class _Quiet:
     def post(self, alert_id: int) -> None:
         return None
 
-    def update(self, alert_id: int, line: str) -> None:
+    def update(self, alert_id: int, line: Text) -> None:
         return None
 
     def announce(self, notice_id: int) -> None:
         return None
 
-    def say(self, text: str) -> None:
+    def say(self, text: Text) -> None:
         return None
 
 
@@ -65,7 +67,15 @@ class Suppression:
     """Why an alert is quiet: a silence (with its id) or a maintenance window."""
 
     silence_id: int | None
-    text: str
+    line: Line
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the person who acted is told: a title, and the lines under it."""
+
+    title: str
+    lines: tuple[Line, ...] = ()
 
 
 def utcnow() -> datetime:
@@ -242,7 +252,8 @@ class AlertEngine:
         alert = self.store.save_alert(
             alert.key, {"state": "silenced", "fired_at": now, "silence_id": quiet.silence_id}
         )
-        self.store.add_event(alert.id, now, "fired", f"failing, not announced: {quiet.text}")
+        told = line("failing, not announced: ", *quiet.line.spans)
+        self.store.add_event(alert.id, now, "fired", plain(told))
 
     def _passed(self, alert: AlertRecord, now: datetime, result: CheckResult | None) -> None:
         if alert.state == "pending":
@@ -279,22 +290,23 @@ class AlertEngine:
         )
 
     # ----- people -----
-    def acknowledge(self, alert_id: int, user: str) -> tuple[bool, str]:
+    def acknowledge(self, alert_id: int, user: str) -> tuple[bool, Answer]:
         """(done, what to tell the clicker)."""
         now = self._clock()
         with self._lock:
             alert = self.store.get_alert_by_id(alert_id)
             if alert is None or alert.state not in NOTIFIED_STATES:
                 state = "gone" if alert is None else alert.state
-                return False, f"This alert is {state}; nothing to acknowledge."
+                return False, Answer(f"This alert is {state}; nothing to acknowledge.")
             if alert.acked_by:
-                return False, f"Already acknowledged by <@{alert.acked_by}>."
+                by = line("Acknowledged by ", Mention(alert.acked_by), ".")
+                return False, Answer("Already acknowledged.", (by,))
             changes: dict[str, Any] = {"acked_by": user, "acked_at": now}
             if alert.state == "firing":
                 changes["state"] = "acknowledged"
             alert = self.store.save_alert(alert.key, changes)
-            self._history(alert, now, "acknowledged", f"acknowledged by <@{user}>")
-            return True, "Acknowledged: no more reminders for this alert."
+            self._history(alert, now, "acknowledged", line("acknowledged by ", Mention(user)))
+            return True, Answer("Acknowledged: no more reminders for this alert.")
 
     def silence_alert(
         self, alert_id: int, duration: timedelta, user: str, reason: str = ""
@@ -345,7 +357,7 @@ class AlertEngine:
                 alert = self.store.save_alert(
                     alert.key, {"state": "silenced", "silence_id": quiet.silence_id}
                 )
-                self._history(alert, now, "silenced", quiet.text)
+                self._history(alert, now, "silenced", quiet.line)
             elif alert.state == "firing" and self._reminder_due(alert, now):
                 since = duration_text(now - (alert.fired_at or now))
                 alert = self.store.save_alert(alert.key, {"last_notified_at": now})
@@ -365,18 +377,18 @@ class AlertEngine:
             done = self.store.notice_phases(key)
             if now < window.end:
                 if maintenance.STARTED not in done:
-                    text = maintenance.started_text(window, now)
-                    self._announce(key, maintenance.STARTED, now, text)
+                    told = maintenance.started_line(window, now)
+                    self._announce(key, maintenance.STARTED, now, told)
             elif maintenance.STARTED in done and maintenance.ENDED not in done:
                 firing = [
                     alert
                     for alert in self.store.alerts(states=NOTIFIED_STATES)
                     if maintenance.covers(window, alert)
                 ]
-                self._announce(key, maintenance.ENDED, now, maintenance.ended_text(window, firing))
+                self._announce(key, maintenance.ENDED, now, maintenance.ended_line(window, firing))
 
-    def _announce(self, key: str, phase: str, now: datetime, text: str) -> None:
-        notice = self.store.claim_notice(key, phase, now, text)
+    def _announce(self, key: str, phase: str, now: datetime, told: Line) -> None:
+        notice = self.store.claim_notice(key, phase, now, plain(told), told.mark)
         if notice is not None:
             self.notifier.announce(notice.id)
 
@@ -400,18 +412,20 @@ class AlertEngine:
             if silence.active(now) and silence_matches(silence, alert):
                 until = silence.ends_at.strftime("%Y-%m-%d %H:%M UTC")
                 why = f": {silence.reason}" if silence.reason else ""
-                text = f"silenced by <@{silence.created_by}> until {until} (#{silence.id}){why}"
-                return Suppression(silence.id, text)
+                by = Mention(silence.created_by)
+                told = line("silenced by ", by, f" until {until} (#{silence.id}){why}")
+                return Suppression(silence.id, told)
         for window in self.settings.maintenance:
             if window_matches(window, alert, now):
                 until = window.end.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
                 why = f": {window.reason}" if window.reason else ""
-                return Suppression(None, f"maintenance window until {until}{why}")
+                return Suppression(None, line(f"maintenance window until {until}{why}"))
         return None
 
-    def _history(self, alert: AlertRecord, now: datetime, kind: str, text: str) -> None:
-        self.store.add_event(alert.id, now, kind, text)
-        self.notifier.update(alert.id, text)
+    def _history(self, alert: AlertRecord, now: datetime, kind: str, told: Text) -> None:
+        """Stored as words (a mention as `@U…`), told to people as structure."""
+        self.store.add_event(alert.id, now, kind, plain(told))
+        self.notifier.update(alert.id, told)
 
     def resync(self) -> None:
         """At start-up: send firing alerts and maintenance notices that never reached Slack."""

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from bot.config import MaintenanceWindow
 from bot.health.store import AlertRecord
+from bot.text import Line, note
 
 STARTED = "started"
 ENDED = "ended"
@@ -65,15 +66,20 @@ def _reason(window: MaintenanceWindow) -> str:
     return f": {window.reason}" if window.reason else ""
 
 
-def started_text(window: MaintenanceWindow, now: datetime) -> str:
-    return (
-        f":construction: Maintenance started on {scope_text(window)} until "
-        f"{_until(window.end, now)}{_reason(window)}; alerts suppressed"
+def started_line(window: MaintenanceWindow, now: datetime) -> Line:
+    return note(
+        "maintenance",
+        f"Maintenance started on {scope_text(window)} until "
+        f"{_until(window.end, now)}{_reason(window)}; alerts suppressed",
     )
 
 
-def ended_text(window: MaintenanceWindow, firing: Sequence[AlertRecord]) -> str:
-    head = f":white_check_mark: Maintenance ended on {scope_text(window)}{_reason(window)}"
+def ended_line(window: MaintenanceWindow, firing: Sequence[AlertRecord]) -> Line:
+    return note("ok", _ended_words(window, firing))
+
+
+def _ended_words(window: MaintenanceWindow, firing: Sequence[AlertRecord]) -> str:
+    head = f"Maintenance ended on {scope_text(window)}{_reason(window)}"
     if not firing:
         return f"{head}; no alerts firing"
     listed = ", ".join(f"[{a.severity.upper()}] {a.summary}" for a in firing[:LISTED_ALERTS])

@@ -1,7 +1,7 @@
 """The health tables, on the change log's metadata so one migration history covers both.
 
 Migration 0002 creates these, 0003 the maintenance notices, 0006 the capacity
-samples. Alert state, Slack message ids and silences live here so a restart
+samples, 0007 a notice's mark. Alert state, Slack message ids and silences live here so a restart
 neither re-posts nor forgets.
 """
 
@@ -47,6 +47,12 @@ class Alert(Base):
 
 
 class AlertEvent(Base):
+    """One line of an alert's history, as words: a mention reads `@U…`.
+
+    Rows written before health text became structure hold Slack's `<@U…>`
+    instead; both read the same to a person, and nothing parses them.
+    """
+
     __tablename__ = "alert_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -100,7 +106,10 @@ class MaintenanceNotice(Base):
 
     The unique pair is what makes each announcement happen once across restarts;
     ``message_ts`` stays empty until Slack has it, so a restart re-sends only
-    what never arrived.
+    what never arrived. ``text`` is words and ``mark`` how the notice ended
+    (bot/text.py), which each front end draws its own way; a notice without a
+    mark (written before 0007) carries Slack's emoji in its text and is shown
+    as written.
     """
 
     __tablename__ = "maintenance_notices"
@@ -111,6 +120,7 @@ class MaintenanceNotice(Base):
     phase: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime]
     text: Mapped[str] = mapped_column(Text)
+    mark: Mapped[str | None] = mapped_column(String(16))
     channel: Mapped[str | None] = mapped_column(String(64))
     message_ts: Mapped[str | None] = mapped_column(String(32))
 

@@ -13,6 +13,8 @@ import threading
 import time
 from collections.abc import Callable
 
+from bot.text import Text, note
+
 log = logging.getLogger(__name__)
 
 REPEAT_S = 3600.0
@@ -21,7 +23,7 @@ REPEAT_S = 3600.0
 class RecordingAlarm:
     def __init__(
         self,
-        say: Callable[[str], None],
+        say: Callable[[Text], None],
         *,
         repeat_s: float = REPEAT_S,
         clock: Callable[[], float] = time.monotonic,
@@ -41,10 +43,13 @@ class RecordingAlarm:
                 return
             self._last_said = now
         self._say(
-            f":rotating_light: ctibot cannot record health results in its database ({exc}). "
-            "Checks still run, but their results are lost and no alert can fire or resolve "
-            f"until the database takes writes again (first seen on {what}). "
-            "Check the database's disk."
+            note(
+                "alarm",
+                f"ctibot cannot record health results in its database ({exc}). "
+                "Checks still run, but their results are lost and no alert can fire or "
+                f"resolve until the database takes writes again (first seen on {what}). "
+                "Check the database's disk.",
+            )
         )
 
     def recorded(self) -> None:
@@ -52,4 +57,4 @@ class RecordingAlarm:
             if self._last_said is None:
                 return
             self._last_said = None
-        self._say(":white_check_mark: ctibot records health results again; alerts are live.")
+        self._say(note("ok", "ctibot records health results again; alerts are live."))

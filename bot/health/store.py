@@ -29,6 +29,7 @@ from bot.health.models import (
     MaintenanceNotice,
     Silence,
 )
+from bot.text import Mark, Text, note
 
 ACTIVE_STATES = frozenset({"pending", "firing", "acknowledged", "silenced"})
 NOTIFIED_STATES = frozenset({"firing", "acknowledged", "silenced"})
@@ -94,8 +95,14 @@ class NoticeRecord:
     phase: str
     at: datetime
     text: str
+    mark: Mark | None
     channel: str | None
     message_ts: str | None
+
+    @property
+    def line(self) -> Text:
+        """The notice as shown: its words under its mark; one without a mark as written."""
+        return self.text if self.mark is None else note(self.mark, self.text)
 
 
 @dataclass(frozen=True)
@@ -253,12 +260,14 @@ class HealthStore:
 
     # ----- maintenance notices -----
     def claim_notice(
-        self, window_key: str, phase: str, at: datetime, text: str
+        self, window_key: str, phase: str, at: datetime, text: str, mark: Mark | None = None
     ) -> NoticeRecord | None:
         """The new notice, or None when this window's phase was claimed before (by anyone)."""
         try:
             with self._sessions.begin() as session:
-                row = MaintenanceNotice(window_key=window_key, phase=phase, at=at, text=text)
+                row = MaintenanceNotice(
+                    window_key=window_key, phase=phase, at=at, text=text, mark=mark
+                )
                 session.add(row)
                 session.flush()
                 return _notice(row)

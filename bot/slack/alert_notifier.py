@@ -26,8 +26,9 @@ from slack_sdk.errors import SlackApiError
 from bot.health.checks import CHECK_SUBJECT
 from bot.health.checks import limits as limits_check
 from bot.health.store import AlertRecord, HealthStore
-from bot.mrkdwn import mrkdwn
 from bot.slack import alerts_render as render
+from bot.slack.render import slack_text
+from bot.text import Text
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ CHART_WINDOW = ("24h", timedelta(hours=24))  # the capacity chart a limits alert
 class Notice:
     ref: int  # the alert's id; the maintenance notice's id for "announce"
     kind: str  # "post" | "edit" | "reply" | "announce" | "say"
-    line: str = ""
+    line: Text = ""
     attempts: int = 0
 
 
@@ -92,14 +93,14 @@ class AlertNotifier:
     def post(self, alert_id: int) -> None:
         self._put(Notice(alert_id, "post"))
 
-    def update(self, alert_id: int, line: str) -> None:
+    def update(self, alert_id: int, line: Text) -> None:
         self._put(Notice(alert_id, "edit"))
         self._put(Notice(alert_id, "reply", line))
 
     def announce(self, notice_id: int) -> None:
         self._put(Notice(notice_id, "announce"))
 
-    def say(self, text: str) -> None:
+    def say(self, text: Text) -> None:
         """A plain message to the alert channel, needing nothing from the database."""
         self._put(Notice(0, "say", text))
 
@@ -196,7 +197,7 @@ class AlertNotifier:
     def _send(self, notice: Notice) -> None:
         if notice.kind == "say":
             self._pace(self.channel)
-            self._client.chat_postMessage(channel=self.channel, text=notice.line)
+            self._client.chat_postMessage(channel=self.channel, text=slack_text(notice.line))
             self.sent += 1
             return
         if notice.kind == "announce":
@@ -213,7 +214,7 @@ class AlertNotifier:
         if notice.kind == "reply":
             self._pace(channel)
             self._client.chat_postMessage(
-                channel=channel, thread_ts=alert.message_ts, text=mrkdwn(notice.line)
+                channel=channel, thread_ts=alert.message_ts, text=slack_text(notice.line)
             )
         else:
             self._pace(channel)
@@ -263,7 +264,7 @@ class AlertNotifier:
             return
         self._pace(self.channel)
         response: Any = self._client.chat_postMessage(
-            channel=self.channel, text=mrkdwn(notice.text)
+            channel=self.channel, text=slack_text(notice.line)
         )
         self._store.notice_sent(notice.id, response["channel"], response["ts"])
         self.sent += 1

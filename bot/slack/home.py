@@ -29,7 +29,7 @@ from bot.health.checks import run_check
 from bot.health.store import NOTIFIED_STATES
 from bot.slack.home_view import HomeContent, home_view
 from bot.slack.rbac import RoleResolver
-from bot.text import Line, note
+from bot.text import Line, Text, note
 from commands.engine.base import Reply, Role
 from commands.workflows.audit import HIDDEN_STATUSES
 from commands.workflows.health import BOARD_CHECKS, application_lines, node_table, provider_text
@@ -187,12 +187,12 @@ class HomeRefresh:
         self._inner.post(alert_id)
         self._changed()
 
-    def update(self, alert_id: int, line: str) -> None:
+    def update(self, alert_id: int, line: Text) -> None:
         self._inner.update(alert_id, line)
         self._changed()
 
     def announce(self, notice_id: int) -> None:
         self._inner.announce(notice_id)
 
-    def say(self, text: str) -> None:
+    def say(self, text: Text) -> None:
         self._inner.say(text)

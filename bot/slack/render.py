@@ -44,6 +44,8 @@ MARK_EMOJI: dict[Mark, str] = {
     "pending": ":hourglass:",
     "critical": ":red_circle:",
     "major": ":large_orange_circle:",
+    "maintenance": ":construction:",
+    "alarm": ":rotating_light:",
 }
 
 

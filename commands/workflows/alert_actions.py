@@ -41,8 +41,8 @@ class AlertAckCommand:
     )
 
     def execute(self, ctx: Context, args: Arguments) -> Reply:
-        done, text = ctx.monitor().alerts.acknowledge(_alert_id(args), ctx.actor.user_id)
-        return Reply(title=text, status="ok" if done else "warning")
+        done, answer = ctx.monitor().alerts.acknowledge(_alert_id(args), ctx.actor.user_id)
+        return Reply(title=answer.title, status="ok" if done else "warning", lines=answer.lines)
 
 
 class AlertSilenceCommand:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from bot.slack.render import slack_text
 from commands.engine.base import Actor, Reply, Role
 from commands.engine.runner import Runner
 from tests.integration.health.conftest import Health, runner
@@ -41,7 +42,8 @@ def test_ack_stops_reminders_once(cti: Runner, health: Health, firing: int) -> N
     alert = health.store.get_alert_by_id(firing)
     assert alert is not None and (alert.state, alert.acked_by) == ("acknowledged", "UOPER1")
     again = run(cti, f"alert ack {firing}")
-    assert (again.status, again.title) == ("warning", "Already acknowledged by <@UOPER1>.")
+    assert (again.status, again.title) == ("warning", "Already acknowledged.")
+    assert [slack_text(line) for line in again.lines] == ["Acknowledged by <@UOPER1>."]
 
 
 def test_silence_quiets_that_alert_for_the_duration(

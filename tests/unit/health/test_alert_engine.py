@@ -12,24 +12,25 @@ from bot.config import HealthSettings
 from bot.health.alerts import AlertEngine, duration_text, resolved_state, state_text
 from bot.health.checks.base import CheckResult
 from bot.health.store import HealthStore
+from bot.text import Line, Mention, Text, line, note, plain
 
 KEY = "lab|services|CTIManager/cucm-sub1"
 
 
 class Recorder:
     def __init__(self) -> None:
-        self.calls: list[tuple[str, int, str]] = []
+        self.calls: list[tuple[str, int, Text]] = []
 
     def post(self, alert_id: int) -> None:
         self.calls.append(("post", alert_id, ""))
 
-    def update(self, alert_id: int, line: str) -> None:
+    def update(self, alert_id: int, line: Text) -> None:
         self.calls.append(("update", alert_id, line))
 
     def announce(self, notice_id: int) -> None:
         self.calls.append(("announce", notice_id, ""))
 
-    def say(self, text: str) -> None:
+    def say(self, text: Text) -> None:
         self.calls.append(("say", 0, text))
 
 
@@ -101,12 +102,37 @@ def test_reminders_until_acknowledged(store: HealthStore) -> None:
     alerts.process("lab", "services", [result(False)])
     clock.now += timedelta(hours=1)
     alerts.tick()
-    assert "still failing after 1h" in notes.calls[-1][2]
+    assert "still failing after 1h" in plain(notes.calls[-1][2])
     alerts.acknowledge(store.get_alert(KEY).id, "UOPER1")
     count = len(notes.calls)
     clock.now += timedelta(hours=5)
     alerts.tick()
     assert len(notes.calls) == count
+
+
+def test_people_are_named_by_user_id_and_stored_as_words(store: HealthStore) -> None:
+    """Who acknowledged or silenced is a mention the front end draws, never chat markup;
+    the history table keeps the words."""
+    alerts, notes = engine(store, Clock(), fire_after=1)
+    alerts.process("lab", "services", [result(False)])
+    alert_id = store.get_alert(KEY).id
+    done, _ = alerts.acknowledge(alert_id, "UOPER1")
+    assert done and notes.calls[-1] == (
+        "update",
+        alert_id,
+        line("acknowledged by ", Mention("UOPER1")),
+    )
+    done, answer = alerts.acknowledge(alert_id, "UOTHER")
+    assert not done and answer.title == "Already acknowledged."
+    assert answer.lines == (line("Acknowledged by ", Mention("UOPER1"), "."),)
+    silence, _ = alerts.silence_alert(alert_id, timedelta(hours=1), "UOPER2", "patching")
+    assert silence is not None
+    silenced = notes.calls[-1][2]
+    assert isinstance(silenced, Line) and Mention("UOPER2") in silenced.spans
+    assert [e.text for e in store.events(alert_id)][-2:] == [
+        "acknowledged by @UOPER1",
+        f"silenced by @UOPER2 until 2026-01-01 13:00 UTC (#{silence.id}): patching",
+    ]
 
 
 def test_maintenance_window_suppresses_then_announces(store: HealthStore) -> None:
@@ -138,8 +164,9 @@ def patching(clock: Clock, **window: object) -> dict[str, object]:
     }
 
 
-def announced(store: HealthStore, notes: Recorder) -> list[str]:
-    return [store.get_notice(ref).text for kind, ref, _ in notes.calls if kind == "announce"]
+def announced(store: HealthStore, notes: Recorder) -> list[Text]:
+    """Each notice as stored: words and a mark, no chat markup."""
+    return [store.get_notice(ref).line for kind, ref, _ in notes.calls if kind == "announce"]
 
 
 def test_maintenance_start_and_end_are_announced_once(store: HealthStore) -> None:
@@ -152,8 +179,10 @@ def test_maintenance_start_and_end_are_announced_once(store: HealthStore) -> Non
     alerts.tick()
     alerts.tick()
     assert announced(store, notes) == [
-        ":construction: Maintenance started on cucm-sub1 (lab) until 14:00 UTC: patching; "
-        "alerts suppressed"
+        note(
+            "maintenance",
+            "Maintenance started on cucm-sub1 (lab) until 14:00 UTC: patching; alerts suppressed",
+        )
     ]
     alerts.process("lab", "services", [result(False)])
     assert store.get_alert(KEY).state == "silenced"
@@ -163,8 +192,11 @@ def test_maintenance_start_and_end_are_announced_once(store: HealthStore) -> Non
     restarted.process("lab", "services", [result(False)])
     restarted.tick()
     assert announced(store, again) == [
-        ":white_check_mark: Maintenance ended on cucm-sub1 (lab): patching; 1 alert still "
-        "firing: [CRITICAL] CTIManager down on cucm-sub1 (lab)"
+        note(
+            "ok",
+            "Maintenance ended on cucm-sub1 (lab): patching; 1 alert still "
+            "firing: [CRITICAL] CTIManager down on cucm-sub1 (lab)",
+        )
     ]
     assert [c[0] for c in again.calls] == ["announce", "post"]  # the end, then the alert itself
     assert store.get_alert(KEY).state == "firing"
@@ -178,9 +210,11 @@ def test_maintenance_end_with_nothing_firing(store: HealthStore) -> None:
     clock.now += timedelta(days=1)
     alerts.tick()
     assert announced(store, notes) == [
-        ":construction: Maintenance started on drift checks on lab until 14:00 UTC; "
-        "alerts suppressed",
-        ":white_check_mark: Maintenance ended on drift checks on lab; no alerts firing",
+        note(
+            "maintenance",
+            "Maintenance started on drift checks on lab until 14:00 UTC; alerts suppressed",
+        ),
+        note("ok", "Maintenance ended on drift checks on lab; no alerts firing"),
     ]
 
 
@@ -206,7 +240,7 @@ def test_announced_times_are_utc_whatever_offset_the_window_was_written_in(
     )
     alerts, notes = engine(store, clock, maintenance=[window])
     alerts.tick()
-    assert "until 2026-01-02 02:00 UTC: patching" in announced(store, notes)[0]
+    assert "until 2026-01-02 02:00 UTC: patching" in plain(announced(store, notes)[0])
 
 
 def test_duration_text() -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from bot.health.alerts import Notices
 from bot.slack.home import HomePublisher, HomeRefresh
 from bot.slack.home_view import HomeContent
+from bot.text import Text, plain
 from commands.engine.base import Role
 from tests.waiting import wait_until
 
@@ -79,14 +80,14 @@ class _Notices:
     def post(self, alert_id: int) -> None:
         self.seen.append(f"post {alert_id}")
 
-    def update(self, alert_id: int, line: str) -> None:
+    def update(self, alert_id: int, line: Text) -> None:
         self.seen.append(f"update {alert_id}")
 
     def announce(self, notice_id: int) -> None:
         self.seen.append(f"announce {notice_id}")
 
-    def say(self, text: str) -> None:
-        self.seen.append(f"say {text}")
+    def say(self, text: Text) -> None:
+        self.seen.append(f"say {plain(text)}")
 
 
 def test_home_refresh_passes_every_notice_on_and_refreshes_on_alert_changes() -> None:
