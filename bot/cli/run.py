@@ -19,7 +19,7 @@ from commands.engine.runner import ConfirmationRequest
 CLI_USER_ENV = "CTIBOT_USER"
 _COLOURS = {"ok": "green", "info": "cyan", "warning": "yellow", "error": "red", "denied": "red"}
 # narrow symbols, so columns stay aligned
-_MARKS: dict[Mark, tuple[str, str]] = {
+TERMINAL_MARKS: dict[Mark, tuple[str, str]] = {
     "ok": ("✔", "green"),
     "info": ("\N{INFORMATION SOURCE}", "cyan"),
     "warning": ("⚠", "yellow"),
@@ -97,7 +97,7 @@ def shown(text: ReplyText, style: str = "") -> Text:
         return Text(text, style=style)
     out = Text(style=style)
     if text.mark is not None:
-        symbol, colour = _MARKS[text.mark]
+        symbol, colour = TERMINAL_MARKS[text.mark]
         out.append(f"{symbol} ", style=colour)
     for span in text.spans:
         if isinstance(span, Code):

@@ -15,7 +15,10 @@ from commands.kinds.services import SERVICE, service_key
 from commands.workflows.service import COMMANDS
 from cucmsim.serviceability import lifecycle as sim_lifecycle
 
-STATUS, ACTIVATE, DEACTIVATE, RESTART = COMMANDS
+BY_NAME = {command.spec.name: command for command in COMMANDS}
+STATUS, ACTIVATE, DEACTIVATE, RESTART = (
+    BY_NAME[f"service {verb}"] for verb in ("status", "activate", "deactivate", "restart")
+)
 CTI = "Cisco CTIManager"
 
 
