@@ -14,7 +14,8 @@ from commands.engine.objects import change
 from commands.kinds.service_parameter import SERVICE_PARAMETER
 from commands.workflows.service_parameters import COMMANDS
 
-SHOW, SET = COMMANDS
+BY_NAME = {command.spec.name: command for command in COMMANDS}
+SHOW, SET = BY_NAME["params show"], BY_NAME["params set"]
 CTI = "Cisco CTIManager"
 CCM = "Cisco CallManager"
 NODES = ("cucm-pub", "cucm-sub1", "cucm-sub2")
