@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
+from sqlalchemy import Engine
 
 import bot.health.models  # noqa: F401  (registers the health tables on Base.metadata)
 from bot.changelog.db import make_engine
@@ -15,7 +16,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def render_item(kind: str, item: Any, autogen_context: AutogenContext) -> str | bool:
+def render_item(kind: str, item: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     """Migrations stay importable without the models: our UTC type is a plain DateTime on disk."""
     if kind == "type" and isinstance(item, UTCDateTime):
         return "sa.DateTime()"
@@ -34,10 +35,8 @@ def run_offline() -> None:
 
 
 def run_online() -> None:
-    engine = config.attributes.get("engine")
-    owned = engine is None
-    if owned:
-        engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
+    given: Engine | None = config.attributes.get("engine")
+    engine = given or make_engine(config.get_main_option("sqlalchemy.url") or "")
     try:
         with engine.connect() as connection:
             context.configure(
@@ -50,7 +49,7 @@ def run_online() -> None:
             with context.begin_transaction():
                 context.run_migrations()
     finally:
-        if owned:
+        if given is None:
             engine.dispose()
 
 
